@@ -1,0 +1,1 @@
+"""The reminder and timer scheduler process (APScheduler)."""

@@ -1,0 +1,60 @@
+"""Fields and small schemas shared by the resources."""
+from datetime import timezone
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+
+class UTCDateTime(fields.AwareDateTime):
+    """RFC 3339 with an offset on input (naive refused), UTC with `Z` on output."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        return result.astimezone(timezone.utc)
+
+
+def enum_field(enum_cls, **kwargs):
+    """A string field limited to an enum's values (the enums live in domain/)."""
+    return fields.String(validate=validate.OneOf([member.value for member in enum_cls]), **kwargs)
+
+
+def not_blank(value):
+    if not value or not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+class OverrideSchema(Schema):
+    reason = fields.String(required=True, validate=[not_blank, validate.Length(max=1000)])
+
+
+class ViolationSchema(Schema):
+    rule = fields.String()
+    code = fields.String()
+    message = fields.String()
+    override_allowed = fields.Boolean()
+    override_role = fields.String(allow_none=True)
+
+
+class WarningSchema(Schema):
+    rule = fields.String()
+    code = fields.String()
+    message = fields.String()
+
+
+class ErrorSchema(Schema):
+    code = fields.Integer()
+    status = fields.String()
+    message = fields.String()
+    errors = fields.Dict()
+    violations = fields.List(fields.Nested(ViolationSchema))
+
+
+class ReasonSchema(Schema):
+    reason = fields.String(required=True, validate=[not_blank, validate.Length(max=1000)])

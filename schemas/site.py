@@ -1,0 +1,87 @@
+"""Sites, chairs and site policy."""
+from zoneinfo import available_timezones
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from spravato_ops.domain.enums import SettingType
+
+from .common import UTCDateTime, enum_field, not_blank
+
+_ZONES = frozenset(available_timezones())
+
+
+def known_timezone(value):
+    if value not in _ZONES:
+        raise ValidationError("Not an IANA time zone (e.g. America/New_York).")
+
+
+class SiteIn(Schema):
+    name = fields.String(required=True, validate=[not_blank, validate.Length(max=200)])
+    timezone = fields.String(required=True, validate=known_timezone)
+    setting_type = enum_field(SettingType, required=True)
+    rems_certification_id = fields.String(allow_none=True, validate=validate.Length(max=64))
+    rems_certified_until = fields.Date(allow_none=True)
+    address = fields.String(allow_none=True, validate=validate.Length(max=500))
+    phone = fields.String(allow_none=True, validate=validate.Length(max=40))
+    prescriber_on_site = fields.Boolean()
+    pulse_oximeter_available = fields.Boolean()
+    rems_enrollment_required = fields.Boolean()
+    rems_forms_required = fields.Boolean()
+
+
+class SitePatch(SiteIn):
+    class Meta:
+        partial = True
+
+
+class SiteOut(SiteIn):
+    id = fields.Integer()
+    version = fields.Integer()
+    rems_certified = fields.Boolean(metadata={"description": "R4.1: certification active today"})
+    created_at = UTCDateTime()
+
+
+class ChairIn(Schema):
+    label = fields.String(required=True, validate=[not_blank, validate.Length(max=60)])
+
+
+class ChairOut(ChairIn):
+    id = fields.Integer()
+    site_id = fields.Integer()
+    active = fields.Boolean()
+
+
+class BloodPressureField(Schema):
+    systolic = fields.Integer(required=True, strict=True)
+    diastolic = fields.Integer(required=True, strict=True)
+
+
+class CadenceGapSchema(Schema):
+    induction = fields.Integer(strict=True)
+    weekly = fields.Integer(strict=True)
+    every_2_weeks = fields.Integer(strict=True)
+
+
+class PolicyIn(Schema):
+    """The P-ids of DOMAIN.md; a key left out keeps the default."""
+
+    bp_elevated = fields.Nested(BloodPressureField, metadata={"description": "P-BP-ELEVATED"})
+    bp_hold = fields.Nested(BloodPressureField, metadata={"description": "P-BP-HOLD"})
+    bp_alert = fields.Nested(BloodPressureField, metadata={"description": "P-BP-ALERT"})
+    bp_recheck_minutes = fields.Integer(strict=True, metadata={"description": "P-BP-RECHECK"})
+    observation_interval_minutes = fields.Integer(strict=True, metadata={"description": "P-OBS"})
+    observation_grace_minutes = fields.Integer(strict=True, metadata={"description": "P-OBS-GRACE"})
+    fresh_minutes = fields.Integer(strict=True, metadata={"description": "P-FRESH"})
+    spo2_min = fields.Integer(strict=True, metadata={"description": "P-SPO2-MIN"})
+    slot_minutes = fields.Integer(strict=True, metadata={"description": "P-SLOT"})
+    cadence_gap_days = fields.Nested(CadenceGapSchema, metadata={"description": "P-CADENCE"})
+    reminder_offsets_hours = fields.List(
+        fields.Integer(strict=True), validate=validate.Length(min=1, max=5),
+        metadata={"description": "P-REMINDERS"},
+    )
+    form_reminder_days = fields.Integer(strict=True, metadata={"description": "P-FORM-REMIND"})
+
+
+class PolicyOut(PolicyIn):
+    site_id = fields.Integer()
+    version = fields.Integer()

@@ -1,0 +1,28 @@
+"""spravato-ops: the clinic day of esketamine nasal-spray treatment under the REMS."""
+import os
+
+from flask import Flask
+
+from . import api, audit, auth, cli, config, db, errors, web
+
+
+def create_app(test_config=None):
+    """Build the application: defaults, then instance/config.py, then SPRAVATO_* variables."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config.Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(config.from_environment())
+    else:
+        app.config.update(test_config)
+    app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    audit.init_app(app)
+    auth.init_app(app)
+    api.init_app(app)
+    web.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,23 @@
+"""The JSON API under /api/v1: flask-smorest builds the OpenAPI document from the schemas."""
+from flask import send_from_directory
+from flask_smorest import Api
+from swagger_ui_bundle import swagger_ui_path
+
+from ..auth import csrf
+from . import audit, auth, courses, patients, sites, users
+
+api = Api()
+BLUEPRINTS = [auth.bp, sites.bp, users.bp, patients.bp, courses.bp, audit.bp]
+
+
+def serve_docs_asset(filename):
+    """Swagger UI's files come from the installed package: clinics may have no internet."""
+    return send_from_directory(swagger_ui_path, filename)
+
+
+def init_app(app):
+    api.init_app(app)
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)
+    app.add_url_rule("/api/v1/docs/assets/<path:filename>", "docs_assets", serve_docs_asset)

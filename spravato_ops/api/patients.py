@@ -1,0 +1,121 @@
+"""Patients, screening, REMS enrollment and their courses."""
+from flask import g
+from flask_smorest import Blueprint
+from sqlmodel import select
+
+from schemas.course import CourseIn, CourseOut
+from schemas.patient import (
+    EnrollmentIn, EnrollmentOut, PatientContactOut, PatientIn, PatientOut, PatientPatch,
+    PatientQuery, ScreeningIn, ScreeningOut,
+)
+
+from ..db import get_session
+from ..models import Patient, RemsEnrollment, Screening, TreatmentCourse
+from ..services import courses as course_service
+from ..services import patients as service
+from ..services.common import get_or_404
+from .common import if_match_version, with_etag
+
+bp = Blueprint("patients", __name__, url_prefix="/api/v1/patients", description="Patients")
+
+
+def patient_view(session, patient):
+    """Front desk gets name and contact only; other roles the whole record."""
+    if g.current_user.role == "front_desk":
+        return PatientContactOut().dump(patient)
+    data = patient.model_dump()
+    data["rems_enrolled"] = session.get(RemsEnrollment, patient.id) is not None
+    data["screening_recorded"] = session.get(Screening, patient.id) is not None
+    return PatientOut().dump(data)
+
+
+@bp.post("")
+@bp.arguments(PatientIn)
+@bp.response(201, PatientOut)
+def create_patient(data):
+    session = get_session()
+    return patient_view(session, service.create_patient(session, data=data))
+
+
+@bp.get("")
+@bp.arguments(PatientQuery, location="query")
+@bp.response(200, PatientOut(many=True))
+def search_patients(query):
+    """Search by name or MRN (`q`); front desk sees name and contact only."""
+    session = get_session()
+    return [patient_view(session, p) for p in service.search_patients(session, **query)]
+
+
+@bp.get("/<int:patient_id>")
+@bp.response(200, PatientOut)
+def get_patient(patient_id):
+    session = get_session()
+    patient = get_or_404(session, Patient, patient_id, "Patient")
+    return with_etag(patient_view(session, patient), patient.version)
+
+
+@bp.patch("/<int:patient_id>")
+@bp.arguments(PatientPatch)
+@bp.response(200, PatientOut)
+def update_patient(changes, patient_id):
+    session = get_session()
+    patient = service.update_patient(session, patient_id=patient_id, changes=changes,
+                                     expected_version=if_match_version())
+    return with_etag(patient_view(session, patient), patient.version)
+
+
+def screening_view(screening):
+    eligible, warnings = service.screening_summary(screening)
+    return dict(screening.model_dump(), eligible=eligible, warnings=warnings)
+
+
+@bp.put("/<int:patient_id>/screening")
+@bp.arguments(ScreeningIn)
+@bp.response(200, ScreeningOut)
+def record_screening(answers, patient_id):
+    """Record the R5 screening; contraindications are hard stops at booking (R5.1)."""
+    screening = service.record_screening(get_session(), patient_id=patient_id, answers=answers,
+                                         recorded_by=g.current_user.id)
+    return screening_view(screening)
+
+
+@bp.get("/<int:patient_id>/screening")
+@bp.response(200, ScreeningOut)
+def get_screening(patient_id):
+    session = get_session()
+    get_or_404(session, Patient, patient_id, "Patient")
+    return screening_view(get_or_404(session, Screening, patient_id, "Screening of patient"))
+
+
+@bp.put("/<int:patient_id>/rems-enrollment")
+@bp.arguments(EnrollmentIn)
+@bp.response(200, EnrollmentOut)
+def record_enrollment(data, patient_id):
+    """Record the patient's REMS enrollment (R4.2)."""
+    return service.record_enrollment(get_session(), patient_id=patient_id,
+                                     recorded_by=g.current_user.id, **data)
+
+
+@bp.get("/<int:patient_id>/rems-enrollment")
+@bp.response(200, EnrollmentOut)
+def get_enrollment(patient_id):
+    session = get_session()
+    get_or_404(session, Patient, patient_id, "Patient")
+    return get_or_404(session, RemsEnrollment, patient_id, "REMS enrollment of patient")
+
+
+@bp.post("/<int:patient_id>/courses")
+@bp.arguments(CourseIn)
+@bp.response(201, CourseOut)
+def create_course(data, patient_id):
+    """Start a treatment course (TRD or MDSI)."""
+    return course_service.create_course(get_session(), patient_id=patient_id, data=data)
+
+
+@bp.get("/<int:patient_id>/courses")
+@bp.response(200, CourseOut(many=True))
+def list_courses(patient_id):
+    session = get_session()
+    get_or_404(session, Patient, patient_id, "Patient")
+    query = select(TreatmentCourse).where(TreatmentCourse.patient_id == patient_id)
+    return session.exec(query.order_by(TreatmentCourse.start_date)).all()

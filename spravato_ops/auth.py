@@ -1,0 +1,115 @@
+"""Passwords, bearer tokens, browser login, and the one place roles are enforced."""
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import abort, g, request
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+from sqlmodel import select
+
+from . import permissions
+from .clock import utcnow
+from .db import get_session
+from .models import ApiToken, User
+
+API_PREFIX = "/api/v1"
+_hasher = PasswordHasher()
+login_manager = LoginManager()
+login_manager.login_view = "web.login"
+csrf = CSRFProtect()
+
+
+def hash_password(password):
+    return _hasher.hash(password)
+
+
+def verify_password(user, password):
+    """Check a password in constant time; a missing user still costs one hash."""
+    if user is None:
+        _hasher.hash(password)
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session, user, ttl_hours):
+    """Create a bearer token; only its digest is stored."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    record = ApiToken(
+        user_id=user.id, token_hash=token_digest(token), created_at=now,
+        expires_at=now + timedelta(hours=ttl_hours),
+    )
+    session.add(record)
+    return token, record
+
+
+def user_for_token(session, token):
+    """Return the active user a live token belongs to, or None."""
+    found = session.exec(
+        select(ApiToken, User)
+        .where(ApiToken.token_hash == token_digest(token))
+        .where(ApiToken.user_id == User.id)
+    ).first()
+    if found is None:
+        return None
+    api_token, user = found
+    if api_token.revoked_at is not None or api_token.expires_at <= utcnow() or not user.active:
+        return None
+    g.api_token = api_token
+    return user
+
+
+def operation_name(method, rule):
+    """Turn a URL rule into the API.md spelling: `GET /sessions/{}/timers`."""
+    path = rule[len(API_PREFIX):] if rule.startswith(API_PREFIX) else rule
+    return f"{method} {re.sub(r'<[^>]+>', '{}', path).rstrip('/') or '/'}"
+
+
+def _is_documentation(path):
+    return path in (f"{API_PREFIX}/openapi.json",) or path.startswith(f"{API_PREFIX}/docs")
+
+
+def enforce_api_roles():
+    """Authenticate the bearer token and apply the role matrix to every API request."""
+    if not request.path.startswith(API_PREFIX + "/") or request.url_rule is None:
+        return None
+    if _is_documentation(request.path) or request.method in ("OPTIONS", "HEAD"):
+        return None
+    operation = operation_name(request.method, request.url_rule.rule)
+    if operation in permissions.PUBLIC:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = user_for_token(get_session(), token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        abort(401, "A valid bearer token is required.")
+    g.current_user = user
+    if user.role not in permissions.roles_allowed(operation):
+        abort(403, f"The role '{user.role}' may not {operation}.")
+    return None
+
+
+@login_manager.user_loader
+def _load_user(user_id):
+    user = get_session().get(User, int(user_id)) if user_id.isdigit() else None
+    if user is not None and user.active:
+        g.current_user = user
+        return user
+    return None
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    app.before_request(enforce_api_roles)

@@ -1,0 +1,83 @@
+"""Command line: `flask --app wsgi db upgrade`, `users create`, `seed-demo`, `scheduler`."""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from . import schema
+from .db import get_session
+from .domain.enums import Role
+
+db_cli = AppGroup("db", help="Create or migrate the database schema.")
+users_cli = AppGroup("users", help="Manage staff users.")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Create or upgrade the schema to REVISION (default: head)."""
+    schema.upgrade(current_app, revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision):
+    schema.downgrade(current_app, revision)
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    """Write a new migration from the difference between the models and the database."""
+    schema.revision(current_app, message)
+
+
+@db_cli.command("current")
+def db_current():
+    schema.current(current_app)
+
+
+@click.command("init-db")
+def init_db():
+    """Same as `db upgrade`: create or migrate the schema."""
+    schema.upgrade(current_app)
+    click.echo("Database at head.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--password", required=True)
+@click.option("--name", default=None, help="Display name (default: the email's local part)")
+@click.option("--site-id", "site_ids", type=int, multiple=True)
+def users_create(email, role, password, name, site_ids):
+    """Create a staff user."""
+    from .services.users import create_user
+
+    if len(password) < 10:
+        raise click.BadParameter("must be at least 10 characters", param_hint="--password")
+    user = create_user(get_session(), email=email, name=name or email.split("@")[0], role=role,
+                       password=password, site_ids=list(site_ids))
+    click.echo(f"Created user {user.id} {user.email} ({user.role}).")
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Load a demo clinic (America/New_York, six chairs, one user per role, patients, sessions)."""
+    from .demo import seed
+
+    for line in seed(get_session()):
+        click.echo(line)
+
+
+@click.command("scheduler")
+def run_scheduler():
+    """Run the reminder and timer scheduler in this process until stopped."""
+    from scheduler import run
+
+    run(current_app._get_current_object())
+
+
+def init_app(app):
+    for command in (db_cli, users_cli, init_db, seed_demo, run_scheduler):
+        app.cli.add_command(command)

@@ -1,0 +1,77 @@
+"""Database engine per application and one session per request, kept on `g`."""
+import os
+
+from flask import current_app, g
+from sqlalchemy import create_engine, event
+from sqlmodel import Session
+
+EXTENSION_KEY = "spravato_db_engine"
+
+
+def database_url(app):
+    """Return the configured database URL, defaulting to SQLite in the instance folder."""
+    url = app.config.get("DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + os.path.join(app.instance_path, "spravato.sqlite")
+
+
+def is_sqlite(url):
+    return str(url).startswith("sqlite")
+
+
+def make_engine(url, pool_size=10, max_overflow=20):
+    """Create an engine: SQLite serialized by immediate transactions, PostgreSQL pooled."""
+    if is_sqlite(url):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _serialize_sqlite_writes(engine)
+        return engine
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
+    )
+
+
+def _serialize_sqlite_writes(engine):
+    """Take SQLite's write lock at BEGIN so check-then-insert cannot interleave."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def init_app(app):
+    """Create the application's engine and close the request session on teardown."""
+    app.extensions[EXTENSION_KEY] = make_engine(
+        database_url(app),
+        pool_size=app.config["DATABASE_POOL_SIZE"],
+        max_overflow=app.config["DATABASE_MAX_OVERFLOW"],
+    )
+    app.teardown_appcontext(close_session)
+
+
+def get_engine(app=None):
+    return (app or current_app).extensions[EXTENSION_KEY]
+
+
+def get_session():
+    """Return this request's database session, opening it on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(get_engine(), expire_on_commit=False)
+    return g.db_session
+
+
+def close_session(exception=None):
+    session = g.pop("db_session", None)
+    if session is not None:
+        if exception is not None:
+            session.rollback()
+        session.close()

@@ -1,0 +1,54 @@
+"""Staff alerts raised by readings, observations and timers (R2.2, R2.3, R3.1, R3.2, R3.3)."""
+from typing import Iterable
+
+from .blood_pressure import emergency_symptoms, post_dose_alerts
+from .enums import AlertKind, TimerCode, TimerState, VitalsTimepoint
+from .policy import BloodPressure, SitePolicy
+from .session_record import ObservationEntry, VitalsReading
+from .timers import Timer
+
+# timer code -> (states that alert, alert kind)
+TIMER_ALERTS = {
+    TimerCode.POST_DOSE_BP: ({TimerState.OVERDUE}, AlertKind.POST_DOSE_BP_OVERDUE),
+    TimerCode.OBSERVATION: ({TimerState.OVERDUE}, AlertKind.OBSERVATION_OVERDUE),
+    TimerCode.BP_RECHECK: ({TimerState.DUE, TimerState.OVERDUE}, AlertKind.BP_RECHECK_DUE),
+    TimerCode.DISCHARGE_ELIGIBLE: ({TimerState.DUE}, AlertKind.DISCHARGE_ELIGIBLE),
+}
+
+
+def spo2_low(spo2: int | None, policy: SitePolicy) -> bool:
+    """R3.3: SpO2 below P-SPO2-MIN."""
+    return spo2 is not None and spo2 < policy.spo2_min
+
+
+def alerts_for_vitals(reading: VitalsReading, baseline: BloodPressure | None,
+                      policy: SitePolicy) -> tuple[AlertKind, ...]:
+    """R2.3 BP alerts for a post-dose reading (never for the pre-dose one) and R3.3 low SpO2."""
+    alerts: list[AlertKind] = []
+    if reading.timepoint != VitalsTimepoint.PRE_DOSE:
+        alerts.extend(post_dose_alerts(reading.bp, baseline, policy))
+    if spo2_low(reading.spo2, policy):
+        alerts.append(AlertKind.SPO2_LOW)
+    return tuple(alerts)
+
+
+def alerts_for_observation(obs: ObservationEntry, policy: SitePolicy) -> tuple[AlertKind, ...]:
+    """R3.3 low SpO2 and respiratory depression; R2.3 emergency symptoms, at once."""
+    alerts: list[AlertKind] = []
+    if spo2_low(obs.spo2, policy):
+        alerts.append(AlertKind.SPO2_LOW)
+    if obs.respiratory_depression:
+        alerts.append(AlertKind.RESPIRATORY_DEPRESSION)
+    if emergency_symptoms(obs.symptoms):
+        alerts.append(AlertKind.EMERGENCY_SYMPTOM)
+    return tuple(alerts)
+
+
+def alerts_for_timers(timers: Iterable[Timer]) -> tuple[AlertKind, ...]:
+    """R2.2 post-dose BP overdue, R2.3 recheck due, R3.2 observation overdue, R3.1 discharge eligible."""
+    alerts = []
+    for timer in timers:
+        states, kind = TIMER_ALERTS.get(timer.code, ((), None))
+        if timer.state in states:
+            alerts.append(kind)
+    return tuple(alerts)

@@ -1,0 +1,115 @@
+"""One error shape: JSON under /api/, an HTML page elsewhere; never a 500 for bad input."""
+import logging
+
+from flask import g, jsonify, make_response, render_template, request
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+
+log = logging.getLogger(__name__)
+
+
+class RuleRefusal(Exception):
+    """A request refused by clinical or REMS rules (409 with violations) or state (409)."""
+
+    def __init__(self, violations, message=None, code=409):
+        super().__init__(message)
+        self.violations = list(violations)
+        self.code = code
+        self.message = message or "; ".join(v.message for v in self.violations)
+
+
+class InvalidInput(Exception):
+    """Input that parses but cannot be accepted: 422 with per-field errors."""
+
+    def __init__(self, errors, message="The request contains invalid fields."):
+        super().__init__(message)
+        self.errors = errors
+        self.message = message
+
+
+def wants_json():
+    return request.path.startswith("/api/")
+
+
+def error_body(code, message, errors=None, violations=None):
+    return {
+        "code": code,
+        "status": default_exceptions[code].__name__ if code in default_exceptions else "Error",
+        "message": message,
+        "errors": errors or {},
+        "violations": violations or [],
+    }
+
+
+def _respond(code, message, errors=None, violations=None, headers=None):
+    if wants_json():
+        response = jsonify(error_body(code, message, errors, violations))
+    else:
+        page = render_template("error.html", code=code, message=message, violations=violations)
+        response = make_response(page)
+    response.status_code = code
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _flatten_validation(messages):
+    """Merge webargs' per-location messages ({"json": {...}}) into per-field errors."""
+    if not isinstance(messages, dict):
+        return {"_request": messages}
+    merged = {}
+    for location, fields in messages.items():
+        if isinstance(fields, dict):
+            merged.update(fields)
+        else:
+            merged[location] = fields
+    return merged
+
+
+def handle_http_exception(exc):
+    errors = None
+    data = getattr(exc, "data", None) or {}
+    if exc.code == 422 and "messages" in data:
+        errors = _flatten_validation(data["messages"])
+    message = data.get("message") if isinstance(data, dict) and data.get("message") else exc.description
+    headers = dict(exc.get_headers()) if exc.code in (401, 405) else None
+    if headers:
+        headers.pop("Content-Type", None)
+    return _respond(exc.code, message, errors=errors, headers=headers)
+
+
+def handle_rule_refusal(exc):
+    return _respond(exc.code, exc.message, violations=[v.as_dict() for v in exc.violations])
+
+
+def handle_invalid_input(exc):
+    return _respond(422, exc.message, errors=exc.errors)
+
+
+def handle_integrity_error(exc):
+    _rollback()
+    log.info("integrity conflict: %s", exc.orig)
+    return _respond(409, "The request conflicts with a record already stored.")
+
+
+def handle_unexpected(exc):
+    _rollback()
+    if isinstance(exc, OperationalError):
+        log.exception("database unavailable")
+        return _respond(503, "The database is unavailable; nothing was recorded. Try again.")
+    log.exception("unhandled error")
+    return _respond(500, InternalServerError.description)
+
+
+def _rollback():
+    if "db_session" in g:
+        g.db_session.rollback()
+
+
+def init_app(app):
+    """Register after flask-smorest so these handlers replace its JSON-only one."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(RuleRefusal, handle_rule_refusal)
+    app.register_error_handler(InvalidInput, handle_invalid_input)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(Exception, handle_unexpected)

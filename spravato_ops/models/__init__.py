@@ -1,0 +1,25 @@
+"""SQLModel tables, one module per aggregate; importing this registers them all."""
+from .alert import Reminder, StaffAlert
+from .audit import AuditEvent, IdempotencyRecord
+from .clinical import (
+    AdverseEvent,
+    ChecklistEntry,
+    Discharge,
+    DeviceAdministration,
+    ObservationEntry,
+    VitalsEntry,
+)
+from .course import TreatmentCourse
+from .patient import Patient, RemsEnrollment, Screening
+from .rems_form import RemsForm
+from .session import RELEASED_STATES, TreatmentSession
+from .site import Chair, Site, SitePolicyRecord
+from .user import ApiToken, User, UserSite
+
+__all__ = [
+    "AdverseEvent", "ApiToken", "AuditEvent", "Chair", "ChecklistEntry", "Discharge",
+    "DeviceAdministration", "IdempotencyRecord", "ObservationEntry", "Patient",
+    "RELEASED_STATES", "Reminder", "RemsEnrollment", "RemsForm", "Screening", "Site",
+    "SitePolicyRecord", "StaffAlert", "TreatmentCourse", "TreatmentSession", "User",
+    "UserSite", "VitalsEntry",
+]

@@ -1,0 +1,65 @@
+"""Loading, optimistic versions and writes shared by the services."""
+from flask import abort
+
+from .. import audit
+from ..clock import utcnow
+
+
+def get_or_404(session, model, record_id, name=None):
+    record = session.get(model, record_id)
+    if record is None:
+        abort(404, f"{name or model.__name__} {record_id} not found.")
+    return record
+
+
+def check_version(record, expected_version):
+    """Refuse a write made against a stale copy (If-Match), 412."""
+    if expected_version is not None and expected_version != record.version:
+        abort(
+            412,
+            f"{type(record).__name__} {record.id} is at version {record.version}, "
+            f"not {expected_version}; reload and try again.",
+        )
+
+
+def apply_changes(record, changes):
+    """Set the given fields; return True if anything changed."""
+    changed = False
+    for key, value in changes.items():
+        if getattr(record, key) != value:
+            setattr(record, key, value)
+            changed = True
+    return changed
+
+
+def save_new(session, record, *, entity, action="create"):
+    """Insert `record` with its audit row, commit, and return it."""
+    session.add(record)
+    session.flush()
+    audit.record(session, action=action, entity=entity, entity_id=record_key(record),
+                 after=audit.snapshot(record))
+    session.commit()
+    return record
+
+
+def save_update(session, record, changes, *, entity, expected_version=None, action="update"):
+    """Apply `changes` under optimistic locking with an audit row, commit, and return it."""
+    check_version(record, expected_version)
+    before = audit.snapshot(record)
+    if apply_changes(record, changes):
+        if hasattr(record, "version"):
+            record.version += 1
+        if hasattr(record, "updated_at"):
+            record.updated_at = utcnow()
+        session.add(record)
+        audit.record(session, action=action, entity=entity, entity_id=record_key(record),
+                     before=before, after=audit.snapshot(record))
+        session.commit()
+    return record
+
+
+def record_key(record):
+    key = getattr(record, "id", None)
+    if key is None:
+        key = getattr(record, "patient_id", None) or getattr(record, "site_id", None)
+    return key

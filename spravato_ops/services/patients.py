@@ -1,0 +1,108 @@
+"""Patients, their R5 screening and their REMS enrollment."""
+from flask import abort
+from sqlalchemy import func, or_
+from sqlmodel import select
+
+from .. import audit
+from ..clock import utcnow
+from ..domain.eligibility import ScreeningFacts, check_screening
+from ..models import Patient, RemsEnrollment, Screening
+from .common import get_or_404, save_new, save_update
+
+
+def _refuse_duplicate_mrn(session, mrn, patient_id=None):
+    clash = session.exec(select(Patient).where(Patient.mrn == mrn)).first()
+    if clash is not None and clash.id != patient_id:
+        abort(409, f"A patient with MRN {mrn} already exists.")
+
+
+def create_patient(session, *, data):
+    _refuse_duplicate_mrn(session, data["mrn"])
+    now = utcnow()
+    return save_new(session, Patient(**data, created_at=now, updated_at=now), entity="patient")
+
+
+def update_patient(session, *, patient_id, changes, expected_version=None):
+    patient = get_or_404(session, Patient, patient_id, "Patient")
+    if "mrn" in changes:
+        _refuse_duplicate_mrn(session, changes["mrn"], patient_id)
+    return save_update(session, patient, changes, entity="patient",
+                       expected_version=expected_version)
+
+
+def search_patients(session, *, q=None, limit=50, offset=0):
+    """Find patients by MRN or by first or last name (case-insensitive, prefix or contains)."""
+    query = select(Patient)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        full_name = func.lower(Patient.first_name + " " + Patient.last_name)
+        query = query.where(or_(
+            func.lower(Patient.mrn) == q.strip().lower(),
+            func.lower(Patient.last_name).like(pattern),
+            func.lower(Patient.first_name).like(pattern),
+            full_name.like(pattern),
+        ))
+    query = query.order_by(Patient.last_name, Patient.first_name, Patient.id)
+    return session.exec(query.offset(offset).limit(limit)).all()
+
+
+def screening_facts(screening):
+    if screening is None:
+        return None
+    return ScreeningFacts(
+        aneurysmal_vascular_disease=screening.aneurysmal_vascular_disease,
+        arteriovenous_malformation=screening.arteriovenous_malformation,
+        intracerebral_hemorrhage_history=screening.intracerebral_hemorrhage_history,
+        hypersensitivity=screening.hypersensitivity,
+        pregnant_or_breastfeeding=screening.pregnant_or_breastfeeding,
+        psychosis_history=screening.psychosis_history,
+        hypertensive_encephalopathy_history=screening.hypertensive_encephalopathy_history,
+        substance_use_history=screening.substance_use_history,
+        concomitant_medications=tuple(screening.concomitant_medications),
+    )
+
+
+def record_screening(session, *, patient_id, answers, recorded_by):
+    """Store the R5 screening (replacing the previous answers; the audit keeps them)."""
+    get_or_404(session, Patient, patient_id, "Patient")
+    current = session.get(Screening, patient_id)
+    before = audit.snapshot(current) if current else None
+    if current is None:
+        current = Screening(patient_id=patient_id, recorded_by=recorded_by, recorded_at=utcnow(),
+                            **answers)
+    else:
+        for key, value in answers.items():
+            setattr(current, key, value)
+        current.recorded_by, current.recorded_at = recorded_by, utcnow()
+    session.add(current)
+    audit.record(session, action="record_screening", entity="patient", entity_id=patient_id,
+                 before=before, after=audit.snapshot(current))
+    session.commit()
+    return current
+
+
+def screening_summary(screening):
+    """Return (eligible, warnings) of a screening: R5.1 stops and R5.4 warnings."""
+    violations = check_screening(screening_facts(screening))
+    eligible = not any(v.kind == "hard_stop" for v in violations)
+    warnings = [v.as_dict() for v in violations if v.kind == "warning"]
+    return eligible, warnings
+
+
+def record_enrollment(session, *, patient_id, rems_patient_id, enrolled_on, recorded_by):
+    """Store the patient's REMS enrollment (R4.2)."""
+    get_or_404(session, Patient, patient_id, "Patient")
+    current = session.get(RemsEnrollment, patient_id)
+    before = audit.snapshot(current) if current else None
+    if current is None:
+        current = RemsEnrollment(patient_id=patient_id, rems_patient_id=rems_patient_id,
+                                 enrolled_on=enrolled_on, recorded_by=recorded_by,
+                                 recorded_at=utcnow())
+    else:
+        current.rems_patient_id, current.enrolled_on = rems_patient_id, enrolled_on
+        current.recorded_by, current.recorded_at = recorded_by, utcnow()
+    session.add(current)
+    audit.record(session, action="record_enrollment", entity="patient", entity_id=patient_id,
+                 before=before, after=audit.snapshot(current))
+    session.commit()
+    return current

@@ -1,0 +1,72 @@
+"""Sites, chairs and site policy."""
+from sqlmodel import select
+
+from .. import audit
+from ..clock import utcnow
+from ..domain.policy import SitePolicy, validate_policy
+from ..errors import InvalidInput
+from ..models import Chair, Site, SitePolicyRecord
+from .common import check_version, get_or_404, save_new, save_update
+
+
+def create_site(session, *, data):
+    site = Site(**data, created_at=utcnow())
+    return save_new(session, site, entity="site")
+
+
+def update_site(session, *, site_id, changes, expected_version=None):
+    site = get_or_404(session, Site, site_id, "Site")
+    return save_update(session, site, changes, entity="site", expected_version=expected_version)
+
+
+def list_sites(session):
+    return session.exec(select(Site).order_by(Site.id)).all()
+
+
+def add_chair(session, *, site_id, label):
+    get_or_404(session, Site, site_id, "Site")
+    clash = session.exec(select(Chair).where(Chair.site_id == site_id, Chair.label == label)).first()
+    if clash is not None:
+        raise InvalidInput({"label": [f"Chair '{label}' already exists at this site."]})
+    return save_new(session, Chair(site_id=site_id, label=label), entity="chair")
+
+
+def list_chairs(session, *, site_id):
+    get_or_404(session, Site, site_id, "Site")
+    return session.exec(select(Chair).where(Chair.site_id == site_id).order_by(Chair.label)).all()
+
+
+def policy_record(session, site_id):
+    """Return the stored policy row of a site (None while it uses the defaults)."""
+    return session.get(SitePolicyRecord, site_id)
+
+
+def site_policy(session, site_id):
+    """Return the site's SitePolicy (the P-ids the rules read)."""
+    record = policy_record(session, site_id)
+    return SitePolicy.from_mapping(record.settings if record else {})
+
+
+def replace_policy(session, *, site_id, settings, expected_version=None):
+    """PUT the site's P-ids: keys left out take the defaults; every value validated."""
+    get_or_404(session, Site, site_id, "Site")
+    try:
+        policy = SitePolicy.from_mapping(settings)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput({"_policy": [str(exc)]}) from exc
+    errors = validate_policy(policy)
+    if errors:
+        raise InvalidInput(errors, "The policy is not consistent.")
+    record = policy_record(session, site_id)
+    if record is None:
+        record = SitePolicyRecord(site_id=site_id, settings={}, version=0, updated_at=utcnow())
+    check_version(record, expected_version if record.version else None)
+    before = dict(record.settings)
+    record.settings = policy.to_mapping()
+    record.version += 1
+    record.updated_at = utcnow()
+    session.add(record)
+    audit.record(session, action="update", entity="site_policy", entity_id=site_id,
+                 before=before, after=record.settings)
+    session.commit()
+    return record
