@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from . import api, audit, auth, cli, config, db, errors, web
+from . import api, audit, auth, cli, config, db, errors, idempotency, web
 
 
 def create_app(test_config=None):
@@ -21,6 +21,7 @@ def create_app(test_config=None):
     db.init_app(app)
     audit.init_app(app)
     auth.init_app(app)
+    idempotency.init_app(app)
     api.init_app(app)
     web.init_app(app)
     errors.init_app(app)

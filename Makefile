@@ -1,0 +1,46 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-sqlite test-postgres install install-test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## Set up, migrate the SQLite database in instance/, load the demo clinic, and serve.
+run: install
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi seed-demo
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+## Set up the test tools and run the whole suite (on PostgreSQL too when
+## SPRAVATO_TEST_DATABASE_URL is set).
+test: install-test
+	@echo "== the suite on SQLite"
+	env -u SPRAVATO_TEST_DATABASE_URL $(BIN)/python -m pytest
+	@if [ -n "$$SPRAVATO_TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL"; \
+		$(BIN)/python -m pytest; \
+	fi
+
+bench: install-test
+	$(BIN)/python bench/bench_domain.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
