@@ -1,4 +1,4 @@
-"""Command line: `flask --app wsgi db upgrade`, `users create`, `seed-demo`, `scheduler`."""
+"""Command line: `flask --app wsgi db upgrade`, `users create`, `seed-demo`."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -70,14 +70,6 @@ def seed_demo():
         click.echo(line)
 
 
-@click.command("scheduler")
-def run_scheduler():
-    """Run the reminder and timer scheduler in this process until stopped."""
-    from scheduler import run
-
-    run(current_app._get_current_object())
-
-
 def init_app(app):
-    for command in (db_cli, users_cli, init_db, seed_demo, run_scheduler):
+    for command in (db_cli, users_cli, init_db, seed_demo):
         app.cli.add_command(command)

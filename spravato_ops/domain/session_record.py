@@ -1,11 +1,29 @@
 """A session's current clinical entries as plain values (the caller leaves out amended entries)."""
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from operator import attrgetter
 
 from .enums import Dissociation, VitalsTimepoint
 from .label import MOAAS_BASELINE_DEFAULT
 from .policy import BloodPressure
+
+TAKEN_AT = attrgetter("taken_at")
+OBSERVED_AT = attrgetter("observed_at")
+
+
+class cached:
+    """Compute once per instance and keep it in the instance dict (no lock, unlike
+    functools.cached_property in 3.11; records are not shared between threads while built)."""
+
+    def __init__(self, func):
+        self.func, self.name = func, func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 @dataclass(frozen=True)
@@ -53,15 +71,15 @@ class SessionRecord:
     baseline_moaas: int = MOAAS_BASELINE_DEFAULT
     discharged_at: datetime | None = None
 
-    @cached_property
+    @cached
     def vitals_in_order(self) -> tuple[VitalsReading, ...]:
-        return tuple(sorted(self.vitals, key=_taken_at))
+        return tuple(sorted(self.vitals, key=TAKEN_AT))
 
-    @cached_property
+    @cached
     def observations_in_order(self) -> tuple[ObservationEntry, ...]:
-        return tuple(sorted(self.observations, key=_observed_at))
+        return tuple(sorted(self.observations, key=OBSERVED_AT))
 
-    @cached_property
+    @cached
     def device_times(self) -> tuple[datetime, ...]:
         return tuple(sorted(d.administered_at for d in self.devices))
 
@@ -69,7 +87,7 @@ class SessionRecord:
     def first_device_at(self) -> datetime | None:
         return self.device_times[0] if self.device_times else None
 
-    @cached_property
+    @cached
     def pre_dose_reading(self) -> VitalsReading | None:
         """The latest reading labelled pre-dose (R2.1 baseline)."""
         pre = [v for v in self.vitals_in_order if v.timepoint == VitalsTimepoint.PRE_DOSE]
@@ -87,15 +105,8 @@ class SessionRecord:
     def latest_observation(self) -> ObservationEntry | None:
         return self.observations_in_order[-1] if self.observations else None
 
-    @cached_property
+    @cached
     def post_dose_vitals(self) -> tuple[VitalsReading, ...]:
         """Readings other than pre-dose, in time order (R2.2, R2.3)."""
         return tuple(v for v in self.vitals_in_order if v.timepoint != VitalsTimepoint.PRE_DOSE)
 
-
-def _taken_at(reading: VitalsReading) -> datetime:
-    return reading.taken_at
-
-
-def _observed_at(entry: ObservationEntry) -> datetime:
-    return entry.observed_at

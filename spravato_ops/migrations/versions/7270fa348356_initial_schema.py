@@ -1,17 +1,17 @@
 """initial schema
 
-Revision ID: 8e324ec66f2b
+Revision ID: 7270fa348356
 Revises: 
-Create Date: 2026-11-28 01:55:17.775642
+Create Date: 2026-11-28 01:57:58.010844
 """
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-from sqlalchemy.dialects import postgresql
 
 from spravato_ops.models.audit import AUDIT_GUARD_POSTGRESQL, AUDIT_GUARD_SQLITE
+from sqlalchemy.dialects import postgresql
 
-revision = '8e324ec66f2b'
+revision = '7270fa348356'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -194,7 +194,6 @@ def upgrade():
     sa.Column('created_by', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-
     sa.ForeignKeyConstraint(['chair_id'], ['chairs.id'], ),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], ),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], ),
