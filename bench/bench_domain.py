@@ -1,4 +1,4 @@
-"""Time the domain's hot paths: discharge readiness (target < 100 us) and booking checks (< 1 ms)."""
+"""Time the domain hot paths: discharge readiness (target < 100 us), booking checks (< 1 ms)."""
 import statistics
 import sys
 import timeit

@@ -1,4 +1,4 @@
-"""Pure clinical and REMS rules (DOMAIN.md): plain values in, frozen results out; no Flask, no DB, no clock."""
+"""Pure clinical and REMS rules of DOMAIN.md: plain values in, frozen results out, no clock."""
 from .alerts import alerts_for_observation, alerts_for_timers, alerts_for_vitals
 from .blood_pressure import (
     bp_acceptable_for_discharge, check_pre_dose_bp, emergency_symptoms, needs_recheck,

@@ -45,7 +45,7 @@ def alerts_for_observation(obs: ObservationEntry, policy: SitePolicy) -> tuple[A
 
 
 def alerts_for_timers(timers: Iterable[Timer]) -> tuple[AlertKind, ...]:
-    """R2.2 post-dose BP overdue, R2.3 recheck due, R3.2 observation overdue, R3.1 discharge eligible."""
+    """Alerts from timers: R2.2 post-dose BP and R3.2 observation overdue, R2.3 recheck, R3.1."""
     alerts = []
     for timer in timers:
         states, kind = TIMER_ALERTS.get(timer.code, ((), None))

@@ -1,4 +1,4 @@
-"""Blood-pressure rules: pre-dose stops, post-dose alerts and rechecks, discharge ceiling (R2.1-R2.4)."""
+"""Blood pressure: pre-dose stops, post-dose alerts and rechecks, discharge ceiling (R2.1-R2.4)."""
 from datetime import datetime
 from typing import Iterable
 
@@ -21,7 +21,7 @@ def above(bp: BloodPressure, limit: BloodPressure) -> bool:
 
 
 def check_pre_dose_bp(reading: BloodPressure | None, policy: SitePolicy) -> list[Violation]:
-    """R2.1: no reading -> hard stop; at/above P-BP-HOLD -> hard stop; above P-BP-ELEVATED -> soft stop."""
+    """R2.1: none or at/above P-BP-HOLD -> hard stop; above P-BP-ELEVATED -> soft stop."""
     if reading is None:
         return [hard_stop("R2.1", "pre_dose_bp_missing",
                           "Record a pre-dose blood pressure before the first device.")]
@@ -72,7 +72,7 @@ def discharge_ceiling(baseline: BloodPressure | None, policy: SitePolicy) -> Blo
 def bp_acceptable_for_discharge(latest: BloodPressure | None, taken_at: datetime | None,
                                 baseline: BloodPressure | None, policy: SitePolicy,
                                 at: datetime) -> tuple[bool, str]:
-    """R2.4: the latest reading is at or below the discharge ceiling and taken within P-FRESH of `at`."""
+    """R2.4: the latest reading is at or below the discharge ceiling and within P-FRESH of `at`."""
     if latest is None or taken_at is None:
         return False, "no blood pressure recorded"
     ceiling = discharge_ceiling(baseline, policy)

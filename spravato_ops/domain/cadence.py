@@ -1,6 +1,6 @@
-"""Course phases, weekly session limits, booking checks and due windows (R1.1, R1.3, R1.4, R1.7, R1.8)."""
+"""Course phases, session limits, booking checks and gaps (R1.1, R1.3, R1.4, R1.7, R1.8)."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Iterable, Sequence
 
 from .calendar import course_week, week_bounds
@@ -194,7 +194,7 @@ def cadence_gap(course: CourseFacts, last_session_day: date | None, today: date,
 
 
 def course_milestones(course: CourseFacts, today: date) -> CourseMilestones:
-    """Return the end of TRD induction or of the 4 MDSI weeks, and whether it is near (R1.1, R1.3)."""
+    """Return when TRD induction or the 4 MDSI weeks end, and whether that is near (R1.1, R1.3)."""
     last_week = INDUCTION_LAST_WEEK if course.indication == Indication.TRD else MDSI_LAST_WEEK
     ends_on = week_bounds(course.start_date, last_week)[1]
     kind = (AlertKind.INDUCTION_ENDING if course.indication == Indication.TRD

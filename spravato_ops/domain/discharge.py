@@ -1,21 +1,27 @@
-"""Discharge readiness at a time t and the stops a discharge request meets (R2.4, R3.1, R3.3, R3.4, R3.6)."""
+"""Discharge readiness at a time t and the stops a discharge meets (R2.4, R3.1, R3.3-R3.6)."""
+from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import Callable, Sequence, TypeVar
 
-from .blood_pressure import above, bp_acceptable_for_discharge, discharge_ceiling
+from .blood_pressure import bp_acceptable_for_discharge, discharge_ceiling
 from .enums import Dissociation
 from .label import (
-    CADSS_RESOLVED_MAX, MIN_OBSERVATION, POST_DOSE_BP_WINDOW_END, POST_DOSE_BP_WINDOW_START,
+    CADSS_RESOLVED_MAX, MIN_OBSERVATION, POST_DOSE_BP_DUE, POST_DOSE_BP_WINDOW_END,
+    POST_DOSE_BP_WINDOW_START,
 )
-from .policy import SitePolicy
-from .session_record import ObservationEntry, SessionRecord
+from .policy import BloodPressure, SitePolicy
+from .session_record import (
+    OBSERVED_AT, TAKEN_AT, ObservationEntry, SessionRecord, VitalsReading,
+)
 from .violations import Violation, blocking, hard_stop, soft_stop
 
 CRITERIA = ("min_observation", "post_dose_bp", "bp_acceptable", "sedation_resolved",
             "dissociation_resolved", "respiratory_ok", "transport_confirmed",
             "no_open_serious_event")
 NO_DEVICE = "no device given yet"
+NO_DISSOCIATION = Dissociation.NONE
 T = TypeVar("T")
 
 
@@ -43,27 +49,15 @@ class DischargeReadiness:
         return tuple(c for c in self.criteria if not c.met)
 
 
-def _upto(entries: Sequence[T], at: datetime, when: Callable[[T], datetime]) -> Sequence[T]:
+def _upto(entries: Sequence[T], at: datetime, key: Callable[[T], datetime]) -> Sequence[T]:
     """Entries (in time order) recorded at or before `at`."""
-    end = len(entries)
-    while end and when(entries[end - 1]) > at:
-        end -= 1
-    return entries[:end]
+    if not entries or key(entries[-1]) <= at:
+        return entries
+    return entries[:bisect_right(entries, at, key=key)]
 
 
-def _run_start(entries: Sequence[T], ok: Callable[[T], bool],
-               when: Callable[[T], datetime], since: datetime | None) -> datetime | None:
-    """Start of the trailing run of entries that satisfy `ok` (entries in time order)."""
-    start = None
-    for entry in reversed(entries):
-        if not ok(entry) or (since is not None and when(entry) < since):
-            break
-        start = when(entry)
-    return start
-
-
-def _obs_at(o: ObservationEntry) -> datetime:
-    return o.observed_at
+def _minutes(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 60)
 
 
 def _min_observation(first: datetime | None, at: datetime) -> Criterion:
@@ -71,12 +65,10 @@ def _min_observation(first: datetime | None, at: datetime) -> Criterion:
     if first is None:
         return Criterion("min_observation", False, NO_DEVICE)
     ends = first + MIN_OBSERVATION
-    minutes = int((at - first).total_seconds() // 60)
+    since = f"{_minutes(at - first)} min since first device"
     if at >= ends:
-        return Criterion("min_observation", True, f"{minutes} min since first device", ends)
-    left = int(-((at - ends).total_seconds() // 60))
-    return Criterion("min_observation", False, f"{minutes} min since first device, "
-                     f"{left} min to go", ends)
+        return Criterion("min_observation", True, since, ends)
+    return Criterion("min_observation", False, f"{since}, {-_minutes(at - ends)} min to go", ends)
 
 
 def _post_dose_bp(record: SessionRecord, first: datetime | None, at: datetime) -> Criterion:
@@ -86,27 +78,72 @@ def _post_dose_bp(record: SessionRecord, first: datetime | None, at: datetime) -
     opens, closes = first + POST_DOSE_BP_WINDOW_START, first + POST_DOSE_BP_WINDOW_END
     for reading in record.post_dose_vitals:
         if opens <= reading.taken_at <= closes and reading.taken_at <= at:
-            minutes = int((reading.taken_at - first).total_seconds() // 60)
-            return Criterion("post_dose_bp", True, f"{reading.bp} at {minutes} min",
-                             reading.taken_at)
+            return Criterion("post_dose_bp", True, f"{reading.bp} at "
+                             f"{_minutes(reading.taken_at - first)} min", reading.taken_at)
+        if reading.taken_at > closes:
+            break
     if at < closes:
-        return Criterion("post_dose_bp", False, "due 40 min after the first device")
-    return Criterion("post_dose_bp", False, "no BP taken 30-60 min after the first device")
+        return Criterion("post_dose_bp", False,
+                         f"due {_minutes(POST_DOSE_BP_DUE)} min after the first device")
+    return Criterion("post_dose_bp", False, f"no BP taken {_minutes(POST_DOSE_BP_WINDOW_START)}-"
+                     f"{_minutes(POST_DOSE_BP_WINDOW_END)} min after the first device")
 
 
-def _bp_acceptable(record: SessionRecord, first: datetime | None, policy: SitePolicy,
-                   at: datetime) -> Criterion:
+def _vitals_runs(readings: Sequence[VitalsReading], ceiling: BloodPressure, spo2_min: int,
+                 since: datetime | None) -> tuple[datetime | None, datetime | None]:
+    """Starts of the trailing runs of readings with BP within `ceiling` and SpO2 >= spo2_min."""
+    bp_since = spo2_since = None
+    bp_on = spo2_on = True
+    for v in reversed(readings):
+        if since is not None and v.taken_at < since:
+            break
+        if bp_on:
+            if v.bp.systolic <= ceiling.systolic and v.bp.diastolic <= ceiling.diastolic:
+                bp_since = v.taken_at
+            else:
+                bp_on = False
+        if spo2_on and v.spo2 is not None:
+            if v.spo2 >= spo2_min:
+                spo2_since = v.taken_at
+            else:
+                spo2_on = False
+        if not (bp_on or spo2_on):
+            break
+    return bp_since, spo2_since
+
+
+def _bp_acceptable(readings: Sequence[VitalsReading], baseline: BloodPressure | None,
+                   bp_since: datetime | None, policy: SitePolicy, at: datetime) -> Criterion:
     """R2.4: latest reading at or below max(P-BP-ELEVATED, pre-dose), within P-FRESH."""
-    readings = _upto(record.vitals_in_order, at, lambda v: v.taken_at)
     latest = readings[-1] if readings else None
-    baseline = record.pre_dose_bp
     met, detail = bp_acceptable_for_discharge(latest and latest.bp, latest and latest.taken_at,
                                               baseline, policy, at)
-    if not met:
-        return Criterion("bp_acceptable", False, detail)
-    ceiling = discharge_ceiling(baseline, policy)
-    since = _run_start(readings, lambda v: not above(v.bp, ceiling), lambda v: v.taken_at, first)
-    return Criterion("bp_acceptable", True, detail, since)
+    return Criterion("bp_acceptable", met, detail, bp_since if met else None)
+
+
+def _observation_runs(observations: Sequence[ObservationEntry], baseline_moaas: int,
+                      spo2_min: int, since: datetime | None) -> list[datetime | None]:
+    """Starts of the trailing runs of observations with sedation resolved, dissociation
+    resolved and breathing OK, in one backward pass (R3.6 needs when each was met)."""
+    sedation = dissociation = breathing = None
+    sedation_on = dissociation_on = breathing_on = True
+    for o in reversed(observations):
+        t = o.observed_at
+        if since is not None and t < since:
+            break
+        if sedation_on:
+            sedation_on = o.moaas >= baseline_moaas
+            sedation = t if sedation_on else sedation
+        if dissociation_on:
+            dissociation_on = o.dissociation == NO_DISSOCIATION or (
+                o.cadss_total is not None and o.cadss_total <= CADSS_RESOLVED_MAX)
+            dissociation = t if dissociation_on else dissociation
+        if breathing_on:
+            breathing_on = not o.respiratory_depression and (o.spo2 is None or o.spo2 >= spo2_min)
+            breathing = t if breathing_on else breathing
+        if not (sedation_on or dissociation_on or breathing_on):
+            break
+    return [sedation, dissociation, breathing]
 
 
 def _latest_fresh(observations: Sequence[ObservationEntry], policy: SitePolicy,
@@ -115,34 +152,26 @@ def _latest_fresh(observations: Sequence[ObservationEntry], policy: SitePolicy,
         return None, "no observation recorded"
     latest = observations[-1]
     if at - latest.observed_at > policy.fresh:
-        age = int((at - latest.observed_at).total_seconds() // 60)
-        return None, f"latest observation is {age} min old (must be within {policy.fresh_minutes} min)"
+        return None, (f"latest observation is {_minutes(at - latest.observed_at)} min old "
+                      f"(must be within {policy.fresh_minutes} min)")
     return latest, ""
 
 
-def _observation_criteria(record: SessionRecord, first: datetime | None, policy: SitePolicy,
-                          at: datetime) -> tuple[Criterion, Criterion, Criterion]:
-    """R3.4 sedation and dissociation resolved, R3.3 respiration OK, from the latest fresh observation."""
-    observations = _upto(record.observations_in_order, at, _obs_at)
-    latest, stale = _latest_fresh(observations, policy, at)
-    checks = (
-        ("sedation_resolved", lambda o: o.moaas >= record.baseline_moaas,
-         lambda o: f"MOAA/S {o.moaas} (baseline {record.baseline_moaas})"),
-        ("dissociation_resolved", _dissociation_resolved,
-         lambda o: f"dissociation {o.dissociation}" + (
-             f", CADSS {o.cadss_total}" if o.cadss_total is not None else "")),
-    )
-    results = []
-    for code, ok, describe in checks:
-        if latest is None:
-            results.append(Criterion(code, False, stale))
-        elif not ok(latest):
-            results.append(Criterion(code, False, describe(latest)))
-        else:
-            results.append(Criterion(code, True, describe(latest),
-                                     _run_start(observations, ok, _obs_at, first)))
-    return results[0], results[1], _respiratory(record, observations, latest, stale, first,
-                                                policy, at)
+def _sedation_and_dissociation(latest: ObservationEntry | None, stale: str, baseline_moaas: int,
+                               starts: list[datetime | None]) -> tuple[Criterion, Criterion]:
+    """R3.4: MOAA/S at baseline, no dissociation (or CADSS <= 4), on the latest fresh entry."""
+    if latest is None:
+        return (Criterion("sedation_resolved", False, stale),
+                Criterion("dissociation_resolved", False, stale))
+    sedated = latest.moaas < baseline_moaas
+    dissociated = not _dissociation_resolved(latest)
+    cadss = f", CADSS {latest.cadss_total}" if latest.cadss_total is not None else ""
+    return (Criterion("sedation_resolved", not sedated,
+                      f"MOAA/S {latest.moaas} (baseline {baseline_moaas})",
+                      None if sedated else starts[0]),
+            Criterion("dissociation_resolved", not dissociated,
+                      f"dissociation {latest.dissociation}{cadss}",
+                      None if dissociated else starts[1]))
 
 
 def _dissociation_resolved(o: ObservationEntry) -> bool:
@@ -150,34 +179,33 @@ def _dissociation_resolved(o: ObservationEntry) -> bool:
         o.cadss_total is not None and o.cadss_total <= CADSS_RESOLVED_MAX)
 
 
-def _respiratory(record: SessionRecord, observations: Sequence[ObservationEntry],
-                 latest: ObservationEntry | None, stale: str, first: datetime | None,
-                 policy: SitePolicy, at: datetime) -> Criterion:
-    """R3.3 / R3.4: latest fresh observation without respiratory depression and the latest
+def _latest_spo2(readings: Sequence[VitalsReading],
+                 observations: Sequence[ObservationEntry]) -> tuple[datetime, int] | None:
+    """The most recent SpO2, from vitals or observations."""
+    vital = next((v for v in reversed(readings) if v.spo2 is not None), None)
+    observed = next((o for o in reversed(observations) if o.spo2 is not None), None)
+    candidates = ([(vital.taken_at, vital.spo2)] if vital else []) + (
+        [(observed.observed_at, observed.spo2)] if observed else [])
+    return max(candidates, key=itemgetter(0)) if candidates else None
+
+
+def _respiratory(latest: ObservationEntry | None, stale: str, spo2: tuple[datetime, int] | None,
+                 since: datetime | None, policy: SitePolicy, at: datetime) -> Criterion:
+    """R3.3 / R3.4: latest fresh observation without respiratory depression, and the latest
     SpO2 (observation or vitals, whichever is later) fresh and at least P-SPO2-MIN."""
     if latest is None:
         return Criterion("respiratory_ok", False, stale)
     if latest.respiratory_depression:
         return Criterion("respiratory_ok", False, "respiratory depression recorded")
-    oximetry = [v for v in _upto(record.vitals_in_order, at, lambda v: v.taken_at)
-                if v.spo2 is not None]
-    obs_spo2 = next((o for o in reversed(observations) if o.spo2 is not None), None)
-    candidates = [(v.taken_at, v.spo2) for v in oximetry[-1:]]
-    candidates += [(obs_spo2.observed_at, obs_spo2.spo2)] if obs_spo2 else []
-    if not candidates:
+    if spo2 is None:
         return Criterion("respiratory_ok", False, "no SpO2 recorded")
-    taken_at, spo2 = max(candidates, key=lambda c: c[0])
+    taken_at, value = spo2
     if at - taken_at > policy.fresh:
-        return Criterion("respiratory_ok", False, f"latest SpO2 is older than "
-                         f"{policy.fresh_minutes} min")
-    if spo2 < policy.spo2_min:
-        return Criterion("respiratory_ok", False, f"SpO2 {spo2} below {policy.spo2_min}")
-    since_obs = _run_start(observations, lambda o: not o.respiratory_depression and (
-        o.spo2 is None or o.spo2 >= policy.spo2_min), _obs_at, first)
-    since_vitals = _run_start(oximetry, lambda v: v.spo2 >= policy.spo2_min,
-                              lambda v: v.taken_at, first)
-    since = max((t for t in (since_obs, since_vitals) if t is not None), default=None)
-    return Criterion("respiratory_ok", True, f"SpO2 {spo2}, no respiratory depression", since)
+        return Criterion("respiratory_ok", False,
+                         f"latest SpO2 is older than {policy.fresh_minutes} min")
+    if value < policy.spo2_min:
+        return Criterion("respiratory_ok", False, f"SpO2 {value} below {policy.spo2_min}")
+    return Criterion("respiratory_ok", True, f"SpO2 {value}, no respiratory depression", since)
 
 
 def _transport(record: SessionRecord) -> Criterion:
@@ -201,7 +229,7 @@ def _serious_events(record: SessionRecord, at: datetime) -> Criterion:
 
 def discharge_readiness(record: SessionRecord, policy: SitePolicy,
                         at: datetime) -> DischargeReadiness:
-    """Evaluate the 8 criteria of R3.4 at `at` from entries recorded by then (R2.4, R3.1, R3.3, R3.6).
+    """Evaluate the 8 criteria of R3.4 at `at` from entries recorded by then (R2.4, R3.1-R3.6).
 
     earliest_ready_at is never before first device + 120 min (R3.1): with every other
     criterion met it is the later of that and the time they were all met; otherwise
@@ -211,10 +239,21 @@ def discharge_readiness(record: SessionRecord, policy: SitePolicy,
     first = record.first_device_at
     if first is not None and first > at:
         first = None
-    sedation, dissociation, respiratory = _observation_criteria(record, first, policy, at)
+    readings = _upto(record.vitals_in_order, at, TAKEN_AT)
+    observations = _upto(record.observations_in_order, at, OBSERVED_AT)
+    baseline = record.pre_dose_bp
+    bp_since, spo2_since = _vitals_runs(readings, discharge_ceiling(baseline, policy),
+                                        policy.spo2_min, first)
+    starts = _observation_runs(observations, record.baseline_moaas, policy.spo2_min, first)
+    latest, stale = _latest_fresh(observations, policy, at)
+    sedation, dissociation = _sedation_and_dissociation(latest, stale, record.baseline_moaas,
+                                                        starts)
+    breathing_since = max((t for t in (starts[2], spo2_since) if t is not None), default=None)
+    respiratory = _respiratory(latest, stale, _latest_spo2(readings, observations),
+                               breathing_since, policy, at)
     criteria = (_min_observation(first, at), _post_dose_bp(record, first, at),
-                _bp_acceptable(record, first, policy, at), sedation, dissociation,
-                respiratory, _transport(record), _serious_events(record, at))
+                _bp_acceptable(readings, baseline, bp_since, policy, at), sedation,
+                dissociation, respiratory, _transport(record), _serious_events(record, at))
     if first is None:
         return DischargeReadiness(False, at, None, criteria)
     ready_without = None
@@ -232,8 +271,8 @@ def discharge_violations(readiness: DischargeReadiness, clinically_stable: bool)
     for c in readiness.unmet:
         if c.code == "min_observation":
             found.append(hard_stop("R3.1", "min_observation",
-                                   f"Monitoring must last at least 120 minutes from the first "
-                                   f"device ({c.detail}); no override."))
+                                   f"Monitoring must last at least {_minutes(MIN_OBSERVATION)} "
+                                   f"minutes from the first device ({c.detail}); no override."))
         else:
             found.append(soft_stop("R3.4", c.code, f"Discharge criterion not met: {c.detail}."))
     if clinically_stable is not True:
@@ -244,5 +283,5 @@ def discharge_violations(readiness: DischargeReadiness, clinically_stable: bool)
 
 def check_discharge(readiness: DischargeReadiness, clinically_stable: bool,
                     overridden: bool = False) -> list[Violation]:
-    """Return the stops that still refuse the discharge (R3.1, R3.4): soft ones only without an override."""
+    """Return the stops that still refuse a discharge (R3.1, R3.4); soft ones unless overridden."""
     return blocking(discharge_violations(readiness, clinically_stable), overridden)

@@ -1,4 +1,4 @@
-"""Dose and device rules: allowed doses, TRD escalation, device count and spacing (R1.2, R1.3, R1.5)."""
+"""Doses and devices: allowed doses, TRD escalation, device count and spacing (R1.2, R1.3, R1.5)."""
 from datetime import datetime
 from typing import Sequence
 
@@ -22,7 +22,7 @@ def devices_for_dose(mg: int) -> int:
 def check_dose(
     indication: Indication, planned_dose_mg: int, prior_completed_doses: Sequence[int]
 ) -> list[Violation]:
-    """Check a planned dose (R1.2, R1.3): 56 or 84 only; TRD starts at 56 and escalates after one 56.
+    """Check a planned dose (R1.2, R1.3): 56 or 84 only; TRD starts at 56, 84 after one 56.
 
     `prior_completed_doses` are the doses of earlier sessions of the same course.
     MDSI may use 84 or 56 from the start (R1.3).

@@ -1,4 +1,4 @@
-"""Who may be treated where and when: REMS site and enrollment, screening, age (R4.1, R4.2, R5.1-R5.4)."""
+"""Who may be treated where and when: REMS site, enrollment, screening, age (R4.1-R5.4)."""
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,13 +62,13 @@ MEDICATION_WARNINGS = {
 
 
 def age_on(date_of_birth: date, day: date) -> int:
-    """Return completed years on `day` (R5.2); a 29 February birthday falls on 1 March in other years."""
+    """Return completed years on `day` (R5.2); a 29 February birthday counts from 1 March."""
     before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
     return day.year - date_of_birth.year - before_birthday
 
 
 def site_certified(site: SiteFacts, day: date) -> bool:
-    """Return whether the site's REMS certification covers `day` (R4.1); no end date means not certified."""
+    """Return whether REMS certification covers `day` (R4.1); no end date means not certified."""
     return bool(site.rems_certification_id and site.rems_certified_until
                 and day <= site.rems_certified_until)
 
@@ -128,5 +128,5 @@ def screening_warnings(screening: ScreeningFacts) -> list[Violation]:
 
 def check_eligibility(site: SiteFacts, patient: PatientFacts, screening: ScreeningFacts | None,
                       session_day: date) -> list[Violation]:
-    """Return every eligibility violation for a session on a site-local day (R4.1, R4.2, R5.1-R5.4)."""
+    """Return every eligibility violation for a session on a site-local day (R4.1-R5.4)."""
     return check_site_and_patient(site, patient, session_day) + check_screening(screening)

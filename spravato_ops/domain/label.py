@@ -1,4 +1,4 @@
-"""Fixed numbers from the SPRAVATO label and REMS, named once (site-tunable numbers live in policy.py)."""
+"""Fixed numbers from the SPRAVATO label and REMS, named once (site-tunable ones: policy.py)."""
 from datetime import timedelta
 
 # R1.2 / R1.5 doses and devices

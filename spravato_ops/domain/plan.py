@@ -1,4 +1,4 @@
-"""Course plan: weeks with phase, limit and bookings, and the next session's due window (R1.1, R1.3, R1.7)."""
+"""Course plan: weeks with phase, limit and bookings, and the next due window (R1.1, R1.3, R1.7)."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, Sequence
@@ -51,14 +51,15 @@ def _week_counts(course: CourseFacts, sessions: Iterable[BookedSession]) -> dict
     return counts
 
 
-def _window_count(course: CourseFacts, week: int, counts: dict[int, int]) -> tuple[CadenceWindow, int]:
+def _window_count(course: CourseFacts, week: int,
+                  counts: dict[int, int]) -> tuple[CadenceWindow, int]:
     window = cadence_window(course, week)
     return window, sum(counts.get(w, 0) for w in range(window.first_week, window.last_week + 1))
 
 
 def course_plan(course: CourseFacts, sessions: Sequence[BookedSession], today: date,
                 weeks_ahead: int = 4, policy: SitePolicy = DEFAULT_POLICY) -> CoursePlan:
-    """Return the course weeks with phase, limit and bookings, and the next due window (R1.1, R1.3, R1.7).
+    """Return course weeks with phase, limit, bookings and the next due window (R1.1, R1.3, R1.7).
 
     Weeks run from 1 to the later of today's week + `weeks_ahead` and the last
     booked week; an MDSI plan stops at week 4 unless sessions were booked later.

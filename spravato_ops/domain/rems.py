@@ -19,7 +19,7 @@ def rems_form_deadline(session_day: date) -> date:
 
 def form_reminder_due(session_day: date, today: date, policy: SitePolicy,
                       submitted: bool = False) -> AlertKind | None:
-    """R4.3: overdue after the deadline; a reminder from P-FORM-REMIND days before it; None otherwise."""
+    """R4.3: overdue after the deadline; due from P-FORM-REMIND days before it; else None."""
     if submitted:
         return None
     deadline = rems_form_deadline(session_day)

@@ -53,7 +53,7 @@ def next_device_timer(record: SessionRecord, now: datetime) -> Timer | None:
 
 
 def post_dose_bp_timer(record: SessionRecord, first: datetime, now: datetime) -> Timer | None:
-    """R2.2: due at first device + 40 min, overdue at + 50; done once a post-dose reading from +30 min exists."""
+    """R2.2: due at first device + 40 min, overdue at + 50; done by a post-dose reading from +30."""
     due, overdue = first + POST_DOSE_BP_DUE, first + POST_DOSE_BP_OVERDUE
     window_opens = first + POST_DOSE_BP_WINDOW_START
     if any(v.taken_at >= window_opens for v in record.post_dose_vitals):
@@ -65,7 +65,7 @@ def post_dose_bp_timer(record: SessionRecord, first: datetime, now: datetime) ->
 
 def bp_recheck_timer(record: SessionRecord, first: datetime, policy: SitePolicy,
                      now: datetime) -> Timer | None:
-    """R2.3: after an alerting reading a recheck is due every P-BP-RECHECK min until one no longer alerts.
+    """R2.3: after an alerting reading a recheck is due every P-BP-RECHECK min until one does not.
 
     Overdue P-OBS-GRACE after it is due; done once a later reading no longer needs a
     recheck; absent when no post-dose reading ever alerted.
@@ -92,7 +92,10 @@ def bp_recheck_timer(record: SessionRecord, first: datetime, policy: SitePolicy,
 
 def observation_timer(record: SessionRecord, first: datetime, policy: SitePolicy,
                       now: datetime) -> Timer:
-    """R3.2: an observation every P-OBS min from the first device, overdue after P-OBS-GRACE; done at discharge."""
+    """R3.2: observe every P-OBS min from the first device; overdue after P-OBS-GRACE.
+
+    Done at discharge.
+    """
     latest = record.latest_observation
     anchor = max(first, latest.observed_at) if latest else first
     due = anchor + policy.observation_interval

@@ -20,7 +20,8 @@ def at(offset_minutes: float) -> datetime:
 
 def vitals(offset: float, systolic=120, diastolic=80, timepoint=VitalsTimepoint.POST_DOSE,
            spo2=98, heart_rate=70) -> VitalsReading:
-    return VitalsReading(timepoint, BloodPressure(systolic, diastolic), heart_rate, spo2, at(offset))
+    bp = BloodPressure(systolic, diastolic)
+    return VitalsReading(timepoint, bp, heart_rate, spo2, at(offset))
 
 
 def obs(offset: float, moaas=5, dissociation=Dissociation.NONE, cadss=None, resp=False, spo2=98,

@@ -1,4 +1,4 @@
-"""Property: no sequence of bookings exceeds a phase limit without a cadence_exceeded soft stop (R1.1, R1.3)."""
+"""Property: no booking sequence exceeds a phase limit without cadence_exceeded (R1.1, R1.3)."""
 from collections import Counter
 from datetime import timedelta
 

@@ -71,6 +71,7 @@ def test_r5_1_screening_missing():
     (date(2007, 12, 31), date(2026, 1, 1), 18),
 ])
 def test_r5_2_age(dob, day, age):
+    """R5.2: adults only (18 on the session day), leap-day birthdays included."""
     assert age_on(dob, day) == age
     found = codes(check(patient=PatientFacts(dob, "P", date(2020, 1, 1)), day=day,
                         site=SiteFacts("outpatient", "R", date(2030, 1, 1))))

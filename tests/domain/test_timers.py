@@ -29,7 +29,8 @@ def test_no_timers_before_the_first_device():
     ((0, 6), 8, TS.DONE, None),
 ])
 def test_r1_5_next_device(given_at, now, state, due):
-    timer = timers_of(SessionRecord(56, vitals=(PRE,), devices=devices(*given_at)), now)[C.NEXT_DEVICE]
+    record = SessionRecord(56, vitals=(PRE,), devices=devices(*given_at))
+    timer = timers_of(record, now)[C.NEXT_DEVICE]
     assert timer.state == state and timer.overdue_at is None
     assert timer.due_at == (at(due) if due is not None else None)
 
