@@ -3,6 +3,8 @@ from datetime import timezone
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from spravato_ops.db import MAX_ID
+
 
 class UTCDateTime(fields.AwareDateTime):
     """RFC 3339 with an offset on input (naive refused), UTC with `Z` on output."""
@@ -23,6 +25,19 @@ class UTCDateTime(fields.AwareDateTime):
 def enum_field(enum_cls, **kwargs):
     """A string field limited to an enum's values (the enums live in domain/)."""
     return fields.String(validate=validate.OneOf([member.value for member in enum_cls]), **kwargs)
+
+
+def id_field(**kwargs):
+    """A record id: a strict positive integer the database can hold (never a 500 on 10**30)."""
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+class Partial:
+    """Mix into a PATCH schema: every field optional (marshmallow has no `Meta.partial`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
 
 
 def not_blank(value):

@@ -1,25 +1,35 @@
 """Patients, screening and REMS enrollment."""
-from marshmallow import Schema, fields, validate
+from datetime import date
 
+from marshmallow import Schema, ValidationError, fields, validate
+
+from spravato_ops.clock import utcnow
 from spravato_ops.domain.enums import ConcomitantMedication, ReminderChannel, Sex
 
-from .common import UTCDateTime, WarningSchema, enum_field, not_blank
+from .common import Partial, UTCDateTime, WarningSchema, enum_field, not_blank
+
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+def plausible_birth_date(value):
+    """Refuse impossible dates of birth (typos such as 2091 or 0198)."""
+    if not EARLIEST_BIRTH_DATE <= value <= utcnow().date():
+        raise ValidationError(f"Must be between {EARLIEST_BIRTH_DATE} and today.")
 
 
 class PatientIn(Schema):
     mrn = fields.String(required=True, validate=[not_blank, validate.Length(max=40)])
     first_name = fields.String(required=True, validate=[not_blank, validate.Length(max=100)])
     last_name = fields.String(required=True, validate=[not_blank, validate.Length(max=100)])
-    date_of_birth = fields.Date(required=True)
+    date_of_birth = fields.Date(required=True, validate=plausible_birth_date)
     sex = enum_field(Sex, required=True)
     phone = fields.String(allow_none=True, validate=validate.Length(max=40))
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     reminder_channel = enum_field(ReminderChannel, load_default="none")
 
 
-class PatientPatch(PatientIn):
-    class Meta:
-        partial = True
+class PatientPatch(Partial, PatientIn):
+    """Any subset of a patient's fields."""
 
 
 class PatientContactOut(Schema):

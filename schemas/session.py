@@ -36,9 +36,12 @@ class OverrideOut(Schema):
 
 
 class SessionOut(Schema):
+    """A session; front desk receives only the fields of SessionDeskOut."""
+
     id = fields.Integer()
     course_id = fields.Integer()
     patient_id = fields.Integer()
+    patient_initials = fields.String()
     site_id = fields.Integer()
     chair_id = fields.Integer()
     scheduled_start = UTCDateTime()

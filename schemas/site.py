@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from spravato_ops.domain.enums import SettingType
 
-from .common import UTCDateTime, enum_field, not_blank
+from .common import Partial, UTCDateTime, enum_field, not_blank
 
 _ZONES = frozenset(available_timezones())
 
@@ -29,9 +29,8 @@ class SiteIn(Schema):
     rems_forms_required = fields.Boolean()
 
 
-class SitePatch(SiteIn):
-    class Meta:
-        partial = True
+class SitePatch(Partial, SiteIn):
+    """Any subset of a site's fields."""
 
 
 class SiteOut(SiteIn):

@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from spravato_ops.domain.enums import Role
 
-from .common import UTCDateTime, enum_field, not_blank
+from .common import UTCDateTime, enum_field, id_field, not_blank
 
 
 class TokenIn(Schema):
@@ -21,7 +21,7 @@ class UserIn(Schema):
     name = fields.String(required=True, validate=[not_blank, validate.Length(max=200)])
     role = enum_field(Role, required=True)
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
-    site_ids = fields.List(fields.Integer(strict=True), load_default=list)
+    site_ids = fields.List(id_field(), load_default=list, validate=validate.Length(max=100))
 
 
 class UserOut(Schema):

@@ -1,4 +1,5 @@
 """The audit trail: every write records who did what, before and after, in its own transaction."""
+import re
 import uuid
 
 from flask import g, has_request_context, request
@@ -7,6 +8,7 @@ from .clock import utcnow
 from .models import AuditEvent
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 def init_app(app):
@@ -15,8 +17,9 @@ def init_app(app):
 
 
 def _assign_request_id():
+    """Keep a caller's request id if it is a plain token, else make one (it is stored, echoed)."""
     supplied = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = supplied[:64] if supplied else uuid.uuid4().hex
+    g.request_id = supplied if _REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex
 
 
 def _echo_request_id(response):

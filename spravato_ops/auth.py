@@ -10,6 +10,8 @@ from flask import abort, g, request
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from sqlmodel import select
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
 
 from . import permissions
 from .clock import utcnow
@@ -84,16 +86,19 @@ def enforce_api_roles():
     """Authenticate the bearer token and apply the role matrix to every API request."""
     if not request.path.startswith(API_PREFIX + "/") or request.url_rule is None:
         return None
-    if _is_documentation(request.path) or request.method in ("OPTIONS", "HEAD"):
+    # OPTIONS is answered by Flask without running the view; HEAD runs the GET view.
+    if _is_documentation(request.path) or request.method == "OPTIONS":
         return None
-    operation = operation_name(request.method, request.url_rule.rule)
+    method = "GET" if request.method == "HEAD" else request.method
+    operation = operation_name(method, request.url_rule.rule)
     if operation in permissions.PUBLIC:
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     user = user_for_token(get_session(), token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
-        abort(401, "A valid bearer token is required.")
+        raise Unauthorized("A valid bearer token is required.",
+                           www_authenticate=WWWAuthenticate("Bearer"))
     g.current_user = user
     if user.role not in permissions.roles_allowed(operation):
         abort(403, f"The role '{user.role}' may not {operation}.")

@@ -1,11 +1,14 @@
 """Command line: `flask --app wsgi db upgrade`, `users create`, `seed-demo`."""
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
 
 from . import schema
 from .db import get_session
 from .domain.enums import Role
+from .errors import InvalidInput
 
 db_cli = AppGroup("db", help="Create or migrate the database schema.")
 users_cli = AppGroup("users", help="Manage staff users.")
@@ -38,6 +41,7 @@ def db_current():
 
 
 @click.command("init-db")
+@with_appcontext  # `flask` pushes one itself; app.cli.main() and test runners do not
 def init_db():
     """Same as `db upgrade`: create or migrate the schema."""
     schema.upgrade(current_app)
@@ -52,16 +56,34 @@ def init_db():
 @click.option("--site-id", "site_ids", type=int, multiple=True)
 def users_create(email, role, password, name, site_ids):
     """Create a staff user."""
+    from schemas.user import UserIn
+
     from .services.users import create_user
 
-    if len(password) < 10:
-        raise click.BadParameter("must be at least 10 characters", param_hint="--password")
-    user = create_user(get_session(), email=email, name=name or email.split("@")[0], role=role,
-                       password=password, site_ids=list(site_ids))
+    try:
+        data = UserIn().load(dict(email=email, name=name or email.split("@")[0], role=role,
+                                  password=password, site_ids=list(site_ids)))
+        user = create_user(get_session(), **data)
+    except ValidationError as exc:
+        raise click.UsageError(_field_messages(exc.messages)) from None
+    except InvalidInput as exc:
+        raise click.ClickException(_field_messages(exc.errors)) from None
+    except HTTPException as exc:  # the services' 404/409 refusals
+        raise click.ClickException(exc.description) from None
     click.echo(f"Created user {user.id} {user.email} ({user.role}).")
 
 
+def _field_messages(errors):
+    """Turn {"password": ["Shorter than ..."]} into `--password: Shorter than ...`."""
+    return "; ".join(
+        f"--{field.replace('_ids', '-id').replace('_', '-')}: "
+        + " ".join(str(m) for m in (messages if isinstance(messages, list) else [messages]))
+        for field, messages in errors.items()
+    )
+
+
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo():
     """Load a demo clinic (America/New_York, six chairs, one user per role, patients, sessions)."""
     from .demo import seed

@@ -4,8 +4,18 @@ import os
 from flask import current_app, g
 from sqlalchemy import create_engine, event
 from sqlmodel import Session
+from werkzeug.routing import IntegerConverter
 
 EXTENSION_KEY = "spravato_db_engine"
+# The largest value an INTEGER primary key holds (PostgreSQL int4); larger ids cannot exist.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in URLs: ids beyond what the database holds are a 404, not a driver error."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def database_url(app):
@@ -49,7 +59,11 @@ def _serialize_sqlite_writes(engine):
 
 
 def init_app(app):
-    """Create the application's engine and close the request session on teardown."""
+    """Create the application's engine and close the request session on teardown.
+
+    Runs before any blueprint is registered, so every `<int:...>` route uses IdConverter.
+    """
+    app.url_map.converters["int"] = IdConverter
     app.extensions[EXTENSION_KEY] = make_engine(
         database_url(app),
         pool_size=app.config["DATABASE_POOL_SIZE"],

@@ -2,7 +2,7 @@
 import logging
 
 from flask import g, jsonify, make_response, render_template, request
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,16 @@ def handle_integrity_error(exc):
     return _respond(409, "The request conflicts with a record already stored.")
 
 
+def handle_unstorable_value(exc):
+    """A value the database or driver cannot hold (an integer beyond its range, NUL in text).
+
+    The schemas refuse such input first; this keeps any that slips through a 422, not a 500.
+    """
+    _rollback()
+    log.warning("value refused by the database: %s", exc)
+    return _respond(422, "A value in the request is out of range or cannot be stored.")
+
+
 def handle_unexpected(exc):
     _rollback()
     if isinstance(exc, OperationalError):
@@ -112,4 +122,6 @@ def init_app(app):
     app.register_error_handler(RuleRefusal, handle_rule_refusal)
     app.register_error_handler(InvalidInput, handle_invalid_input)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(DataError, handle_unstorable_value)
+    app.register_error_handler(OverflowError, handle_unstorable_value)
     app.register_error_handler(Exception, handle_unexpected)

@@ -48,8 +48,14 @@ def remember_response(response):
     key = g.pop("idempotency_key", None)
     if key is None or response.status_code >= 500 or response.status_code in (401, 403):
         return response
+    # A refused write (409, 412, 422) leaves the request's transaction open; on SQLite it
+    # holds the write lock, so end it before another connection stores the response.
+    # Services commit every change they mean to keep: nothing is lost here.
+    user_id = g.current_user.id
+    if "db_session" in g:
+        g.db_session.rollback()
     record = IdempotencyRecord(
-        user_id=g.current_user.id, key=key, method=request.method, path=request.path,
+        user_id=user_id, key=key, method=request.method, path=request.path,
         body_hash=_body_hash(), status_code=response.status_code,
         response_body=response.get_data(as_text=True), created_at=utcnow(),
     )

@@ -5,8 +5,10 @@ from datetime import date, timedelta
 
 from spravato_ops.auth import hash_password, issue_token
 from spravato_ops.clock import utcnow
+from spravato_ops.domain.calendar import local_date
 from spravato_ops.models import (
-    Chair, Patient, RemsEnrollment, Screening, Site, TreatmentCourse, User, UserSite,
+    Chair, Patient, RemsEnrollment, Screening, Site, TreatmentCourse, TreatmentSession, User,
+    UserSite,
 )
 
 PASSWORD = "correct horse battery"
@@ -21,11 +23,11 @@ def password_hash():
 
 class Factories:
     def __init__(self, session):
-        self.session = session
+        self.db = session
 
     def _save(self, record):
-        self.session.add(record)
-        self.session.commit()
+        self.db.add(record)
+        self.db.commit()
         return record
 
     def site(self, **fields):
@@ -50,8 +52,8 @@ class Factories:
         return user
 
     def token(self, user):
-        token, _ = issue_token(self.session, user, ttl_hours=12)
-        self.session.commit()
+        token, _ = issue_token(self.db, user, ttl_hours=12)
+        self.db.commit()
         return token
 
     def auth_headers(self, role="nurse", site=None, user=None):
@@ -93,3 +95,18 @@ class Factories:
                         oral_antidepressant=None, continuation_interval_weeks=1,
                         created_at=utcnow())
         return self._save(TreatmentCourse(patient_id=patient.id, **{**defaults, **fields}))
+
+    def session(self, course=None, chair=None, site=None, **fields):
+        """A treatment session (default: now, 56 mg, scheduled), written directly, not booked."""
+        site = site or (chair and self.db.get(Site, chair.site_id)) or self.site()
+        chair = chair or self.chair(site)
+        course = course or self.course()
+        start = fields.pop("scheduled_start", None) or utcnow()
+        now = utcnow()
+        defaults = dict(course_id=course.id, patient_id=course.patient_id, site_id=site.id,
+                        chair_id=chair.id, scheduled_start=start,
+                        scheduled_end=start + timedelta(minutes=150),
+                        local_day=local_date(start, site.timezone), planned_dose_mg=56,
+                        state="scheduled", created_by=course.prescriber_id, created_at=now,
+                        updated_at=now)
+        return self._save(TreatmentSession(**{**defaults, **fields}))

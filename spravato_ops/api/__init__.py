@@ -4,10 +4,12 @@ from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
 from ..auth import csrf
-from . import audit, auth, courses, patients, sites, users
+from . import alerts, audit, auth, board, courses, patients, sessions, sites, users, workflow
+from .common import refuse_unsafe_input
 
 api = Api()
-BLUEPRINTS = [auth.bp, sites.bp, users.bp, patients.bp, courses.bp, audit.bp]
+BLUEPRINTS = [auth.bp, sites.bp, users.bp, patients.bp, courses.bp, audit.bp, workflow.bp,
+              alerts.bp, board.bp, sessions.bp]
 
 
 def serve_docs_asset(filename):
@@ -16,6 +18,7 @@ def serve_docs_asset(filename):
 
 
 def init_app(app):
+    app.before_request(refuse_unsafe_input)
     api.init_app(app)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)

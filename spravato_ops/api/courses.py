@@ -1,7 +1,8 @@
 """Treatment courses and their plan."""
+from flask import current_app
 from flask_smorest import Blueprint
 
-from schemas.course import CourseOut, CoursePatch
+from schemas.course import CourseOut, CoursePatch, CoursePlanOut
 
 from ..db import get_session
 from ..models import TreatmentCourse
@@ -26,3 +27,11 @@ def update_course(changes, course_id):
     course = service.update_course(get_session(), course_id=course_id, changes=changes,
                                    expected_version=if_match_version())
     return with_etag(course, course.version)
+
+
+@bp.get("/<int:course_id>/plan")
+@bp.response(200, CoursePlanOut)
+def get_course_plan(course_id):
+    """Course weeks with phase, sessions allowed and booked, and the next due window (R1)."""
+    return service.plan_for_course(get_session(), course_id=course_id,
+                                   default_timezone=current_app.config["DEMO_TIMEZONE"])

@@ -20,13 +20,17 @@ bp = Blueprint("patients", __name__, url_prefix="/api/v1/patients", description=
 
 
 def patient_view(session, patient):
-    """Front desk gets name and contact only; other roles the whole record."""
+    """Front desk gets name and contact only; other roles the whole record.
+
+    Returns unserialised values: the response schema dumps them once, and keys left
+    out (everything clinical, for the front desk) stay out of the response.
+    """
     if g.current_user.role == "front_desk":
-        return PatientContactOut().dump(patient)
+        return {name: getattr(patient, name) for name in PatientContactOut().fields}
     data = patient.model_dump()
     data["rems_enrolled"] = session.get(RemsEnrollment, patient.id) is not None
     data["screening_recorded"] = session.get(Screening, patient.id) is not None
-    return PatientOut().dump(data)
+    return data
 
 
 @bp.post("")

@@ -17,7 +17,7 @@ def check_version(record, expected_version):
     if expected_version is not None and expected_version != record.version:
         abort(
             412,
-            f"{type(record).__name__} {record.id} is at version {record.version}, "
+            f"{type(record).__name__} {record_key(record)} is at version {record.version}, "
             f"not {expected_version}; reload and try again.",
         )
 

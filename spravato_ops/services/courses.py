@@ -1,9 +1,17 @@
 """Treatment courses (R1.1-R1.4) and their plan."""
+from sqlmodel import select
+
 from ..clock import utcnow
+from ..domain.cadence import BookedSession, CourseFacts, phase_for_week
+from ..domain.calendar import course_week, local_date
+from ..domain.enums import Indication, SessionState
+from ..domain.plan import course_plan
+from ..domain.policy import DEFAULT_POLICY
 from ..domain.violations import hard_stop
 from ..errors import InvalidInput, RuleRefusal
-from ..models import Patient, TreatmentCourse, User
+from ..models import Patient, Site, TreatmentCourse, TreatmentSession, User
 from .common import get_or_404, save_new, save_update
+from .sites import site_policy
 
 
 def _check_prescriber(session, prescriber_id):
@@ -34,3 +42,42 @@ def update_course(session, *, course_id, changes, expected_version=None):
     if "oral_antidepressant" in changes:
         _check_mdsi_antidepressant(course.indication, changes["oral_antidepressant"])
     return save_update(session, course, changes, entity="course", expected_version=expected_version)
+
+
+def course_facts(course):
+    """The course as the cadence rules see it (R1.1-R1.4)."""
+    return CourseFacts(indication=Indication(course.indication), start_date=course.start_date,
+                       continuation_interval_weeks=course.continuation_interval_weeks,
+                       oral_antidepressant=course.oral_antidepressant)
+
+
+def course_sessions(session, *, course_id):
+    """Every session of a course, in any state, as the cadence rules see them."""
+    rows = session.exec(select(TreatmentSession).where(TreatmentSession.course_id == course_id)
+                        .order_by(TreatmentSession.scheduled_start))
+    return [BookedSession(row.id, row.local_day, row.planned_dose_mg, SessionState(row.state))
+            for row in rows]
+
+
+def plan_for_course(session, *, course_id, default_timezone):
+    """The course weeks, bookings and next due window as of today (R1.1, R1.3, R1.7).
+
+    A course has no site: "today" and the P-CADENCE gaps are those of the site of
+    the patient's most recent session, else `default_timezone` and the defaults.
+    """
+    course = get_or_404(session, TreatmentCourse, course_id, "Course")
+    latest = session.exec(select(TreatmentSession)
+                          .where(TreatmentSession.patient_id == course.patient_id)
+                          .order_by(TreatmentSession.scheduled_start.desc(),
+                                    TreatmentSession.id.desc())).first()
+    site = session.get(Site, latest.site_id) if latest else None
+    timezone = site.timezone if site else default_timezone
+    policy = site_policy(session, site.id) if site else DEFAULT_POLICY
+    today = local_date(utcnow(), timezone)
+    facts = course_facts(course)
+    plan = course_plan(facts, course_sessions(session, course_id=course.id), today, policy=policy)
+    week = course_week(course.start_date, today)
+    return dict(course_id=course.id, indication=course.indication, today=today, timezone=timezone,
+                current_week=week, current_phase=phase_for_week(facts, week) if week else None,
+                weeks=plan.weeks, next_due=plan.next_due, induction_ends_on=plan.induction_ends_on,
+                mdsi_ends_on=plan.mdsi_ends_on)

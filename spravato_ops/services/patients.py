@@ -33,14 +33,15 @@ def update_patient(session, *, patient_id, changes, expected_version=None):
 def search_patients(session, *, q=None, limit=50, offset=0):
     """Find patients by MRN or by first or last name (case-insensitive, prefix or contains)."""
     query = select(Patient)
-    if q:
-        pattern = f"%{q.strip().lower()}%"
+    if q and q.strip():
+        term = q.strip().lower()
         full_name = func.lower(Patient.first_name + " " + Patient.last_name)
+        # autoescape: `%` and `_` typed by staff are letters to find, not wildcards.
         query = query.where(or_(
-            func.lower(Patient.mrn) == q.strip().lower(),
-            func.lower(Patient.last_name).like(pattern),
-            func.lower(Patient.first_name).like(pattern),
-            full_name.like(pattern),
+            func.lower(Patient.mrn) == term,
+            func.lower(Patient.last_name).contains(term, autoescape=True),
+            func.lower(Patient.first_name).contains(term, autoescape=True),
+            full_name.contains(term, autoescape=True),
         ))
     query = query.order_by(Patient.last_name, Patient.first_name, Patient.id)
     return session.exec(query.offset(offset).limit(limit)).all()

@@ -59,8 +59,9 @@ def replace_policy(session, *, site_id, settings, expected_version=None):
         raise InvalidInput(errors, "The policy is not consistent.")
     record = policy_record(session, site_id)
     if record is None:
+        # Version 0 is the defaults' version (GET answers ETag "0" before any PUT).
         record = SitePolicyRecord(site_id=site_id, settings={}, version=0, updated_at=utcnow())
-    check_version(record, expected_version if record.version else None)
+    check_version(record, expected_version)
     before = dict(record.settings)
     record.settings = policy.to_mapping()
     record.version += 1

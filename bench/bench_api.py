@@ -1,0 +1,251 @@
+"""Server-side latency of the hot API calls with 1,000 and with 1,000,000 historical sessions.
+
+Usage: python bench/bench_api.py [--base-url postgresql+psycopg://postgres@127.0.0.1:5432]
+                                 [--large 1000000] [--small 1000] [--requests 200] [--reseed]
+
+Seeds two PostgreSQL databases (spravato_bench_small, spravato_bench_large) with 200 sites,
+6 chairs each, and the given number of past sessions with their devices, vitals and
+observations (SQL generate_series, server-side), then times GET /board, GET /sessions,
+GET /sessions/{id}/discharge-readiness and POST /sessions in-process through the WSGI app
+(request handling, database round trips included; no network). Prints p50/p95 in ms.
+"""
+import argparse
+import statistics
+import sys
+import time
+from datetime import timedelta
+
+import psycopg
+from sqlalchemy import text
+
+sys.path.insert(0, ".")
+
+from spravato_ops import create_app, schema  # noqa: E402
+from spravato_ops.auth import issue_token  # noqa: E402
+from spravato_ops.clock import utcnow  # noqa: E402
+from spravato_ops.db import get_engine  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+SITES, CHAIRS, SLOTS, PATIENTS_PER_SITE = 200, 6, 3, 100
+TODAY_SESSIONS = 6  # at site 1, in progress, for the board
+
+
+def ensure_database(base_url, name, reseed):
+    admin = base_url.replace("postgresql+psycopg", "postgresql") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists and reseed:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base_url}/{name}"
+
+
+SEED_SQL = """
+INSERT INTO users (id, email, name, role, password_hash, active, created_at) VALUES
+  (1, 'bench-scheduler@bench', 'Bench Scheduler', 'prescriber', 'x', true, now()),
+  (2, 'bench-nurse@bench', 'Bench Nurse', 'nurse', 'x', true, now());
+INSERT INTO sites (id, name, timezone, setting_type, rems_certification_id, rems_certified_until,
+                   prescriber_on_site, pulse_oximeter_available, rems_enrollment_required,
+                   rems_forms_required, version, created_at)
+SELECT s, 'Site ' || s, 'America/New_York', 'outpatient', 'C' || s, current_date + 365,
+       true, true, true, true, 1, now() FROM generate_series(1, :sites) s;
+INSERT INTO chairs (id, site_id, label, active)
+SELECT (s - 1) * :chairs + c, s, 'Chair ' || c, true
+FROM generate_series(1, :sites) s, generate_series(1, :chairs) c;
+INSERT INTO patients (id, mrn, first_name, last_name, date_of_birth, sex, phone, email,
+                      reminder_channel, version, created_at, updated_at)
+SELECT p, 'B' || p, 'Pat', 'Ient' || p, date '1970-01-01' + (p % 9000), 'female', '555', NULL,
+       'none', 1, now(), now() FROM generate_series(1, :patients) p;
+INSERT INTO screenings (patient_id, aneurysmal_vascular_disease, arteriovenous_malformation,
+  intracerebral_hemorrhage_history, hypersensitivity, pregnant_or_breastfeeding, psychosis_history,
+  hypertensive_encephalopathy_history, substance_use_history, concomitant_medications, recorded_by,
+  recorded_at)
+SELECT p, false, false, false, false, false, false, false, false, '[]', 1, now()
+FROM generate_series(1, :patients) p;
+INSERT INTO rems_enrollments (patient_id, rems_patient_id, enrolled_on, recorded_by, recorded_at)
+SELECT p, 'RP' || p, date '2020-01-01', 1, now() FROM generate_series(1, :patients) p;
+INSERT INTO courses (id, patient_id, indication, start_date, prescriber_id, oral_antidepressant,
+                     continuation_interval_weeks, status, version, created_at)
+SELECT p, p, 'TRD', current_date - :days - 7, 1, NULL, 1, 'active', 1, now()
+FROM generate_series(1, :patients) p;
+"""
+
+# i -> site, chair, slot, day: every (chair, day, slot) once, 18 distinct patients per site-day.
+SESSIONS_SQL = """
+INSERT INTO sessions (id, course_id, patient_id, site_id, chair_id, scheduled_start, scheduled_end,
+                      local_day, planned_dose_mg, state, version, overrides, created_by, created_at,
+                      updated_at)
+SELECT i + 1, pid, pid, site, (site - 1) * :chairs + chair + 1, start, start + interval '150 minutes',
+       (start AT TIME ZONE 'America/New_York')::date, 56, 'discharged', 1, '[]', 1, now(), now()
+FROM (
+  SELECT i, site, chair, day, slot,
+         (site - 1) * :pps + ((chair * :slots + slot + :per_day * day) % :pps) + 1 AS pid,
+         (current_date - :days + day)::timestamp AT TIME ZONE 'UTC' + interval '13 hours'
+           + slot * interval '3 hours' AS start
+  FROM (
+    SELECT i, (i % :sites) + 1 AS site, (i / :sites) % :chairs AS chair,
+           (i / :sites / :chairs) % :slots AS slot, i / :sites / :per_day AS day
+    FROM generate_series(0, :n - 1) i
+  ) g
+) s;
+INSERT INTO device_administrations (session_id, recorded_by, recorded_at, device_number,
+                                    administered_at, lot_number, spacing_flagged)
+SELECT id, 2, scheduled_start + d * interval '5 minutes', d, scheduled_start + d * interval '5 minutes',
+       'LOT1', false FROM sessions, generate_series(1, 2) d;
+INSERT INTO vitals (session_id, recorded_by, recorded_at, timepoint, systolic, diastolic, heart_rate,
+                    spo2, taken_at)
+SELECT id, 2, scheduled_start + interval '2 minutes', 'pre_dose', 128, 80, 70, 98,
+       scheduled_start + interval '2 minutes' FROM sessions
+UNION ALL
+SELECT id, 2, scheduled_start + interval '45 minutes', 'post_dose', 136, 84, 74, 97,
+       scheduled_start + interval '45 minutes' FROM sessions;
+INSERT INTO observations (session_id, recorded_by, recorded_at, observed_at, moaas, dissociation,
+                          respiratory_depression, spo2, symptoms)
+SELECT id, 2, scheduled_start + o * interval '30 minutes', scheduled_start + o * interval '30 minutes',
+       CASE WHEN o < 3 THEN 4 ELSE 5 END, CASE WHEN o < 3 THEN 'mild' ELSE 'none' END, false, 97, '[]'
+FROM sessions, generate_series(1, 4) o;
+"""
+
+
+def seed(app, sessions):
+    days = sessions // (SITES * CHAIRS * SLOTS) + 2
+    params = dict(sites=SITES, chairs=CHAIRS, slots=SLOTS, pps=PATIENTS_PER_SITE,
+                  per_day=CHAIRS * SLOTS, patients=SITES * PATIENTS_PER_SITE, days=days, n=sessions)
+    engine = get_engine(app)
+    with engine.begin() as conn:
+        for block in (SEED_SQL, SESSIONS_SQL):
+            for statement in filter(str.strip, block.split(";")):
+                conn.execute(text(statement), {k: v for k, v in params.items() if f":{k}" in statement})
+        for table in ("users", "sites", "chairs", "patients", "courses", "sessions"):
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                              f"(SELECT max(id) FROM {table}))"))
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+
+
+def prepared(base_url, name, sessions, reseed):
+    url = ensure_database(base_url, name, reseed)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": False})
+    schema.upgrade(app)
+    with get_engine(app).connect() as conn:
+        have = conn.execute(text("SELECT count(*) FROM sessions")).scalar()
+    if have == 0:
+        started = time.perf_counter()
+        seed(app, sessions)
+        print(f"seeded {name}: {sessions:,} sessions in {time.perf_counter() - started:.0f} s",
+              flush=True)
+    return app
+
+
+def tokens(app):
+    from spravato_ops.models import User
+
+    with Session(get_engine(app)) as session:
+        found = {}
+        for user_id in (1, 2):
+            token, _ = issue_token(session, session.get(User, user_id), 12)
+            found[user_id] = {"Authorization": f"Bearer {token}"}
+        session.commit()
+    return found[1], found[2]
+
+
+def timed(client, method, path, headers, json=None, expect=200):
+    started = time.perf_counter()
+    response = client.open(path, method=method, headers=headers, json=json)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != expect:
+        raise SystemExit(f"{method} {path}: {response.status_code} {response.get_data(as_text=True)[:300]}")
+    return elapsed
+
+
+def measure(app, requests):
+    booker, nurse = tokens(app)
+    client = app.test_client()
+    with get_engine(app).connect() as conn:
+        session_id, day = conn.execute(text(
+            "SELECT id, local_day FROM sessions WHERE site_id = 1 ORDER BY id DESC LIMIT 1")).one()
+        free_patients = [row[0] for row in conn.execute(text(
+            "SELECT id FROM patients WHERE id NOT IN (SELECT patient_id FROM sessions) ORDER BY id"))]
+    results = {}
+    calls = {
+        "GET /board": lambda i: timed(client, "GET", "/api/v1/board?site_id=1", nurse),
+        "GET /sessions": lambda i: timed(client, "GET", f"/api/v1/sessions?site_id=1&date={day}", nurse),
+        "GET /discharge-readiness": lambda i: timed(
+            client, "GET", f"/api/v1/sessions/{session_id}/discharge-readiness", nurse),
+    }
+    for name, call in calls.items():
+        for i in range(10):
+            call(i)
+        results[name] = [call(i) for i in range(requests)]
+    results["POST /sessions"] = book_many(app, client, booker, requests)
+    return results
+
+
+def book_many(app, client, headers, requests):
+    """Book `requests` first sessions for new patients on free future chair slots at site 1."""
+    from spravato_ops.models import Patient, RemsEnrollment, Screening, TreatmentCourse
+
+    now = utcnow()
+    start_day = (now + timedelta(days=1)).date()
+    with Session(get_engine(app)) as session:
+        course_ids = []
+        for n in range(requests + 10):
+            patient = Patient(mrn=f"BN{now.timestamp():.0f}-{n}", first_name="New", last_name=f"P{n}",
+                              date_of_birth=now.date().replace(year=1980), sex="male",
+                              reminder_channel="none", created_at=now, updated_at=now)
+            session.add(patient)
+            session.flush()
+            session.add(Screening(patient_id=patient.id, aneurysmal_vascular_disease=False,
+                                  arteriovenous_malformation=False, intracerebral_hemorrhage_history=False,
+                                  hypersensitivity=False, pregnant_or_breastfeeding=False,
+                                  psychosis_history=False, hypertensive_encephalopathy_history=False,
+                                  recorded_by=1, recorded_at=now))
+            session.add(RemsEnrollment(patient_id=patient.id, rems_patient_id=f"RPN{patient.id}",
+                                       enrolled_on=now.date(), recorded_by=1, recorded_at=now))
+            course = TreatmentCourse(patient_id=patient.id, indication="TRD", start_date=start_day,
+                                     prescriber_id=1, created_at=now)
+            session.add(course)
+            session.flush()
+            course_ids.append(course.id)
+        session.commit()
+    timings = []
+    for n, course_id in enumerate(course_ids):
+        day = start_day + timedelta(days=n // (CHAIRS * SLOTS))
+        slot, chair = (n // CHAIRS) % SLOTS, n % CHAIRS + 1
+        start = f"{day}T{13 + 3 * slot:02d}:00:00Z"
+        body = {"course_id": course_id, "site_id": 1, "chair_id": chair, "scheduled_start": start,
+                "planned_dose_mg": 56}
+        timings.append(timed(client, "POST", "/api/v1/sessions", headers, json=body, expect=201))
+    return timings[10:]
+
+
+def p(values, q):
+    return statistics.quantiles(values, n=100)[q - 1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base-url", default="postgresql+psycopg://postgres@127.0.0.1:5432")
+    parser.add_argument("--large", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--reseed", action="store_true")
+    args = parser.parse_args()
+    small = measure(prepared(args.base_url, "spravato_bench_small", args.small, args.reseed), args.requests)
+    large = measure(prepared(args.base_url, "spravato_bench_large", args.large, args.reseed), args.requests)
+    print(f"\n{'call':28} {'p50 1k':>8} {'p95 1k':>8} {'p50 1M':>8} {'p95 1M':>8} {'1M/1k':>7}  target")
+    failed = False
+    for name in small:
+        s95, l95 = p(small[name], 95), p(large[name], 95)
+        ok = l95 <= 1.5 * s95 and l95 < 15
+        failed |= not ok
+        print(f"{name:28} {p(small[name], 50):8.2f} {s95:8.2f} {p(large[name], 50):8.2f} {l95:8.2f} "
+              f"{l95 / s95:7.2f}  {'met' if ok else 'MISSED'} (p95 < 15 ms, <= 1.5x)")
+    print(f"\nlarge database: {args.large:,} sessions; small: {args.small:,}; {args.requests} requests each")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

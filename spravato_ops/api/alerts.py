@@ -1,0 +1,80 @@
+"""Open staff alerts of a site: listed, acknowledged, streamed to tablets as server-sent events."""
+import json
+import math
+import time
+
+from flask import Response, current_app, g, request
+from flask_smorest import Blueprint
+from sqlmodel import Session
+
+from schemas.alert import AlertOut, AlertQuery, AlertStreamQuery
+
+from ..db import close_session, get_engine, get_session
+from ..models import Site
+from ..services import alerts as service
+from ..services.common import get_or_404
+
+bp = Blueprint("alerts", __name__, url_prefix="/api/v1/alerts", description="Staff alerts")
+POLL_SECONDS = 2.0
+
+
+@bp.get("")
+@bp.arguments(AlertQuery, location="query")
+@bp.response(200, AlertOut(many=True))
+def list_alerts(query):
+    """Open (unacknowledged) alerts of a site, newest last."""
+    session = get_session()
+    get_or_404(session, Site, query["site_id"], "Site")
+    return service.open_alerts(session, site_id=query["site_id"])
+
+
+@bp.post("/<int:alert_id>/acknowledge")
+@bp.response(200, AlertOut)
+def acknowledge_alert(alert_id):
+    """Record who acknowledged the alert and when (the first acknowledgement stays)."""
+    return service.acknowledge(get_session(), alert_id=alert_id, actor=g.current_user)
+
+
+def _last_event_id():
+    raw = request.headers.get("Last-Event-ID", "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def sse_event(alert):
+    return f"id: {alert['id']}\nevent: alert\ndata: {json.dumps(alert)}\n\n"
+
+
+def stream_events(engine, site_id, since_id, polls, interval):
+    """Poll the open alerts with a fresh short session each time; yield the new ones as events."""
+    yield f"retry: {int(interval * 1000)}\n\n"
+    for poll in range(polls):
+        with Session(engine) as session:
+            fresh = AlertOut(many=True).dump(service.open_alerts(session, site_id=site_id,
+                                                                 since_id=since_id))
+        for alert in fresh:
+            since_id = max(since_id or 0, alert["id"])
+            yield sse_event(alert)
+        if not fresh:
+            yield ": keep-alive\n\n"
+        if poll < polls - 1:
+            time.sleep(interval)
+
+
+@bp.get("/stream")
+@bp.arguments(AlertStreamQuery, location="query")
+@bp.doc(description=(
+    "`text/event-stream` of the site's open alerts: each one event `alert` with `id:` = the "
+    "alert id and the alert as JSON in `data:`. New alerts are polled every ~2 s. Reconnect "
+    "with `Last-Event-ID` to receive only alerts after that id. The stream ends after "
+    "`timeout` seconds (default 25, at most 60); clients then reconnect."),
+    responses={"200": {"description": "server-sent events",
+                       "content": {"text/event-stream": {"schema": {"type": "string"}}}}})
+def stream_alerts(query):
+    session = get_session()
+    get_or_404(session, Site, query["site_id"], "Site")
+    close_session()  # hold no connection (nor SQLite's write lock) while streaming
+    interval = float(current_app.config.get("ALERT_STREAM_POLL_SECONDS", POLL_SECONDS))
+    polls = 1 + math.floor(query["timeout"] / interval) if interval > 0 else 1
+    events = stream_events(get_engine(), query["site_id"], _last_event_id(), polls, interval)
+    return Response(events, mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -1,0 +1,282 @@
+"""Booking, rescheduling, cancelling and no-shows of treatment sessions (R1, R4, R5, chair capacity)."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from .. import audit
+from ..clock import utcnow
+from ..domain.cadence import check_booking
+from ..domain.calendar import local_date, zone
+from ..domain.eligibility import PatientFacts, SiteFacts, check_eligibility
+from ..domain.enums import SessionState
+from ..domain.policy import SitePolicy
+from ..domain.schedule import slot_end
+from ..domain.state_machine import Action, check_action, next_state
+from ..domain.violations import hard_stop
+from ..errors import InvalidInput, RuleRefusal
+from ..models import (
+    RELEASED_STATES, Chair, Patient, RemsEnrollment, Screening, Site, TreatmentCourse,
+    TreatmentSession,
+)
+from . import rules
+from .common import check_version, get_or_404
+from .courses import course_facts, course_sessions
+from .patients import screening_facts
+from .sites import site_policy
+
+# The database's own guards against double booking (models/session.py).
+CHAIR_OVERLAP = "ex_sessions_chair_overlap"
+PATIENT_DAY = "uq_sessions_patient_day_active"
+_SQLITE_PATIENT_DAY = "sessions.patient_id, sessions.local_day"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A proposed session: which course, where, when, and what dose."""
+
+    course: TreatmentCourse
+    site: Site
+    chair: Chair
+    policy: SitePolicy
+    start: datetime
+    end: datetime
+    local_day: date
+    dose_mg: int
+
+
+def book_session(session, *, data, actor, grace=timedelta(0)):
+    """Book a session after every check, reported all at once; return (session, warnings).
+
+    `grace` tolerates tablet clocks slightly behind ours for "not in the past".
+    """
+    course = get_or_404(session, TreatmentCourse, data["course_id"], "Course")
+    site = get_or_404(session, Site, data["site_id"], "Site")
+    _refuse_invalid(session, site, data["chair_id"], data["scheduled_start"], grace)
+    _lock(session, patient_id=course.patient_id, chair_id=data["chair_id"])
+    slot = _slot(session, course, site, data["chair_id"], data["scheduled_start"],
+                 data["planned_dose_mg"])
+    warnings, override = rules.enforce(booking_violations(session, slot), actor=actor,
+                                       override=data.get("override"))
+    now = utcnow()
+    record = TreatmentSession(
+        course_id=course.id, patient_id=course.patient_id, site_id=site.id, chair_id=slot.chair.id,
+        scheduled_start=slot.start, scheduled_end=slot.end, local_day=slot.local_day,
+        planned_dose_mg=slot.dose_mg, overrides=[override] if override else [],
+        created_by=actor.id, created_at=now, updated_at=now,
+    )
+    session.add(record)
+    _commit(session, slot, None, lambda: _audit_write(session, record, actor, "book", None, override))
+    return record, warnings
+
+
+def reschedule_session(session, *, session_id, changes, expected_version, actor,
+                       grace=timedelta(0)):
+    """Move a scheduled session (time, chair, dose), re-running every booking check."""
+    record = get_or_404(session, TreatmentSession, session_id, "Session")
+    check_version(record, expected_version)
+    _refuse_state(record, Action.RESCHEDULE)
+    moves = {k: v for k, v in changes.items() if k != "override" and getattr(record, k) != v}
+    if not moves:
+        return record, []
+    site = session.get(Site, record.site_id)
+    course = session.get(TreatmentCourse, record.course_id)
+    chair_id = moves.get("chair_id", record.chair_id)
+    start = moves.get("scheduled_start", record.scheduled_start)
+    _refuse_invalid(session, site, chair_id, moves.get("scheduled_start"), grace)
+    _lock(session, patient_id=record.patient_id, chair_id=chair_id)
+    slot = _slot(session, course, site, chair_id, start,
+                 moves.get("planned_dose_mg", record.planned_dose_mg))
+    warnings, override = rules.enforce(booking_violations(session, slot, record.id), actor=actor,
+                                       override=changes.get("override"))
+    before = audit.snapshot(record)
+    record.chair_id, record.scheduled_start, record.scheduled_end = chair_id, start, slot.end
+    record.local_day, record.planned_dose_mg = slot.local_day, slot.dose_mg
+    if override:
+        record.overrides = [*record.overrides, override]
+    record.version += 1
+    record.updated_at = utcnow()
+    session.add(record)
+    _commit(session, slot, record.id,
+            lambda: _audit_write(session, record, actor, "reschedule", before, override))
+    return record, warnings
+
+
+def cancel_session(session, *, session_id, reason, actor, expected_version=None):
+    """Cancel a session before any dose; it frees the chair and the patient's day."""
+    return _change_state(session, session_id, Action.CANCEL, reason, actor, expected_version)
+
+
+def mark_no_show(session, *, session_id, reason, actor, expected_version=None):
+    """Record that the patient did not come; it frees the chair and the patient's day."""
+    return _change_state(session, session_id, Action.NO_SHOW, reason, actor, expected_version)
+
+
+def booking_violations(session, slot, exclude_session_id=None):
+    """Every rule a booking breaks (R1.1-R1.3, R1.8, R4.1, R4.2, R5.1-R5.4, capacity), at once."""
+    course = slot.course
+    found = []
+    if course.status != "active":
+        found.append(hard_stop("course", "course_not_active",
+                               f"Course {course.id} is {course.status}; book only in an "
+                               "active course."))
+    found += check_eligibility(_site_facts(slot.site), _patient_facts(session, course.patient_id),
+                               screening_facts(session.get(Screening, course.patient_id)),
+                               slot.local_day)
+    found += check_booking(course_facts(course), slot.local_day, slot.dose_mg,
+                           course_sessions(session, course_id=course.id), exclude_session_id)
+    if not any(v.code == "same_day_session" for v in found):
+        found += _same_day_other_courses(session, slot, exclude_session_id)
+    found += [_chair_violation(slot, other)
+              for other in _chair_conflicts(session, slot, exclude_session_id)]
+    return found
+
+
+def _slot(session, course, site, chair_id, start, dose_mg):
+    policy = site_policy(session, site.id)
+    return Slot(course=course, site=site, chair=session.get(Chair, chair_id), policy=policy,
+                start=start, end=slot_end(start, policy),
+                local_day=local_date(start, site.timezone), dose_mg=dose_mg)
+
+
+def _refuse_invalid(session, site, chair_id, start, grace):
+    """422: the chair must be an active chair of the site; a new start not in the past."""
+    errors = {}
+    chair = session.get(Chair, chair_id)
+    if chair is None or chair.site_id != site.id:
+        errors["chair_id"] = [f"Chair {chair_id} is not a chair of site {site.id}."]
+    elif not chair.active:
+        errors["chair_id"] = [f"Chair '{chair.label}' is not in use."]
+    if start is not None and start < utcnow() - grace:
+        errors["scheduled_start"] = ["Must not be in the past."]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _lock(session, *, patient_id, chair_id):
+    """Serialize check-then-write per patient, then per chair (always in that order).
+
+    PostgreSQL: row locks held to commit. SQLite ignores FOR UPDATE: its engine
+    opens every transaction with BEGIN IMMEDIATE, which already serializes writers.
+    """
+    session.exec(select(Patient.id).where(Patient.id == patient_id)
+                 .with_for_update(key_share=True)).first()
+    session.exec(select(Chair.id).where(Chair.id == chair_id)
+                 .with_for_update(key_share=True)).first()
+
+
+def _site_facts(site):
+    return SiteFacts(setting_type=site.setting_type,
+                     rems_certification_id=site.rems_certification_id,
+                     rems_certified_until=site.rems_certified_until,
+                     enrollment_required=site.rems_enrollment_required,
+                     monitoring_form_required=site.rems_forms_required)
+
+
+def _patient_facts(session, patient_id):
+    patient = session.get(Patient, patient_id)
+    enrollment = session.get(RemsEnrollment, patient_id)
+    return PatientFacts(date_of_birth=patient.date_of_birth,
+                        rems_patient_id=enrollment.rems_patient_id if enrollment else None,
+                        enrolled_on=enrollment.enrolled_on if enrollment else None)
+
+
+def _active_sessions():
+    return select(TreatmentSession).where(TreatmentSession.state.not_in(RELEASED_STATES))
+
+
+def _same_day_other_courses(session, slot, exclude_session_id):
+    """R1.8 across courses: the domain check sees only this course's sessions."""
+    query = _active_sessions().where(TreatmentSession.patient_id == slot.course.patient_id,
+                                     TreatmentSession.local_day == slot.local_day,
+                                     TreatmentSession.course_id != slot.course.id)
+    if exclude_session_id is not None:
+        query = query.where(TreatmentSession.id != exclude_session_id)
+    if session.exec(query).first() is None:
+        return []
+    return [_same_day_violation(slot)]
+
+
+def _same_day_violation(slot):
+    return hard_stop("R1.8", "same_day_session",
+                     f"The patient already has a session on {slot.local_day}.")
+
+
+def _chair_conflicts(session, slot, exclude_session_id):
+    """Active sessions on the chair whose P-SLOT block overlaps the proposed one."""
+    query = _active_sessions().where(TreatmentSession.chair_id == slot.chair.id,
+                                     TreatmentSession.scheduled_start < slot.end,
+                                     TreatmentSession.scheduled_end > slot.start)
+    if exclude_session_id is not None:
+        query = query.where(TreatmentSession.id != exclude_session_id)
+    return session.exec(query.order_by(TreatmentSession.scheduled_start)).all()
+
+
+def _chair_violation(slot, other=None):
+    tz = zone(slot.site.timezone)
+    needed = (f"a session needs {slot.policy.slot_minutes} minutes from "
+              f"{slot.start.astimezone(tz):%H:%M}")
+    if other is None:
+        taken = "was booked for an overlapping time at the same moment"
+    else:
+        start, end = other.scheduled_start.astimezone(tz), other.scheduled_end.astimezone(tz)
+        taken = f"is booked {start:%Y-%m-%d %H:%M}-{end:%H:%M} {slot.site.timezone}"
+    return hard_stop("capacity", "chair_conflict", f"Chair '{slot.chair.label}' {taken}; {needed}.")
+
+
+def _audit_write(session, record, actor, action, before, override):
+    session.flush()
+    audit.record(session, action=action, entity="session", entity_id=record.id, before=before,
+                 after=audit.snapshot(record), actor=actor)
+    if override:
+        audit.record(session, action="override", entity="session", entity_id=record.id,
+                     after=override, actor=actor)
+
+
+def _commit(session, slot, exclude_session_id, write):
+    """Run `write` and commit; the database's double-booking guards become a 409, never a 500."""
+    try:
+        write()
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        name = _constraint_name(exc)
+        if name == CHAIR_OVERLAP:
+            found = _chair_conflicts(session, slot, exclude_session_id)
+            violations = [_chair_violation(slot, other) for other in found] or [_chair_violation(slot)]
+        elif name == PATIENT_DAY:
+            violations = [_same_day_violation(slot)]
+        else:
+            raise
+        raise RuleRefusal(violations) from exc
+
+
+def _constraint_name(exc):
+    """The violated constraint: psycopg's diagnostics, or SQLite's message."""
+    name = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+    if name:
+        return name
+    return PATIENT_DAY if _SQLITE_PATIENT_DAY in str(exc.orig) else None
+
+
+def _refuse_state(record, action):
+    problem = check_action(SessionState(record.state), action)
+    if problem:
+        raise RuleRefusal([problem])
+
+
+def _change_state(session, session_id, action, reason, actor, expected_version):
+    record = get_or_404(session, TreatmentSession, session_id, "Session")
+    check_version(record, expected_version)
+    _refuse_state(record, action)
+    before = audit.snapshot(record)
+    record.state = next_state(SessionState(record.state), action).value
+    record.state_reason = reason.strip()
+    record.version += 1
+    record.updated_at = utcnow()
+    session.add(record)
+    audit.record(session, action=action.value, entity="session", entity_id=record.id,
+                 before=before, after=audit.snapshot(record), actor=actor)
+    session.commit()
+    return record

@@ -1,0 +1,177 @@
+"""Writing a session's clinical entries: lock, state, timestamps, corrections, audit, alerts."""
+import functools
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+
+from .. import audit
+from ..clock import utcnow
+from ..domain.calendar import local_day_bounds
+from ..domain.enums import SessionState as S
+from ..domain.state_machine import check_action
+from ..domain.violations import hard_stop
+from ..errors import InvalidInput, RuleRefusal
+from ..models import Site, TreatmentSession
+from . import alerts as alert_service
+from .common import get_or_404
+from .records import load_record
+
+# A correction may be made from arrival on, including after discharge (late corrections).
+AMENDABLE_STATES = frozenset({S.ARRIVED, S.CHECKED_IN, S.DOSING, S.OBSERVING, S.DISCHARGED,
+                              S.WITHHELD})
+
+
+@dataclass
+class Written:
+    """What a treatment-day write returns to the view."""
+
+    entry: object
+    session: TreatmentSession
+    warnings: list = field(default_factory=list)
+    alerts: list = field(default_factory=list)
+
+
+def rolls_back(func):
+    """Roll the session back when a service refuses, so no half-written row survives."""
+
+    @functools.wraps(func)
+    def wrapper(session, **kwargs):
+        try:
+            return func(session, **kwargs)
+        except BaseException:
+            session.rollback()
+            raise
+
+    return wrapper
+
+
+def lock_session(session, session_id):
+    """Load the session row FOR UPDATE: writes to one session's record run one at a time."""
+    treatment_session = session.get(TreatmentSession, session_id, with_for_update=True)
+    if treatment_session is None:
+        get_or_404(session, TreatmentSession, session_id, "Session")
+    return treatment_session
+
+
+def check_state(treatment_session, action):
+    """Refuse (409, naming the state) an action the session's state does not allow."""
+    problem = check_action(treatment_session.state, action)
+    if problem is not None:
+        raise RuleRefusal([problem])
+
+
+def check_amend_state(treatment_session):
+    if S(treatment_session.state) not in AMENDABLE_STATES:
+        raise RuleRefusal([hard_stop("state", "invalid_state", "Cannot correct an entry: the "
+                                     f"session is {treatment_session.state}.")])
+
+
+def validate_times(session, treatment_session, times):
+    """422 per field for an instant in the future (beyond clock skew) or before the day."""
+    skew = timedelta(seconds=current_app.config["CLOCK_SKEW_SECONDS"])
+    latest = utcnow() + skew
+    site = session.get(Site, treatment_session.site_id)
+    day_start, _ = local_day_bounds(treatment_session.local_day, site.timezone)
+    errors = {}
+    for name, value in times.items():
+        if value is None:
+            continue
+        if value > latest:
+            errors[name] = [f"Must not be in the future (more than {int(skew.total_seconds())} s "
+                            "ahead of the server clock)."]
+        elif value < day_start:
+            errors[name] = [f"Must not be before the session's day "
+                            f"({treatment_session.local_day.isoformat()}, {site.timezone})."]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def prepare(session, *, session_id, action, amends=None, explain=None):
+    """Lock the session, check its state, load its record; return (session, record, entries).
+
+    `explain(session, record, entries)` may name the rule behind a state refusal
+    (e.g. R1.5 too_many_devices when the dose is complete); it is reported first.
+    """
+    treatment_session = lock_session(session, session_id)
+    record, entries = load_record(session, treatment_session)
+    if amends is not None:
+        check_amend_state(treatment_session)
+        return treatment_session, record, entries
+    problem = check_action(treatment_session.state, action)
+    if problem is not None:
+        reasons = explain(treatment_session, record, entries) if explain else []
+        raise RuleRefusal([*reasons, problem])
+    return treatment_session, record, entries
+
+
+def amended_entry(entries, amends_id, *, missing=None):
+    """Return the entry a correction amends, refusing one that another entry already amends."""
+    if amends_id is None:
+        return None
+    original = next((e for e in entries if e.id == amends_id), None)
+    if original is None:
+        if missing is not None:
+            missing()
+        raise InvalidInput({"amends": [f"No entry {amends_id} of this kind in this session."]})
+    later = next((e.id for e in entries if e.amends_id == amends_id), None)
+    if later is not None:
+        raise RuleRefusal([hard_stop("amend", "already_amended",
+                                     f"Entry {amends_id} was already corrected by entry {later}; "
+                                     "correct the latest entry instead.")])
+    return original
+
+
+def without(entries, original):
+    """The current entries other than the one being corrected."""
+    return [e for e in entries if original is None or e.id != original.id]
+
+
+def save_entry(session, entry, *, entity, actor, original=None, reason=None):
+    """Add a clinical entry (or a correction of `original`) with its audit row."""
+    entry.recorded_by, entry.recorded_at = actor.id, utcnow()
+    if original is not None:
+        entry.amends_id, entry.amend_reason = original.id, reason.strip()
+    session.add(entry)
+    session.flush()
+    audit.record(session, action="amend" if original is not None else "create", entity=entity,
+                 entity_id=entry.id, actor=actor,
+                 before=audit.snapshot(original) if original is not None else None,
+                 after=audit.snapshot(entry))
+    return entry
+
+
+def move(session, treatment_session, state, *, actor, **changes):
+    """Change the session's state (and any other fields) with an audit row."""
+    before = audit.snapshot(treatment_session)
+    treatment_session.state = S(state).value
+    for key, value in changes.items():
+        setattr(treatment_session, key, value)
+    treatment_session.version += 1
+    treatment_session.updated_at = utcnow()
+    session.add(treatment_session)
+    audit.record(session, action="update", entity="session", entity_id=treatment_session.id,
+                 actor=actor, before=before, after=audit.snapshot(treatment_session))
+
+
+def keep_override(treatment_session, override, *, entity, entry):
+    """Keep a prescriber's override on the session for the REMS form (the entry has the reason)."""
+    if override is None:
+        return
+    treatment_session.overrides = [*treatment_session.overrides,
+                                   {**override, "entity": entity, "entry_id": entry.id}]
+
+
+def raise_alerts(session, treatment_session, kinds, *, source, messages):
+    """Raise the staff alerts a reading or observation calls for; return the new ones."""
+    raised = []
+    for kind in kinds:
+        rule, message = messages[kind]
+        alert = alert_service.raise_alert(
+            session, site_id=treatment_session.site_id, session_id=treatment_session.id,
+            patient_id=treatment_session.patient_id, kind=kind.value, rule=rule,
+            message=message, dedupe_key=f"{source}:{kind.value}")
+        if alert is not None:
+            raised.append(alert)
+    session.flush()
+    return raised

@@ -1,0 +1,152 @@
+"""The treatment day after the dose: observations, adverse events, timers, readiness, discharge."""
+from flask import abort
+
+from ..clock import utcnow
+from ..domain.alerts import alerts_for_observation
+from ..domain.blood_pressure import emergency_symptoms
+from ..domain.discharge import discharge_readiness, discharge_violations
+from ..domain.enums import AlertKind, Dissociation
+from ..domain.session_record import ObservationEntry as ObservationValue
+from ..domain.state_machine import Action, next_state
+from ..domain.timers import session_timers
+from ..errors import InvalidInput
+from ..models import AdverseEvent, Discharge, ObservationEntry, TreatmentSession
+from .common import get_or_404
+from .entries import (
+    Written, amended_entry, keep_override, move, prepare, raise_alerts, rolls_back, save_entry,
+    validate_times,
+)
+from .records import load_record
+from .rules import enforce
+from .sites import site_policy
+
+OBSERVATION_FIELDS = ("observed_at", "moaas", "dissociation", "cadss_total",
+                      "respiratory_depression", "spo2", "symptoms")
+EVENT_FIELDS = ("description", "serious", "resolved_at")
+
+
+def _observation_alert_messages(value, policy):
+    symptoms = ", ".join(s.value.replace("_", " ") for s in emergency_symptoms(value.symptoms))
+    return {
+        AlertKind.SPO2_LOW: ("R3.3", f"SpO2 {value.spo2}% is below {policy.spo2_min}%."),
+        AlertKind.RESPIRATORY_DEPRESSION: ("R3.3", "Respiratory depression recorded."),
+        AlertKind.EMERGENCY_SYMPTOM: ("R2.3", f"Emergency symptoms recorded: {symptoms}. "
+                                      "Act now."),
+    }
+
+
+@rolls_back
+def record_observation(session, *, session_id, actor, data):
+    """R3.2 observation from the first device on; R3.3/R2.3 alerts raised at once."""
+    treatment_session, record, entries = prepare(session, session_id=session_id,
+                                                 action=Action.RECORD_OBSERVATION,
+                                                 amends=data.get("amends"))
+    original = amended_entry(entries["observations"], data.get("amends"))
+    validate_times(session, treatment_session, {"observed_at": data["observed_at"]})
+    first = record.first_device_at
+    if first is None or data["observed_at"] < first:
+        raise InvalidInput({"observed_at": ["Observations start at the first device (R3.2)."]})
+    policy = site_policy(session, treatment_session.site_id)
+    values = {name: data.get(name) for name in OBSERVATION_FIELDS}
+    values["symptoms"] = list(dict.fromkeys(values["symptoms"] or ()))
+    entry = ObservationEntry(session_id=treatment_session.id, **values)
+    save_entry(session, entry, entity="observation", actor=actor, original=original,
+               reason=data.get("reason"))
+    value = ObservationValue(entry.observed_at, entry.moaas, Dissociation(entry.dissociation),
+                             entry.cadss_total, entry.respiratory_depression, entry.spo2,
+                             tuple(entry.symptoms))
+    raised = raise_alerts(session, treatment_session, alerts_for_observation(value, policy),
+                          source=f"observation:{entry.id}",
+                          messages=_observation_alert_messages(value, policy))
+    session.commit()
+    return Written(entry, treatment_session, alerts=raised)
+
+
+@rolls_back
+def record_adverse_event(session, *, session_id, actor, data):
+    """Record an adverse event (from arrival on, late reports included, R4.2)."""
+    treatment_session, _record, entries = prepare(session, session_id=session_id,
+                                                  action=Action.RECORD_ADVERSE_EVENT,
+                                                  amends=data.get("amends"))
+    original = amended_entry(entries["adverse_events"], data.get("amends"))
+    validate_times(session, treatment_session, {"resolved_at": data.get("resolved_at")})
+    entry = AdverseEvent(session_id=treatment_session.id,
+                         **{name: data.get(name) for name in EVENT_FIELDS})
+    save_entry(session, entry, entity="adverse_event", actor=actor, original=original,
+               reason=data.get("reason"))
+    session.commit()
+    return Written(entry, treatment_session)
+
+
+@rolls_back
+def update_adverse_event(session, *, session_id, event_id, actor, changes):
+    """Resolve or correct an event: a new entry amends it; the original stays visible."""
+    treatment_session, _record, entries = prepare(session, session_id=session_id,
+                                                  action=Action.RECORD_ADVERSE_EVENT,
+                                                  amends=event_id)
+    original = amended_entry(entries["adverse_events"], event_id,
+                             missing=lambda: abort(404, f"Adverse event {event_id} not found in "
+                                                   f"session {session_id}."))
+    values = {name: getattr(original, name) for name in EVENT_FIELDS}
+    changed = [name for name in EVENT_FIELDS if name in changes and changes[name] != values[name]]
+    if not changed:
+        raise InvalidInput({"_schema": ["Nothing to change."]})
+    values.update({name: changes[name] for name in changed})
+    validate_times(session, treatment_session, {"resolved_at": changes.get("resolved_at")})
+    reason = changes.get("reason") or "Updated " + ", ".join(changed) + "."
+    entry = AdverseEvent(session_id=treatment_session.id, **values)
+    save_entry(session, entry, entity="adverse_event", actor=actor, original=original,
+               reason=reason)
+    session.commit()
+    return Written(entry, treatment_session)
+
+
+def _check_ready_to_leave(record, ready_to_leave_at):
+    """R3.6: the time the patient would have been ready is not before the first device."""
+    first = record.first_device_at
+    if first is not None and ready_to_leave_at < first:
+        raise InvalidInput({"ready_to_leave_at": ["Must not be before the first device."]})
+
+
+@rolls_back
+def discharge(session, *, session_id, actor, data):
+    """R3.4 discharge: R3.1 min_observation is never overridable; other unmet criteria are soft."""
+    treatment_session, record, _entries = prepare(session, session_id=session_id,
+                                                  action=Action.DISCHARGE)
+    validate_times(session, treatment_session, {"ready_to_leave_at": data["ready_to_leave_at"]})
+    _check_ready_to_leave(record, data["ready_to_leave_at"])
+    now = utcnow()
+    readiness = discharge_readiness(record, site_policy(session, treatment_session.site_id), now)
+    violations = discharge_violations(readiness, data["clinically_stable"])
+    warnings, override = enforce(violations, actor=actor, override=data.get("override"))
+    entry = Discharge(
+        session_id=treatment_session.id, discharged_at=now, clinically_stable=True,
+        ready_to_leave_at=data["ready_to_leave_at"],
+        override_reason=override and override["reason"],
+        unmet_criteria=[{"code": c.code, "detail": c.detail} for c in readiness.unmet])
+    save_entry(session, entry, entity="discharge", actor=actor)
+    keep_override(treatment_session, override, entity="discharge", entry=entry)
+    move(session, treatment_session, next_state(treatment_session.state, Action.DISCHARGE),
+         actor=actor)
+    session.commit()
+    return Written(entry, treatment_session, warnings)
+
+
+def _record_of(session, session_id):
+    treatment_session = get_or_404(session, TreatmentSession, session_id, "Session")
+    record, _entries = load_record(session, treatment_session)
+    return treatment_session, record
+
+
+def timers(session, *, session_id):
+    """The session's timers now (R1.5, R2.2, R2.3, R3.1, R3.2)."""
+    treatment_session, record = _record_of(session, session_id)
+    policy = site_policy(session, treatment_session.site_id)
+    return [t.as_dict() for t in session_timers(record, policy, utcnow())]
+
+
+def readiness(session, *, session_id, at=None):
+    """Discharge readiness at `at` (default now), every criterion reported (R3.4)."""
+    treatment_session, record = _record_of(session, session_id)
+    policy = site_policy(session, treatment_session.site_id)
+    return discharge_readiness(record, policy, at or utcnow())

@@ -1,0 +1,110 @@
+"""A session's clinical entries: the current ones as a domain SessionRecord, all of them for review.
+
+An entry is current unless a later entry amends it; an amendment replaces the entry it
+amends for every rule, while the original stays stored and visible, flagged as amended.
+"""
+from collections import defaultdict
+
+from sqlmodel import select
+
+from ..domain.enums import Dissociation, VitalsTimepoint
+from ..domain.policy import BloodPressure
+from ..domain.session_record import (
+    AdverseEventEntry, DeviceDose, ObservationEntry as ObservationValue, SessionRecord,
+    VitalsReading,
+)
+from ..models import (
+    AdverseEvent, ChecklistEntry, Discharge, DeviceAdministration, ObservationEntry, VitalsEntry,
+)
+
+# Entry kind -> table; the kinds are the keys of the record view.
+ENTRY_MODELS = {
+    "checklist": ChecklistEntry,
+    "vitals": VitalsEntry,
+    "devices": DeviceAdministration,
+    "observations": ObservationEntry,
+    "adverse_events": AdverseEvent,
+    "discharges": Discharge,
+}
+
+
+def load_entries(session, session_ids, kinds=tuple(ENTRY_MODELS)):
+    """Return {session_id: {kind: [entries in id order]}}: one query per entry table."""
+    ids = list(session_ids)
+    found = defaultdict(lambda: {kind: [] for kind in kinds})
+    if not ids:
+        return found
+    for kind in kinds:
+        model = ENTRY_MODELS[kind]
+        rows = session.exec(select(model).where(model.session_id.in_(ids)).order_by(model.id))
+        for row in rows:
+            found[row.session_id][kind].append(row)
+    return found
+
+
+def amended_by(entries):
+    """Map each amended entry's id to the id of the entry that amends it."""
+    return {e.amends_id: e.id for e in entries if e.amends_id is not None}
+
+
+def current(entries):
+    """The entries no later entry amends (the corrections replace what they amend)."""
+    replaced = amended_by(entries)
+    return [e for e in entries if e.id not in replaced]
+
+
+def latest_checklist(checklists):
+    found = current(checklists)
+    return max(found, key=lambda e: (e.recorded_at, e.id)) if found else None
+
+
+def transport_confirmed(checklist):
+    """R3.5: a ride home is recorded when the latest checklist names a driver and a phone."""
+    return bool(checklist and (checklist.transport_name or "").strip()
+                and (checklist.transport_phone or "").strip())
+
+
+def build_record(treatment_session, entries):
+    """Turn the stored entries of one session (by kind) into the domain's SessionRecord."""
+    discharge = current(entries.get("discharges", []))
+    return SessionRecord(
+        planned_dose_mg=treatment_session.planned_dose_mg,
+        vitals=tuple(
+            VitalsReading(VitalsTimepoint(v.timepoint), BloodPressure(v.systolic, v.diastolic),
+                          v.heart_rate, v.spo2, v.taken_at)
+            for v in current(entries.get("vitals", []))),
+        devices=tuple(DeviceDose(d.device_number, d.administered_at)
+                      for d in current(entries.get("devices", []))),
+        observations=tuple(
+            ObservationValue(o.observed_at, o.moaas, Dissociation(o.dissociation), o.cadss_total,
+                             o.respiratory_depression, o.spo2, tuple(o.symptoms or ()))
+            for o in current(entries.get("observations", []))),
+        adverse_events=tuple(AdverseEventEntry(a.serious, a.resolved_at)
+                             for a in current(entries.get("adverse_events", []))),
+        transport_confirmed=transport_confirmed(latest_checklist(entries.get("checklist", []))),
+        discharged_at=discharge[-1].discharged_at if discharge else None,
+    )
+
+
+def load_record(session, treatment_session):
+    """Return (SessionRecord, entries by kind) for one session."""
+    entries = load_entries(session, [treatment_session.id])[treatment_session.id]
+    return build_record(treatment_session, entries), entries
+
+
+def entry_view(entry, replaced_by=None):
+    """A stored entry as a dict, with `amended` and `amended_by_id`."""
+    data = entry.model_dump()
+    data["amended"] = replaced_by is not None
+    data["amended_by_id"] = replaced_by
+    return data
+
+
+def record_view(session, treatment_session):
+    """Every entry of the session by kind, corrections and corrected entries alike."""
+    entries = load_entries(session, [treatment_session.id])[treatment_session.id]
+    view = {"session_id": treatment_session.id, "state": treatment_session.state}
+    for kind, rows in entries.items():
+        replaced = amended_by(rows)
+        view[kind] = [entry_view(e, replaced.get(e.id)) for e in rows]
+    return view

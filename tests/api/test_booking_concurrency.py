@@ -1,0 +1,108 @@
+"""No double booking under concurrency: 20 simultaneous POST /sessions, exactly one 201.
+
+Two layers keep it so: the booking service locks the patient and the chair before
+checking (PostgreSQL row locks; SQLite's BEGIN IMMEDIATE), and the database refuses
+what slips through (PostgreSQL's exclusion constraint on chair overlap, the unique
+index on patient and day). The `database-only` cases switch the first layer off to
+show the second alone still answers 409, never 500.
+"""
+import threading
+from datetime import datetime, time, timedelta
+
+import pytest
+from sqlmodel import select
+
+from spravato_ops.clock import utcnow
+from spravato_ops.db import get_engine, is_sqlite
+from spravato_ops.domain.calendar import local_date, zone
+from spravato_ops.models import TreatmentSession
+from spravato_ops.services import booking
+
+from .booking_setup import rows
+
+THREADS = 20
+URL = "/api/v1/sessions"
+TZ = "America/New_York"
+
+
+def _fire(app, headers, payloads):
+    """POST every payload from its own thread and test client, all released at once."""
+    barrier = threading.Barrier(len(payloads))
+    results = [None] * len(payloads)
+
+    def worker(index, payload):
+        try:
+            client = app.test_client()
+            barrier.wait(timeout=30)
+            response = client.post(URL, json=payload, headers=headers)
+            results[index] = (response.status_code, response.get_json())
+        except Exception as exc:  # reported by the assertions, not lost in the thread
+            results[index] = ("exception", repr(exc))
+
+    threads = [threading.Thread(target=worker, args=(i, p)) for i, p in enumerate(payloads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _tomorrow_at_ten():
+    day = local_date(utcnow(), TZ) + timedelta(days=1)
+    return datetime.combine(day, time(10), tzinfo=zone(TZ))
+
+
+def _only_database_guards(monkeypatch, *checks):
+    monkeypatch.setattr(booking, "_lock", lambda *args, **kwargs: None)
+    for name in checks:
+        monkeypatch.setattr(booking, name, lambda *args, **kwargs: [])
+
+
+def _assert_one_booked(results, code):
+    statuses = sorted(status for status, _ in results if status != 201)
+    assert [status for status, _ in results].count(201) == 1, results
+    assert statuses == [409] * (THREADS - 1), results
+    for status, payload in results:
+        if status == 409:
+            assert code in [v["code"] for v in payload["violations"]], payload
+
+
+@pytest.mark.parametrize("guards", ["locked", "database-only"])
+def test_twenty_bookings_of_one_chair_at_one_time_book_one(app, make, auth, db, monkeypatch,
+                                                           guards):
+    if guards == "database-only":
+        if is_sqlite(get_engine(app).url):
+            pytest.skip("the chair-overlap exclusion constraint exists on PostgreSQL only")
+        _only_database_guards(monkeypatch, "_chair_conflicts")
+    start = _tomorrow_at_ten()
+    site = make.site(timezone=TZ)
+    chair = make.chair(site)
+    courses = [make.course(start_date=start.date()) for _ in range(THREADS)]
+    payloads = [dict(course_id=c.id, site_id=site.id, chair_id=chair.id,
+                     scheduled_start=start.isoformat(), planned_dose_mg=56) for c in courses]
+
+    results = _fire(app, auth("scheduler"), payloads)
+
+    _assert_one_booked(results, "chair_conflict")
+    booked = rows(db, select(TreatmentSession).where(TreatmentSession.chair_id == chair.id))
+    assert len(booked) == 1
+
+
+@pytest.mark.parametrize("guards", ["locked", "database-only"])
+def test_twenty_bookings_of_one_patient_on_one_day_book_one_R1_8(app, make, auth, db,
+                                                                  monkeypatch, guards):
+    if guards == "database-only":
+        _only_database_guards(monkeypatch, "check_booking", "_same_day_other_courses")
+    start = _tomorrow_at_ten()
+    site = make.site(timezone=TZ)
+    chairs = [make.chair(site) for _ in range(THREADS)]
+    course = make.course(start_date=start.date())
+    payloads = [dict(course_id=course.id, site_id=site.id, chair_id=chair.id,
+                     scheduled_start=(start + timedelta(minutes=5 * i)).isoformat(),
+                     planned_dose_mg=56) for i, chair in enumerate(chairs)]
+
+    results = _fire(app, auth("scheduler"), payloads)
+
+    _assert_one_booked(results, "same_day_session")
+    booked = rows(db, select(TreatmentSession).where(TreatmentSession.course_id == course.id))
+    assert len(booked) == 1

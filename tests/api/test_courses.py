@@ -1,0 +1,147 @@
+"""Treatment courses: TRD and MDSI (R1.3, R1.4), prescriber and continuation interval."""
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from spravato_ops.models import TreatmentCourse
+
+from ..readback import everything, rows
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def prescriber(make):
+    return make.user("prescriber")
+
+
+def course_body(prescriber, **fields):
+    return {"indication": "TRD", "start_date": "2025-03-03", "prescriber_id": prescriber.id,
+            **fields}
+
+
+def test_create_trd_course_without_oral_antidepressant(client, auth, make, prescriber, db):
+    patient = make.patient()
+    response = client.post(f"{API}/patients/{patient.id}/courses", headers=auth("scheduler"),
+                           json=course_body(prescriber))
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert body["indication"] == "TRD"  # R1.4: monotherapy allowed
+    assert body["oral_antidepressant"] is None
+    assert body["continuation_interval_weeks"] == 1
+    assert (body["patient_id"], body["prescriber_id"]) == (patient.id, prescriber.id)
+    assert body["status"] == "active" and body["version"] == 1
+    [stored] = rows(db, select(TreatmentCourse))
+    assert (stored.id, stored.start_date) == (body["id"], date(2025, 3, 3))
+    read = client.get(f"{API}/courses/{body['id']}", headers=auth("nurse"))
+    assert read.status_code == 200 and read.headers["ETag"] == '"1"'
+    listed = client.get(f"{API}/patients/{patient.id}/courses", headers=auth("nurse"))
+    assert [c["id"] for c in listed.json] == [body["id"]]
+
+
+@pytest.mark.parametrize("oral_antidepressant", [None, "", "   "])
+def test_mdsi_without_oral_antidepressant_is_a_hard_stop(client, auth, make, prescriber, db,
+                                                         oral_antidepressant):
+    patient = make.patient()
+    headers = auth("prescriber")
+    state = everything(db)
+    body = course_body(prescriber, indication="MDSI")
+    if oral_antidepressant is not None:
+        body["oral_antidepressant"] = oral_antidepressant
+    response = client.post(f"{API}/patients/{patient.id}/courses", headers=headers, json=body)
+    assert response.status_code == 409
+    [violation] = response.json["violations"]
+    assert violation["rule"] == "R1.3"
+    assert violation["code"] == "mdsi_requires_oral_antidepressant"
+    assert violation["override_allowed"] is False
+    assert everything(db) == state
+
+
+def test_mdsi_with_oral_antidepressant(client, auth, make, prescriber):
+    patient = make.patient()
+    response = client.post(f"{API}/patients/{patient.id}/courses", headers=auth("admin"),
+                           json=course_body(prescriber, indication="MDSI",
+                                            oral_antidepressant="sertraline 100 mg"))
+    assert response.status_code == 201
+    assert response.json["oral_antidepressant"] == "sertraline 100 mg"
+
+
+@pytest.mark.parametrize("role", ["nurse", "scheduler", "admin", "front_desk"])
+def test_prescriber_id_must_be_a_prescriber(client, auth, make, db, role):
+    patient = make.patient()
+    not_a_prescriber = make.user(role)
+    headers = auth("admin")
+    state = everything(db)
+    response = client.post(f"{API}/patients/{patient.id}/courses", headers=headers,
+                           json=course_body(not_a_prescriber))
+    assert response.status_code == 422
+    assert set(response.json["errors"]) == {"prescriber_id"}
+    assert everything(db) == state
+
+
+def test_prescriber_id_must_be_an_active_user(client, auth, make, db):
+    patient = make.patient()
+    retired = make.user("prescriber", active=False)
+    headers = auth("admin")
+    for prescriber_id in (retired.id, 4242):
+        response = client.post(f"{API}/patients/{patient.id}/courses", headers=headers,
+                               json={"indication": "TRD", "start_date": "2025-03-03",
+                                     "prescriber_id": prescriber_id})
+        assert response.status_code == 422
+        assert set(response.json["errors"]) == {"prescriber_id"}
+
+
+@pytest.mark.parametrize(("weeks", "status"), [(1, 201), (2, 201), (0, 422), (3, 422), (4, 422),
+                                               ("2", 422), (1.5, 422)])
+def test_continuation_interval_is_one_or_two_weeks(client, auth, make, prescriber, weeks, status):
+    patient = make.patient()
+    response = client.post(f"{API}/patients/{patient.id}/courses", headers=auth("admin"),
+                           json=course_body(prescriber, continuation_interval_weeks=weeks))
+    assert response.status_code == status
+    if status == 201:
+        assert response.json["continuation_interval_weeks"] == weeks
+    else:
+        assert set(response.json["errors"]) == {"continuation_interval_weeks"}
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("indication", "OCD"), ("start_date", "03/03/2025"), ("prescriber_id", "12"),
+])
+def test_create_course_refuses_invalid_fields(client, auth, make, prescriber, field, value):
+    patient = make.patient()
+    response = client.post(f"{API}/patients/{patient.id}/courses", headers=auth("admin"),
+                           json=course_body(prescriber, **{field: value}))
+    assert response.status_code == 422
+    assert set(response.json["errors"]) == {field}
+
+
+def test_course_for_an_unknown_patient_is_404(client, auth, prescriber):
+    response = client.post(f"{API}/patients/4242/courses", headers=auth("admin"),
+                           json=course_body(prescriber))
+    assert response.status_code == 404
+
+
+def test_patch_course(client, auth, make, db):
+    course = make.course(indication="MDSI", oral_antidepressant="escitalopram")
+    headers = auth("prescriber")
+    response = client.patch(f"{API}/courses/{course.id}", headers={**headers, "If-Match": '"1"'},
+                            json={"continuation_interval_weeks": 2,
+                                  "oral_antidepressant": "sertraline"})
+    assert response.status_code == 200, response.json
+    assert response.json["continuation_interval_weeks"] == 2
+    assert response.json["version"] == 2 and response.headers["ETag"] == '"2"'
+    stale = client.patch(f"{API}/courses/{course.id}", headers={**headers, "If-Match": '"1"'},
+                         json={"status": "stopped"})
+    assert stale.status_code == 412
+
+
+def test_mdsi_course_keeps_its_oral_antidepressant(client, auth, make, db):
+    course = make.course(indication="MDSI", oral_antidepressant="escitalopram")
+    headers = auth("prescriber")
+    state = everything(db)
+    response = client.patch(f"{API}/courses/{course.id}", headers=headers,
+                            json={"oral_antidepressant": None})
+    assert response.status_code == 409
+    assert response.json["violations"][0]["rule"] == "R1.3"
+    assert everything(db) == state

@@ -1,0 +1,66 @@
+"""The booking service outside a request (seeding, CLI) and its database-conflict translation."""
+from datetime import date, datetime, timezone
+from types import SimpleNamespace
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy.exc import IntegrityError
+
+from spravato_ops.errors import RuleRefusal
+from spravato_ops.services import booking
+
+from ..api.booking_setup import NOW, START, audit_actions, clinic, local
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with freeze_time(NOW):
+        yield
+
+
+def _data(place, course, when=None, dose=56):
+    start = datetime.fromisoformat(when or local()).astimezone(timezone.utc)
+    return dict(course_id=course.id, site_id=place.site.id, chair_id=place.chairs[0].id,
+                scheduled_start=start, planned_dose_mg=dose)
+
+
+def test_book_outside_a_request_audits_with_the_actor(app, make, db):
+    place, course, actor = clinic(make), make.course(start_date=START), make.user("scheduler")
+    with app.app_context():
+        record, warnings = booking.book_session(db, data=_data(place, course), actor=actor)
+    assert record.id and record.local_day == date(2026, 3, 3) and warnings == []
+    assert audit_actions(db, record.id) == ["book"]
+
+
+def test_reschedule_without_changes_writes_nothing(app, make, db):
+    place, course, actor = clinic(make), make.course(start_date=START), make.user("scheduler")
+    with app.app_context():
+        record, _ = booking.book_session(db, data=_data(place, course), actor=actor)
+        same, warnings = booking.reschedule_session(
+            db, session_id=record.id, changes={"chair_id": record.chair_id},
+            expected_version=1, actor=actor)
+    assert same.version == 1 and warnings == []
+    assert audit_actions(db, record.id) == ["book"]
+
+
+def test_hard_stops_are_refused_all_at_once_R1_2_R1_8(app, make, db):
+    place, course, actor = clinic(make), make.course(start_date=START), make.user("prescriber")
+    with app.app_context():
+        booking.book_session(db, data=_data(place, course), actor=actor)
+        with pytest.raises(RuleRefusal) as refusal:
+            booking.book_session(db, data=_data(place, course, dose=84), actor=actor)
+    db.rollback()
+    assert {v.code for v in refusal.value.violations} == {
+        "same_day_session", "first_dose_must_be_56", "chair_conflict"}
+
+
+@pytest.mark.parametrize("orig, name", [
+    (SimpleNamespace(diag=SimpleNamespace(constraint_name=booking.CHAIR_OVERLAP)),
+     booking.CHAIR_OVERLAP),
+    (SimpleNamespace(diag=SimpleNamespace(constraint_name=booking.PATIENT_DAY)),
+     booking.PATIENT_DAY),
+    ("UNIQUE constraint failed: sessions.patient_id, sessions.local_day", booking.PATIENT_DAY),
+    ("UNIQUE constraint failed: patients.mrn", None),
+])
+def test_constraint_names_on_postgresql_and_sqlite(orig, name):
+    assert booking._constraint_name(IntegrityError("INSERT", {}, orig)) == name

@@ -1,0 +1,80 @@
+"""Alembic's migrations build exactly the schema the models describe."""
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import SQLModel
+
+from spravato_ops import create_app, schema
+from spravato_ops.db import get_engine
+
+
+@pytest.fixture
+def fresh_sqlite_app(tmp_path):
+    """An application on a new, empty SQLite file (no create_all: migrations only)."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.sqlite'}"})
+    yield app
+    get_engine(app).dispose()
+
+
+def head_revision():
+    return ScriptDirectory(schema.MIGRATIONS).get_current_head()
+
+
+def schema_differences(app):
+    with get_engine(app).connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, SQLModel.metadata)
+
+
+def stamped_revision(app):
+    with get_engine(app).connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def test_upgrade_on_an_empty_sqlite_file_matches_the_models(fresh_sqlite_app):
+    schema.upgrade(fresh_sqlite_app)
+    assert schema_differences(fresh_sqlite_app) == []
+    assert stamped_revision(fresh_sqlite_app) == head_revision()
+
+
+def test_migrated_postgresql_database_matches_the_models(app, postgres_schema):
+    """In PostgreSQL mode the session's test database was migrated from empty by conftest."""
+    if not postgres_schema:
+        pytest.skip("PostgreSQL mode only (SPRAVATO_TEST_DATABASE_URL)")
+    assert schema_differences(app) == []
+    assert stamped_revision(app) == head_revision()
+
+
+def test_migrated_audit_trail_is_append_only(fresh_sqlite_app):
+    schema.upgrade(fresh_sqlite_app)
+    with get_engine(fresh_sqlite_app).begin() as connection:
+        connection.execute(text("INSERT INTO audit_events (at, action, entity) "
+                                "VALUES ('2025-01-01', 'create', 'site')"))
+    for statement in ("UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with get_engine(fresh_sqlite_app).begin() as connection:
+                connection.execute(text(statement))
+
+
+def test_downgrade_to_base_and_up_again(fresh_sqlite_app):
+    schema.upgrade(fresh_sqlite_app)
+    schema.downgrade(fresh_sqlite_app, "base")
+    assert set(inspect(get_engine(fresh_sqlite_app)).get_table_names()) <= {"alembic_version"}
+    schema.upgrade(fresh_sqlite_app)
+    assert schema_differences(fresh_sqlite_app) == []
+
+
+def test_flask_db_upgrade_is_idempotent(fresh_sqlite_app):
+    runner = fresh_sqlite_app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        assert "Database at head." in result.output
+    assert stamped_revision(fresh_sqlite_app) == head_revision()
+    assert schema_differences(fresh_sqlite_app) == []
+    tables = set(inspect(get_engine(fresh_sqlite_app)).get_table_names())
+    assert {table.name for table in SQLModel.metadata.sorted_tables} <= tables
