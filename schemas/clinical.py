@@ -51,8 +51,6 @@ class VitalsIn(AmendableIn):
     spo2 = _int(50, 100, required=True)
     respiratory_rate = _int(4, 60, allow_none=True)
     taken_at = UTCDateTime(required=True)
-    override = fields.Nested(OverrideSchema,
-                             metadata={"description": "prescriber only: R2.1 soft stop"})
 
     @validates_schema
     def _diastolic_below_systolic(self, data, **kwargs):
@@ -65,6 +63,8 @@ class DeviceIn(AmendableIn):
     lot_number = fields.String(required=True, validate=[not_blank, validate.Length(max=64)])
     deviation_reason = fields.String(allow_none=True, validate=validate.Length(max=1000),
                                      metadata={"description": "R1.5: required under 5 minutes"})
+    override = fields.Nested(OverrideSchema, metadata={
+        "description": "prescriber only: R2.1 pre-dose BP above P-BP-ELEVATED, first device"})
 
 
 class ObservationIn(AmendableIn):
@@ -147,7 +147,6 @@ class VitalsFields(Schema):
     spo2 = fields.Integer(allow_none=True)
     respiratory_rate = fields.Integer(allow_none=True)
     taken_at = UTCDateTime()
-    override_reason = fields.String(allow_none=True)
 
 
 class DeviceFields(Schema):
@@ -156,6 +155,7 @@ class DeviceFields(Schema):
     lot_number = fields.String()
     deviation_reason = fields.String(allow_none=True)
     spacing_flagged = fields.Boolean()
+    override_reason = fields.String(allow_none=True)
 
 
 class ObservationFields(Schema):

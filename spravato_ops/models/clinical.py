@@ -42,7 +42,6 @@ class VitalsEntry(ClinicalEntry, table=True):
     spo2: Optional[int] = None
     respiratory_rate: Optional[int] = None
     taken_at: datetime = Field(sa_type=UTCDateTime)
-    override_reason: Optional[str] = Field(default=None, max_length=1000)
 
 
 class DeviceAdministration(ClinicalEntry, table=True):
@@ -53,6 +52,7 @@ class DeviceAdministration(ClinicalEntry, table=True):
     lot_number: str = Field(max_length=64)
     deviation_reason: Optional[str] = Field(default=None, max_length=1000)
     spacing_flagged: bool = False
+    override_reason: Optional[str] = Field(default=None, max_length=1000)
 
 
 class ObservationEntry(ClinicalEntry, table=True):

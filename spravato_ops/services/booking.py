@@ -1,7 +1,8 @@
-"""Booking, rescheduling, cancelling and no-shows of treatment sessions (R1, R4, R5, chair capacity)."""
+"""Book, reschedule, cancel and no-show treatment sessions (R1, R4, R5, chair capacity)."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask import abort
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -67,14 +68,15 @@ def book_session(session, *, data, actor, grace=timedelta(0)):
         created_by=actor.id, created_at=now, updated_at=now,
     )
     session.add(record)
-    _commit(session, slot, None, lambda: _audit_write(session, record, actor, "book", None, override))
+    _commit(session, slot, None,
+            lambda: _audit_write(session, record, actor, "book", None, override))
     return record, warnings
 
 
 def reschedule_session(session, *, session_id, changes, expected_version, actor,
                        grace=timedelta(0)):
     """Move a scheduled session (time, chair, dose), re-running every booking check."""
-    record = get_or_404(session, TreatmentSession, session_id, "Session")
+    record = _load_locked(session, session_id)
     check_version(record, expected_version)
     _refuse_state(record, Action.RESCHEDULE)
     moves = {k: v for k, v in changes.items() if k != "override" and getattr(record, k) != v}
@@ -244,7 +246,8 @@ def _commit(session, slot, exclude_session_id, write):
         name = _constraint_name(exc)
         if name == CHAIR_OVERLAP:
             found = _chair_conflicts(session, slot, exclude_session_id)
-            violations = [_chair_violation(slot, other) for other in found] or [_chair_violation(slot)]
+            violations = ([_chair_violation(slot, other) for other in found]
+                          or [_chair_violation(slot)])
         elif name == PATIENT_DAY:
             violations = [_same_day_violation(slot)]
         else:
@@ -260,6 +263,15 @@ def _constraint_name(exc):
     return PATIENT_DAY if _SQLITE_PATIENT_DAY in str(exc.orig) else None
 
 
+def _load_locked(session, session_id):
+    """Load a session row locked to commit, so If-Match and state checks cannot race (412/409)."""
+    record = session.get(TreatmentSession, session_id, populate_existing=True,
+                         with_for_update={"key_share": True})
+    if record is None:
+        abort(404, f"Session {session_id} not found.")
+    return record
+
+
 def _refuse_state(record, action):
     problem = check_action(SessionState(record.state), action)
     if problem:
@@ -267,7 +279,7 @@ def _refuse_state(record, action):
 
 
 def _change_state(session, session_id, action, reason, actor, expected_version):
-    record = get_or_404(session, TreatmentSession, session_id, "Session")
+    record = _load_locked(session, session_id)
     check_version(record, expected_version)
     _refuse_state(record, action)
     before = audit.snapshot(record)

@@ -90,9 +90,18 @@ def _vitals_alert_messages(reading, baseline, policy):
     }
 
 
+def _pre_dose_warnings(reading, record, policy):
+    """R2.1 judged on the reading for the nurse's eyes; it stops the dose at the first device."""
+    if reading.timepoint != VitalsTimepoint.PRE_DOSE or record.first_device_at is not None:
+        return []
+    return [{"rule": v.rule, "code": v.code,
+             "message": v.message + (" Withhold the dose." if v.code == "bp_hold" else "")}
+            for v in check_pre_dose_bp(reading.bp, policy)]
+
+
 @rolls_back
 def record_vitals(session, *, session_id, actor, data):
-    """Record vitals: before dosing R2.1 (bp_elevated soft, bp_hold hard); after, R2.3 alerts."""
+    """Record vitals; every reading is kept. R2.1 shown as warnings before dosing; R2.3 alerts after."""
     treatment_session, record, entries = prepare(session, session_id=session_id,
                                                  action=Action.RECORD_VITALS,
                                                  amends=data.get("amends"))
@@ -103,36 +112,30 @@ def record_vitals(session, *, session_id, actor, data):
     reading = VitalsReading(VitalsTimepoint(data["timepoint"]),
                             BloodPressure(data["systolic"], data["diastolic"]),
                             data["heart_rate"], data["spo2"], data["taken_at"])
-    violations = []
-    if reading.timepoint == VitalsTimepoint.PRE_DOSE and record.first_device_at is None:
-        violations = check_pre_dose_bp(reading.bp, policy)  # R2.1
-    warnings, override = enforce(violations, actor=actor, override=data.get("override"))
     entry = VitalsEntry(session_id=treatment_session.id,
-                        **{name: data.get(name) for name in VITALS_FIELDS},
-                        override_reason=override and override["reason"])
+                        **{name: data.get(name) for name in VITALS_FIELDS})
     save_entry(session, entry, entity="vitals", actor=actor, original=original,
                reason=data.get("reason"))
-    keep_override(treatment_session, override, entity="vitals", entry=entry)
     baseline = record.pre_dose_bp
     raised = raise_alerts(session, treatment_session, alerts_for_vitals(reading, baseline, policy),
                           source=f"vitals:{entry.id}",
                           messages=_vitals_alert_messages(reading, baseline, policy))
     session.add(treatment_session)
     session.commit()
-    return Written(entry, treatment_session, warnings, raised)
+    return Written(entry, treatment_session, _pre_dose_warnings(reading, record, policy), raised)
 
 
 def _device_violations(treatment_session, record, devices, original, data, policy):
-    """R2.1 pre-dose BP before the first device; R1.5 count and spacing (corrections: neighbours).
+    """R2.1 pre-dose BP gates the first device; R1.5 count and spacing (corrections: neighbours).
 
-    The pre-dose reading was judged when it was recorded (and overridden there if
-    elevated); here only its absence stops the first device.
+    Missing or at P-BP-HOLD: hard stop; above P-BP-ELEVATED: soft stop a prescriber
+    may override on this request. The latest (corrected) pre-dose reading counts.
     """
     at, reason = data["administered_at"], data.get("deviation_reason")
     if original is None:
         violations = []
-        if not devices and record.pre_dose_bp is None:
-            violations = check_pre_dose_bp(None, policy)
+        if not devices:
+            violations = check_pre_dose_bp(record.pre_dose_bp, policy)
         found, flagged = check_device(treatment_session.planned_dose_mg,
                                       [d.administered_at for d in devices], at, reason)
         return violations + found, flagged
@@ -167,22 +170,24 @@ def record_device(session, *, session_id, actor, data):
     policy = site_policy(session, treatment_session.site_id)
     violations, flagged = _device_violations(treatment_session, record, devices, original, data,
                                              policy)
-    enforce(violations, actor=actor)
+    warnings, override = enforce(violations, actor=actor, override=data.get("override"))
     number = original.device_number if original is not None else len(devices) + 1
     entry = DeviceAdministration(
         session_id=treatment_session.id, device_number=number,
         administered_at=data["administered_at"], lot_number=data["lot_number"].strip(),
         deviation_reason=(data.get("deviation_reason") or "").strip() or None,
-        spacing_flagged=flagged)
+        spacing_flagged=flagged, override_reason=override and override["reason"])
     save_entry(session, entry, entity="device", actor=actor, original=original,
                reason=data.get("reason"))
+    keep_override(treatment_session, override, entity="device", entry=entry)
     if original is None:
         last = number >= devices_for_dose(treatment_session.planned_dose_mg)
         move(session, treatment_session,
              next_state(treatment_session.state, Action.RECORD_DEVICE, last_device=last),
              actor=actor)
+    session.add(treatment_session)
     session.commit()
-    return Written(entry, treatment_session)
+    return Written(entry, treatment_session, warnings)
 
 
 @rolls_back

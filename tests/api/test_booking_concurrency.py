@@ -25,7 +25,7 @@ URL = "/api/v1/sessions"
 TZ = "America/New_York"
 
 
-def _fire(app, headers, payloads):
+def _fire(app, headers, payloads, url=URL):
     """POST every payload from its own thread and test client, all released at once."""
     barrier = threading.Barrier(len(payloads))
     results = [None] * len(payloads)
@@ -34,7 +34,7 @@ def _fire(app, headers, payloads):
         try:
             client = app.test_client()
             barrier.wait(timeout=30)
-            response = client.post(URL, json=payload, headers=headers)
+            response = client.post(url, json=payload, headers=headers)
             results[index] = (response.status_code, response.get_json())
         except Exception as exc:  # reported by the assertions, not lost in the thread
             results[index] = ("exception", repr(exc))
@@ -106,3 +106,22 @@ def test_twenty_bookings_of_one_patient_on_one_day_book_one_R1_8(app, make, auth
     _assert_one_booked(results, "same_day_session")
     booked = rows(db, select(TreatmentSession).where(TreatmentSession.course_id == course.id))
     assert len(booked) == 1
+
+
+def test_concurrent_cancels_with_one_if_match_change_it_once(app, make, auth, db):
+    start = _tomorrow_at_ten()
+    site = make.site(timezone=TZ)
+    course = make.course(start_date=start.date())
+    scheduler = auth("scheduler")
+    booked = app.test_client().post(URL, headers=scheduler, json=dict(
+        course_id=course.id, site_id=site.id, chair_id=make.chair(site).id,
+        scheduled_start=start.isoformat(), planned_dose_mg=56))
+    assert booked.status_code == 201, booked.json
+    session_id = booked.json["id"]
+
+    results = _fire(app, {**scheduler, "If-Match": '"1"'},
+                    [{"reason": f"call {i}"} for i in range(10)], url=f"{URL}/{session_id}/cancel")
+
+    assert sorted(status for status, _ in results) == [200] + [412] * 9, results
+    [stored] = rows(db, select(TreatmentSession).where(TreatmentSession.id == session_id))
+    assert (stored.state, stored.version) == ("cancelled", 2)

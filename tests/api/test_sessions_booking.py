@@ -1,5 +1,5 @@
 """POST/GET/PATCH /sessions, cancel and no-show: every booking rule through the API (R1, R4, R5)."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -9,7 +9,7 @@ from spravato_ops.clock import utcnow
 from spravato_ops.models import TreatmentSession
 
 from .booking_setup import (
-    NOW, START, audit_actions, body, clinic, codes, local, rows, sessions_of, set_state,
+    NOW, START, audit_actions, body, clinic, codes, local, sessions_of, set_state,
 )
 
 URL = "/api/v1/sessions"
@@ -307,7 +307,8 @@ def test_R1_8_a_cancelled_session_frees_the_day_and_the_chair(client, make, plac
 
 
 def test_chair_conflict_names_the_booked_time(client, make, place, scheduler):
-    assert book(client, scheduler, body(place, course_for(make), when=local(1, 10))).status_code == 201
+    first = book(client, scheduler, body(place, course_for(make), when=local(1, 10)))
+    assert first.status_code == 201
     violation = refused(book(client, scheduler, body(place, course_for(make), when=local(1, 11))),
                         "chair_conflict", "capacity")
     assert "10:00-12:30" in violation["message"]
@@ -315,7 +316,8 @@ def test_chair_conflict_names_the_booked_time(client, make, place, scheduler):
 
 
 def test_chair_free_at_the_end_of_the_slot_and_on_other_chairs(client, make, place, scheduler):
-    assert book(client, scheduler, body(place, course_for(make), when=local(1, 10))).status_code == 201
+    first = book(client, scheduler, body(place, course_for(make), when=local(1, 10)))
+    assert first.status_code == 201
     adjacent = book(client, scheduler, body(place, course_for(make), when=local(1, 12, 30)))
     assert adjacent.status_code == 201, adjacent.json
     other_chair = book(client, scheduler, body(place, course_for(make), chair=1, when=local(1, 11)))
@@ -401,7 +403,8 @@ def test_reschedule_with_if_match_then_stale_412(client, make, place, scheduler,
 
 def test_reschedule_reruns_the_booking_checks(client, make, place, scheduler):
     course = course_for(make)
-    assert book(client, scheduler, body(place, course_for(make), when=local(2, 10))).status_code == 201
+    theirs = book(client, scheduler, body(place, course_for(make), when=local(2, 10)))
+    assert theirs.status_code == 201
     mine = book(client, scheduler, body(place, course, when=local(1, 10)))
     url = f"{URL}/{mine.json['id']}"
     response = client.patch(url, json={"scheduled_start": local(2, 11), "planned_dose_mg": 84},

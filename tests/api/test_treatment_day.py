@@ -99,33 +99,49 @@ def test_R2_1_first_device_without_pre_dose_bp_is_a_hard_stop(day, db):
     assert stored_rows(db, select(DeviceAdministration)) == []
 
 
-def test_R2_1_bp_elevated_is_a_soft_stop_a_prescriber_overrides(day, db):
+def test_R2_1_bp_elevated_is_recorded_and_a_soft_stop_at_the_first_device(day, db):
     day.to_checked_in()
     day.at(-5)
-    body = vitals(-5, 150, 85, timepoint="pre_dose")
-    refused = day.post("/vitals", body)
+    reading = day.ok(day.post("/vitals", vitals(-5, 150, 85, timepoint="pre_dose")))
+    assert [w["code"] for w in reading["warnings"]] == ["bp_elevated"]
+    day.at(0)
+    refused = day.post("/devices", device(0))
     assert refused.status_code == 409 and day.codes(refused) == ["bp_elevated"]
     assert refused.json["violations"][0]["override_role"] == "prescriber"
-    assert day.post("/vitals", {**body, "override": OVERRIDE}).status_code == 403
-    entry = day.ok(day.post("/vitals", {**body, "override": OVERRIDE}, headers=day.prescriber))
-    assert entry["override_reason"] == OVERRIDE["reason"]
+    assert day.post("/devices", {**device(0), "override": OVERRIDE}).status_code == 403
+    given = day.ok(day.post("/devices", {**device(0), "override": OVERRIDE},
+                            headers=day.prescriber))
+    assert given["override_reason"] == OVERRIDE["reason"] and given["session_state"] == "dosing"
     overrides = stored(db, TreatmentSession, day.sid)["overrides"]
     assert overrides[0]["rules"][0]["code"] == "bp_elevated"
-    day.at(0)
-    assert day.ok(day.post("/devices", device(0)))["session_state"] == "dosing"
+    assert overrides[0]["entity"] == "device"
 
 
-def test_R2_1_bp_hold_is_a_hard_stop_and_the_dose_is_withheld(day, db):
+def test_R2_1_bp_hold_is_recorded_and_a_hard_stop_for_the_dose(day, db):
     day.to_checked_in()
     day.at(-5)
-    body = vitals(-5, 185, 100, timepoint="pre_dose", override=OVERRIDE)
-    refused = day.post("/vitals", body, headers=day.prescriber)
+    reading = day.ok(day.post("/vitals", vitals(-5, 185, 100, timepoint="pre_dose")))
+    assert [w["code"] for w in reading["warnings"]] == ["bp_hold"]
+    assert len(stored_rows(db, select(VitalsEntry))) == 1
+    day.at(0)
+    refused = day.post("/devices", {**device(0), "override": OVERRIDE}, headers=day.prescriber)
     assert refused.status_code == 409 and day.codes(refused) == ["bp_hold"]
-    assert stored_rows(db, select(VitalsEntry)) == []
+    assert refused.json["violations"][0]["override_allowed"] is False
+    assert stored_rows(db, select(DeviceAdministration)) == []
     withheld = day.ok(day.post("/withhold", {"reason": "BP 185/100 at or above hold"}), 200)
     assert withheld["state"] == "withheld"
     again = day.post("/devices", device(0))
     assert again.status_code == 409 and "withheld" in again.json["violations"][0]["message"]
+
+
+def test_R2_1_a_corrected_pre_dose_reading_decides_the_first_device(day):
+    day.to_checked_in()
+    day.at(-5)
+    high = day.ok(day.post("/vitals", vitals(-5, 150, 85, timepoint="pre_dose")))
+    day.ok(day.post("/vitals", vitals(-5, 132, 84, timepoint="pre_dose", amends=high["id"],
+                                      reason="cuff too small; repeated")))
+    day.at(0)
+    assert day.ok(day.post("/devices", device(0)))["session_state"] == "dosing"
 
 
 # --- R1.5 devices -----------------------------------------------------------------------------
@@ -276,10 +292,6 @@ def test_amendment_replaces_the_entry_for_the_rules_and_both_stay_visible(day, d
     missing_reason = day.post("/vitals", vitals(-5, 150, 80, timepoint="pre_dose",
                                                 amends=wrong["id"]))
     assert missing_reason.status_code == 422 and "reason" in missing_reason.json["errors"]
-    # The correction is judged by R2.1 like any pre-dose reading: the rules use the latest.
-    refused = day.post("/vitals", vitals(-5, 150, 80, timepoint="pre_dose", amends=wrong["id"],
-                                         reason="misread the cuff"))
-    assert refused.status_code == 409 and day.codes(refused) == ["bp_elevated"]
     fixed = day.ok(day.post("/vitals", vitals(-5, 138, 80, timepoint="pre_dose",
                                               amends=wrong["id"], reason="misread the cuff")))
     assert fixed["amends_id"] == wrong["id"] and fixed["amend_reason"] == "misread the cuff"

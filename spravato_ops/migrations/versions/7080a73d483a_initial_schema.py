@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 7270fa348356
+Revision ID: 7080a73d483a
 Revises: 
-Create Date: 2026-11-28 01:57:58.010844
+Create Date: 2026-11-28 02:33:18.322657
 """
 from alembic import op
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ import sqlmodel
 from spravato_ops.models.audit import AUDIT_GUARD_POSTGRESQL, AUDIT_GUARD_SQLITE
 from sqlalchemy.dialects import postgresql
 
-revision = '7270fa348356'
+revision = '7080a73d483a'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -251,6 +251,7 @@ def upgrade():
     sa.Column('lot_number', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('deviation_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
     sa.Column('spacing_flagged', sa.Boolean(), nullable=False),
+    sa.Column('override_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
     sa.ForeignKeyConstraint(['recorded_by'], ['users.id'], ),
     sa.ForeignKeyConstraint(['session_id'], ['sessions.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -368,7 +369,6 @@ def upgrade():
     sa.Column('spo2', sa.Integer(), nullable=True),
     sa.Column('respiratory_rate', sa.Integer(), nullable=True),
     sa.Column('taken_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('override_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
     sa.ForeignKeyConstraint(['recorded_by'], ['users.id'], ),
     sa.ForeignKeyConstraint(['session_id'], ['sessions.id'], ),
     sa.PrimaryKeyConstraint('id')
