@@ -15,7 +15,7 @@ class RuleRefusal(Exception):
         super().__init__(message)
         self.violations = list(violations)
         self.code = code
-        self.message = message or "; ".join(v.message for v in self.violations)
+        self.message = message or " ".join(v.message for v in self.violations)
 
 
 class InvalidInput(Exception):
