@@ -27,7 +27,7 @@ from spravato_ops.db import get_engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 SITES, CHAIRS, SLOTS, PATIENTS_PER_SITE = 200, 6, 3, 100
-TODAY_SESSIONS = 6  # at site 1, in progress, for the board
+TODAY_SESSIONS = 6  # at site 1, under observation now, for the board
 
 
 def ensure_database(base_url, name, reseed):
@@ -90,6 +90,12 @@ FROM (
     FROM generate_series(0, :n - 1) i
   ) g
 ) s;
+INSERT INTO sessions (id, course_id, patient_id, site_id, chair_id, scheduled_start, scheduled_end,
+                      local_day, planned_dose_mg, state, version, overrides, created_by, created_at,
+                      updated_at)
+SELECT :n + c, c, c, 1, c, now() - interval '70 minutes', now() + interval '80 minutes',
+       (now() AT TIME ZONE 'America/New_York')::date, 56, 'observing', 1, '[]', 1, now(), now()
+FROM generate_series(1, :today) c;
 INSERT INTO device_administrations (session_id, recorded_by, recorded_at, device_number,
                                     administered_at, lot_number, spacing_flagged)
 SELECT id, 2, scheduled_start + d * interval '5 minutes', d, scheduled_start + d * interval '5 minutes',
@@ -111,7 +117,7 @@ FROM sessions, generate_series(1, 4) o;
 
 def seed(app, sessions):
     days = sessions // (SITES * CHAIRS * SLOTS) + 2
-    params = dict(sites=SITES, chairs=CHAIRS, slots=SLOTS, pps=PATIENTS_PER_SITE,
+    params = dict(today=TODAY_SESSIONS, sites=SITES, chairs=CHAIRS, slots=SLOTS, pps=PATIENTS_PER_SITE,
                   per_day=CHAIRS * SLOTS, patients=SITES * PATIENTS_PER_SITE, days=days, n=sessions)
     engine = get_engine(app)
     with engine.begin() as conn:
@@ -164,8 +170,11 @@ def measure(app, requests):
     booker, nurse = tokens(app)
     client = app.test_client()
     with get_engine(app).connect() as conn:
-        session_id, day = conn.execute(text(
-            "SELECT id, local_day FROM sessions WHERE site_id = 1 ORDER BY id DESC LIMIT 1")).one()
+        session_id = conn.execute(text(
+            "SELECT max(id) FROM sessions WHERE site_id = 1 AND state = 'observing'")).scalar()
+        day = conn.execute(text(
+            "SELECT local_day FROM sessions WHERE site_id = 1 AND state = 'discharged' "
+            "GROUP BY local_day ORDER BY count(*) DESC, local_day DESC LIMIT 1")).scalar()
         free_patients = [row[0] for row in conn.execute(text(
             "SELECT id FROM patients WHERE id NOT IN (SELECT patient_id FROM sessions) ORDER BY id"))]
     results = {}
