@@ -72,7 +72,8 @@ SELECT p, p, 'TRD', current_date - :days - 7, 1, NULL, 1, 'active', 1, now()
 FROM generate_series(1, :patients) p;
 """
 
-# i -> site, chair, slot, day: every (chair, day, slot) once, 18 distinct patients per site-day.
+# i -> day, site, chair, slot (slot fastest): every (chair, day, slot) once, so site 1 has full
+# days of 18 sessions in the small database too; 18 distinct patients per site-day.
 SESSIONS_SQL = """
 INSERT INTO sessions (id, course_id, patient_id, site_id, chair_id, scheduled_start, scheduled_end,
                       local_day, planned_dose_mg, state, version, overrides, created_by, created_at,
@@ -85,8 +86,8 @@ FROM (
          (current_date - :days + day)::timestamp AT TIME ZONE 'UTC' + interval '13 hours'
            + slot * interval '3 hours' AS start
   FROM (
-    SELECT i, (i % :sites) + 1 AS site, (i / :sites) % :chairs AS chair,
-           (i / :sites / :chairs) % :slots AS slot, i / :sites / :per_day AS day
+    SELECT i, (i / :per_day) % :sites + 1 AS site, (i / :slots) % :chairs AS chair,
+           i % :slots AS slot, i / :per_day / :sites AS day
     FROM generate_series(0, :n - 1) i
   ) g
 ) s;
@@ -197,7 +198,10 @@ def book_many(app, client, headers, requests):
     from spravato_ops.models import Patient, RemsEnrollment, Screening, TreatmentCourse
 
     now = utcnow()
-    start_day = (now + timedelta(days=1)).date()
+    with get_engine(app).connect() as conn:
+        booked_until = conn.execute(text(
+            "SELECT max(scheduled_start) FROM sessions WHERE site_id = 1")).scalar()
+    start_day = (max(now, booked_until) + timedelta(days=1)).date()  # slots free of earlier runs
     with Session(get_engine(app)) as session:
         course_ids = []
         for n in range(requests + 10):

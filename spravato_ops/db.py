@@ -37,7 +37,7 @@ def make_engine(url, pool_size=10, max_overflow=20):
         _serialize_sqlite_writes(engine)
         return engine
     return create_engine(
-        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
+        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=False
     )
 
 
