@@ -33,7 +33,7 @@ run: install
 ## SPRAVATO_TEST_DATABASE_URL is set).
 test: install-test
 	@echo "== the suite on SQLite"
-	env -u SPRAVATO_TEST_DATABASE_URL $(BIN)/python -m pytest
+	env -u SPRAVATO_TEST_DATABASE_URL $(BIN)/python -m pytest -n 2
 	@if [ -n "$$SPRAVATO_TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL"; \
 		$(BIN)/python -m pytest; \
