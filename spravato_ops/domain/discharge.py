@@ -94,17 +94,20 @@ def _vitals_runs(readings: Sequence[VitalsReading], ceiling: BloodPressure, spo2
     """Starts of the trailing runs of readings with BP within `ceiling` and SpO2 >= spo2_min."""
     bp_since = spo2_since = None
     bp_on = spo2_on = True
+    max_systolic, max_diastolic = ceiling.systolic, ceiling.diastolic
     for v in reversed(readings):
-        if since is not None and v.taken_at < since:
+        taken_at = v.taken_at
+        if since is not None and taken_at < since:
             break
         if bp_on:
-            if v.bp.systolic <= ceiling.systolic and v.bp.diastolic <= ceiling.diastolic:
-                bp_since = v.taken_at
+            bp = v.bp
+            if bp.systolic <= max_systolic and bp.diastolic <= max_diastolic:
+                bp_since = taken_at
             else:
                 bp_on = False
         if spo2_on and v.spo2 is not None:
             if v.spo2 >= spo2_min:
-                spo2_since = v.taken_at
+                spo2_since = taken_at
             else:
                 spo2_on = False
         if not (bp_on or spo2_on):

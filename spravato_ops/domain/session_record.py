@@ -58,6 +58,9 @@ class AdverseEventEntry:
     resolved_at: datetime | None = None
 
 
+PRE_DOSE = VitalsTimepoint.PRE_DOSE
+
+
 @dataclass(frozen=True)
 class SessionRecord:
     """Everything recorded for one session; derived views are computed once and cached."""
@@ -88,10 +91,20 @@ class SessionRecord:
         return self.device_times[0] if self.device_times else None
 
     @cached
+    def _pre_and_post_dose(self) -> tuple[VitalsReading | None, tuple[VitalsReading, ...]]:
+        """One pass over the readings: the latest pre-dose one and the others in time order."""
+        pre_dose, others = None, []
+        for reading in self.vitals_in_order:
+            if reading.timepoint == PRE_DOSE:
+                pre_dose = reading
+            else:
+                others.append(reading)
+        return pre_dose, tuple(others)
+
+    @property
     def pre_dose_reading(self) -> VitalsReading | None:
         """The latest reading labelled pre-dose (R2.1 baseline)."""
-        pre = [v for v in self.vitals_in_order if v.timepoint == VitalsTimepoint.PRE_DOSE]
-        return pre[-1] if pre else None
+        return self._pre_and_post_dose[0]
 
     @property
     def pre_dose_bp(self) -> BloodPressure | None:
@@ -105,8 +118,8 @@ class SessionRecord:
     def latest_observation(self) -> ObservationEntry | None:
         return self.observations_in_order[-1] if self.observations else None
 
-    @cached
+    @property
     def post_dose_vitals(self) -> tuple[VitalsReading, ...]:
         """Readings other than pre-dose, in time order (R2.2, R2.3)."""
-        return tuple(v for v in self.vitals_in_order if v.timepoint != VitalsTimepoint.PRE_DOSE)
+        return self._pre_and_post_dose[1]
 
