@@ -9,6 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, g, request
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
+from sqlalchemy import bindparam
 from sqlmodel import select
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
@@ -56,13 +57,14 @@ def issue_token(session, user, ttl_hours):
     return token, record
 
 
+# Every API request runs this lookup: build it once.
+_TOKEN_WITH_USER = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                    .where(ApiToken.token_hash == bindparam("digest")))
+
+
 def user_for_token(session, token):
     """Return the active user a live token belongs to, or None."""
-    found = session.exec(
-        select(ApiToken, User)
-        .where(ApiToken.token_hash == token_digest(token))
-        .where(ApiToken.user_id == User.id)
-    ).first()
+    found = session.exec(_TOKEN_WITH_USER, params={"digest": token_digest(token)}).first()
     if found is None:
         return None
     api_token, user = found

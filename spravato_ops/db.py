@@ -1,12 +1,15 @@
 """Database engine per application and one session per request, kept on `g`."""
 import os
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import create_engine, event
 from sqlmodel import Session
 from werkzeug.routing import IntegerConverter
 
 EXTENSION_KEY = "spravato_db_engine"
+READ_ENGINE_KEY = "spravato_db_read_engine"
+# Requests that only read (no GET or HEAD view writes).
+READ_METHODS = ("GET", "HEAD")
 # The largest value an INTEGER primary key holds (PostgreSQL int4); larger ids cannot exist.
 MAX_ID = 2**31 - 1
 
@@ -64,12 +67,26 @@ def init_app(app):
     Runs before any blueprint is registered, so every `<int:...>` route uses IdConverter.
     """
     app.url_map.converters["int"] = IdConverter
-    app.extensions[EXTENSION_KEY] = make_engine(
+    engine = make_engine(
         database_url(app),
         pool_size=app.config["DATABASE_POOL_SIZE"],
         max_overflow=app.config["DATABASE_MAX_OVERFLOW"],
     )
+    app.extensions[EXTENSION_KEY] = engine
+    app.extensions[READ_ENGINE_KEY] = read_engine(engine)
     app.teardown_appcontext(close_session)
+
+
+def read_engine(engine):
+    """The engine for requests that only read: PostgreSQL in autocommit, SQLite unchanged.
+
+    Under READ COMMITTED every statement reads its own snapshot anyway, so a transaction
+    around reads adds only BEGIN and ROLLBACK, and psycopg drops its prepared statements
+    (the server's cached plans) at every ROLLBACK.
+    """
+    if is_sqlite(engine.url):
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def get_engine(app=None):
@@ -79,8 +96,14 @@ def get_engine(app=None):
 def get_session():
     """Return this request's database session, opening it on first use."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        g.db_session = Session(_engine_for_request(), expire_on_commit=False)
     return g.db_session
+
+
+def _engine_for_request():
+    if has_request_context() and request.method in READ_METHODS:
+        return current_app.extensions[READ_ENGINE_KEY]
+    return get_engine()
 
 
 def close_session(exception=None):

@@ -37,8 +37,12 @@ def _site_today(site):
 def session_view(session, record, warnings=None):
     """The session as the caller's role may see it: front desk gets no dose or overrides."""
     patient = session.get(Patient, record.patient_id)
+    return _view(record, patient.first_name, patient.last_name, warnings)
+
+
+def _view(record, first_name, last_name, warnings=None):
     data = dict(record.model_dump(), warnings=warnings or [],
-                patient_initials=f"{patient.first_name[:1]}.{patient.last_name[:1]}.")
+                patient_initials=f"{first_name[:1]}.{last_name[:1]}.")
     if _is_desk():
         return {key: value for key, value in data.items() if key in DESK_FIELDS}
     return data
@@ -49,10 +53,10 @@ def session_view(session, record, warnings=None):
 @bp.response(201, SessionOut)
 def book_session(data):
     """Book a session; 409 lists every rule it breaks (R1, R4, R5, chair and patient conflicts)."""
-    session = get_session()
-    record, warnings = service.book_session(session, data=data, actor=g.current_user,
-                                            grace=_grace())
-    return with_etag(session_view(session, record, warnings), record.version)
+    booked = service.book(get_session(), data=data, actor=g.current_user, grace=_grace())
+    patient, record = booked.patient, booked.record
+    return with_etag(_view(record, patient.first_name, patient.last_name, booked.warnings),
+                     record.version)
 
 
 @bp.get("")
@@ -65,10 +69,12 @@ def list_sessions(query):
     day = query.get("date") or _site_today(site)
     if _is_desk() and day != _site_today(site):
         abort(403, "Front desk sees today's sessions only.")
-    rows = session.exec(select(TreatmentSession).where(TreatmentSession.site_id == site.id,
-                                                       TreatmentSession.local_day == day)
+    rows = session.exec(select(TreatmentSession, Patient.first_name, Patient.last_name)
+                        .join(Patient, Patient.id == TreatmentSession.patient_id)
+                        .where(TreatmentSession.site_id == site.id,
+                               TreatmentSession.local_day == day)
                         .order_by(TreatmentSession.scheduled_start, TreatmentSession.chair_id))
-    return [session_view(session, row) for row in rows]
+    return [_view(*row) for row in rows]
 
 
 @bp.get("/<int:session_id>")

@@ -17,7 +17,9 @@ class TreatmentSession(SQLModel, table=True):
     __tablename__ = "sessions"
     __table_args__ = (
         Index("ix_sessions_site_day", "site_id", "local_day"),
-        Index("ix_sessions_chair_start", "chair_id", "scheduled_start"),
+        # Chair conflicts ask for sessions ending after a start: (chair, end) bounds that to the
+        # chair's later sessions, where (chair, start) would scan its whole history.
+        Index("ix_sessions_chair_end", "chair_id", "scheduled_end"),
         Index("ix_sessions_patient_start", "patient_id", "scheduled_start"),
         Index("ix_sessions_course", "course_id"),
         # R1.8: one active session per patient and site-local day, held by the database.

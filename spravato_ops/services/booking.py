@@ -3,14 +3,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from .. import audit
 from ..clock import utcnow
-from ..domain.cadence import check_booking
+from ..domain.cadence import BookedSession, check_booking
 from ..domain.calendar import local_date, zone
-from ..domain.eligibility import PatientFacts, SiteFacts, check_eligibility
+from ..domain.eligibility import PatientFacts, ScreeningFacts, SiteFacts, check_eligibility
 from ..domain.enums import SessionState
 from ..domain.policy import SitePolicy
 from ..domain.schedule import slot_end
@@ -22,10 +23,10 @@ from ..models import (
     TreatmentSession,
 )
 from . import rules
-from .common import check_version, get_or_404
-from .courses import course_facts, course_sessions
+from .common import check_version
+from .courses import course_facts
 from .patients import screening_facts
-from .sites import site_policy
+from .sites import policy_from, select_with_policy
 
 # The database's own guards against double booking (models/session.py).
 CHAIR_OVERLAP = "ex_sessions_chair_overlap"
@@ -35,9 +36,11 @@ _SQLITE_PATIENT_DAY = "sessions.patient_id, sessions.local_day"
 
 @dataclass(frozen=True)
 class Slot:
-    """A proposed session: which course, where, when, and what dose."""
+    """A proposed session: which course (and the patient's facts), where, when, what dose."""
 
     course: TreatmentCourse
+    patient: PatientFacts
+    screening: ScreeningFacts | None
     site: Site
     chair: Chair
     policy: SitePolicy
@@ -47,17 +50,32 @@ class Slot:
     dose_mg: int
 
 
+@dataclass(frozen=True)
+class Booked:
+    """A booked session, the warnings it carries, and its patient (for the response)."""
+
+    record: TreatmentSession
+    warnings: list
+    patient: Patient
+
+
 def book_session(session, *, data, actor, grace=timedelta(0)):
-    """Book a session after every check, reported all at once; return (session, warnings).
+    """Book a session after every check, reported all at once; return (session, warnings)."""
+    booked = book(session, data=data, actor=actor, grace=grace)
+    return booked.record, booked.warnings
+
+
+def book(session, *, data, actor, grace=timedelta(0)):
+    """Book a session after every check, reported all at once; return what was Booked.
 
     `grace` tolerates tablet clocks slightly behind ours for "not in the past".
     """
-    course = get_or_404(session, TreatmentCourse, data["course_id"], "Course")
-    site = get_or_404(session, Site, data["site_id"], "Site")
-    _refuse_invalid(session, site, data["chair_id"], data["scheduled_start"], grace)
+    course, patient, enrollment, screening = _course(session, data["course_id"])
+    site, policy, chair = _site_and_chair(session, data["site_id"], data["chair_id"])
+    _refuse_invalid(site, chair, data["chair_id"], data["scheduled_start"], grace)
     _lock(session, patient_id=course.patient_id, chair_id=data["chair_id"])
-    slot = _slot(session, course, site, data["chair_id"], data["scheduled_start"],
-                 data["planned_dose_mg"])
+    slot = _slot(course, _patient_facts(patient, enrollment), screening_facts(screening), site,
+                 chair, policy, data["scheduled_start"], data["planned_dose_mg"])
     warnings, override = rules.enforce(booking_violations(session, slot), actor=actor,
                                        override=data.get("override"))
     now = utcnow()
@@ -70,7 +88,7 @@ def book_session(session, *, data, actor, grace=timedelta(0)):
     session.add(record)
     _commit(session, slot, None,
             lambda: _audit_write(session, record, actor, "book", None, override))
-    return record, warnings
+    return Booked(record, warnings, patient)
 
 
 def reschedule_session(session, *, session_id, changes, expected_version, actor,
@@ -82,14 +100,14 @@ def reschedule_session(session, *, session_id, changes, expected_version, actor,
     moves = {k: v for k, v in changes.items() if k != "override" and getattr(record, k) != v}
     if not moves:
         return record, []
-    site = session.get(Site, record.site_id)
-    course = session.get(TreatmentCourse, record.course_id)
     chair_id = moves.get("chair_id", record.chair_id)
     start = moves.get("scheduled_start", record.scheduled_start)
-    _refuse_invalid(session, site, chair_id, moves.get("scheduled_start"), grace)
+    course, patient, enrollment, screening = _course(session, record.course_id)
+    site, policy, chair = _site_and_chair(session, record.site_id, chair_id)
+    _refuse_invalid(site, chair, chair_id, moves.get("scheduled_start"), grace)
     _lock(session, patient_id=record.patient_id, chair_id=chair_id)
-    slot = _slot(session, course, site, chair_id, start,
-                 moves.get("planned_dose_mg", record.planned_dose_mg))
+    slot = _slot(course, _patient_facts(patient, enrollment), screening_facts(screening), site,
+                 chair, policy, start, moves.get("planned_dose_mg", record.planned_dose_mg))
     warnings, override = rules.enforce(booking_violations(session, slot, record.id), actor=actor,
                                        override=changes.get("override"))
     before = audit.snapshot(record)
@@ -123,37 +141,50 @@ def booking_violations(session, slot, exclude_session_id=None):
         found.append(hard_stop("course", "course_not_active",
                                f"Course {course.id} is {course.status}; book only in an "
                                "active course."))
-    found += check_eligibility(_site_facts(slot.site), _patient_facts(session, course.patient_id),
-                               screening_facts(session.get(Screening, course.patient_id)),
+    found += check_eligibility(_site_facts(slot.site), slot.patient, slot.screening,
                                slot.local_day)
+    others = _sessions_of_course_and_patient(session, course)
     found += check_booking(course_facts(course), slot.local_day, slot.dose_mg,
-                           course_sessions(session, course_id=course.id), exclude_session_id)
+                           [_booked(row) for row in others if row.course_id == course.id],
+                           exclude_session_id)
     if not any(v.code == "same_day_session" for v in found):
-        found += _same_day_other_courses(session, slot, exclude_session_id)
+        found += _same_day_other_courses(slot, others, exclude_session_id)
     found += [_chair_violation(slot, other)
               for other in _chair_conflicts(session, slot, exclude_session_id)]
     return found
 
 
-def _slot(session, course, site, chair_id, start, dose_mg):
-    policy = site_policy(session, site.id)
-    return Slot(course=course, site=site, chair=session.get(Chair, chair_id), policy=policy,
-                start=start, end=slot_end(start, policy),
+def _slot(course, patient, screening, site, chair, policy, start, dose_mg):
+    return Slot(course=course, patient=patient, screening=screening, site=site, chair=chair,
+                policy=policy, start=start, end=slot_end(start, policy),
                 local_day=local_date(start, site.timezone), dose_mg=dose_mg)
 
 
-def _refuse_invalid(session, site, chair_id, start, grace):
-    """422: the chair must be an active chair of the site; a new start not in the past."""
-    errors = {}
-    chair = session.get(Chair, chair_id)
-    if chair is None or chair.site_id != site.id:
-        errors["chair_id"] = [f"Chair {chair_id} is not a chair of site {site.id}."]
-    elif not chair.active:
-        errors["chair_id"] = [f"Chair '{chair.label}' is not in use."]
-    if start is not None and start < utcnow() - grace:
-        errors["scheduled_start"] = ["Must not be in the past."]
-    if errors:
-        raise InvalidInput(errors)
+def _course(session, course_id):
+    """Load (course, patient, enrollment, screening) in one query; 404 for no course."""
+    found = session.exec(
+        select(TreatmentCourse, Patient, RemsEnrollment, Screening)
+        .join(Patient, Patient.id == TreatmentCourse.patient_id)
+        .outerjoin(RemsEnrollment, RemsEnrollment.patient_id == Patient.id)
+        .outerjoin(Screening, Screening.patient_id == Patient.id)
+        .where(TreatmentCourse.id == course_id)
+    ).first()
+    if found is None:
+        abort(404, f"Course {course_id} not found.")
+    return found
+
+
+def _site_and_chair(session, site_id, chair_id):
+    """Load the site, its policy and the chair if it is one of the site's (404: no site)."""
+    found = session.exec(
+        select_with_policy(Site, Chair, site_id=Site.id)
+        .outerjoin(Chair, (Chair.id == chair_id) & (Chair.site_id == Site.id))
+        .where(Site.id == site_id)
+    ).first()
+    if found is None:
+        abort(404, f"Site {site_id} not found.")
+    site, chair, settings = found
+    return site, policy_from(settings), chair
 
 
 def _lock(session, *, patient_id, chair_id):
@@ -168,6 +199,19 @@ def _lock(session, *, patient_id, chair_id):
                  .with_for_update(key_share=True)).first()
 
 
+def _refuse_invalid(site, chair, chair_id, start, grace):
+    """422: the chair must be an active chair of the site; a new start not in the past."""
+    errors = {}
+    if chair is None:
+        errors["chair_id"] = [f"Chair {chair_id} is not a chair of site {site.id}."]
+    elif not chair.active:
+        errors["chair_id"] = [f"Chair '{chair.label}' is not in use."]
+    if start is not None and start < utcnow() - grace:
+        errors["scheduled_start"] = ["Must not be in the past."]
+    if errors:
+        raise InvalidInput(errors)
+
+
 def _site_facts(site):
     return SiteFacts(setting_type=site.setting_type,
                      rems_certification_id=site.rems_certification_id,
@@ -176,9 +220,7 @@ def _site_facts(site):
                      monitoring_form_required=site.rems_forms_required)
 
 
-def _patient_facts(session, patient_id):
-    patient = session.get(Patient, patient_id)
-    enrollment = session.get(RemsEnrollment, patient_id)
+def _patient_facts(patient, enrollment):
     return PatientFacts(date_of_birth=patient.date_of_birth,
                         rems_patient_id=enrollment.rems_patient_id if enrollment else None,
                         enrolled_on=enrollment.enrolled_on if enrollment else None)
@@ -188,16 +230,29 @@ def _active_sessions():
     return select(TreatmentSession).where(TreatmentSession.state.not_in(RELEASED_STATES))
 
 
-def _same_day_other_courses(session, slot, exclude_session_id):
+def _sessions_of_course_and_patient(session, course):
+    """The course's sessions and the patient's others, any state, by start: one query."""
+    return session.exec(
+        select(TreatmentSession.id, TreatmentSession.course_id, TreatmentSession.local_day,
+               TreatmentSession.planned_dose_mg, TreatmentSession.state)
+        .where(or_(TreatmentSession.course_id == course.id,
+                   TreatmentSession.patient_id == course.patient_id))
+        .order_by(TreatmentSession.scheduled_start)
+    ).all()
+
+
+def _booked(row):
+    """A session as the cadence rules see it."""
+    return BookedSession(row.id, row.local_day, row.planned_dose_mg, SessionState(row.state))
+
+
+def _same_day_other_courses(slot, others, exclude_session_id):
     """R1.8 across courses: the domain check sees only this course's sessions."""
-    query = _active_sessions().where(TreatmentSession.patient_id == slot.course.patient_id,
-                                     TreatmentSession.local_day == slot.local_day,
-                                     TreatmentSession.course_id != slot.course.id)
-    if exclude_session_id is not None:
-        query = query.where(TreatmentSession.id != exclude_session_id)
-    if session.exec(query).first() is None:
-        return []
-    return [_same_day_violation(slot)]
+    if any(row.course_id != slot.course.id and row.local_day == slot.local_day
+           and row.state not in RELEASED_STATES and row.id != exclude_session_id
+           for row in others):
+        return [_same_day_violation(slot)]
+    return []
 
 
 def _same_day_violation(slot):

@@ -11,14 +11,13 @@ from ..domain.state_machine import Action, next_state
 from ..domain.timers import session_timers
 from ..errors import InvalidInput
 from ..models import AdverseEvent, Discharge, ObservationEntry, TreatmentSession
-from .common import get_or_404
 from .entries import (
     Written, amended_entry, keep_override, move, prepare, raise_alerts, rolls_back, save_entry,
     validate_times,
 )
-from .records import load_record
+from .records import build_record, read_entries
 from .rules import enforce
-from .sites import site_policy
+from .sites import policy_from, select_with_policy, site_policy
 
 OBSERVATION_FIELDS = ("observed_at", "moaas", "dissociation", "cadss_total",
                       "respiratory_depression", "spo2", "symptoms")
@@ -133,20 +132,23 @@ def discharge(session, *, session_id, actor, data):
 
 
 def _record_of(session, session_id):
-    treatment_session = get_or_404(session, TreatmentSession, session_id, "Session")
-    record, _entries = load_record(session, treatment_session)
-    return treatment_session, record
+    """Read the session with its site's policy (one query) and its entries as a SessionRecord."""
+    found = session.exec(select_with_policy(TreatmentSession, site_id=TreatmentSession.site_id)
+                         .where(TreatmentSession.id == session_id)).first()
+    if found is None:
+        abort(404, f"Session {session_id} not found.")
+    treatment_session, settings = found
+    entries = read_entries(session, [treatment_session.id])[treatment_session.id]
+    return build_record(treatment_session, entries), policy_from(settings)
 
 
 def timers(session, *, session_id):
     """The session's timers now (R1.5, R2.2, R2.3, R3.1, R3.2)."""
-    treatment_session, record = _record_of(session, session_id)
-    policy = site_policy(session, treatment_session.site_id)
+    record, policy = _record_of(session, session_id)
     return [t.as_dict() for t in session_timers(record, policy, utcnow())]
 
 
 def readiness(session, *, session_id, at=None):
     """Discharge readiness at `at` (default now), every criterion reported (R3.4)."""
-    treatment_session, record = _record_of(session, session_id)
-    policy = site_policy(session, treatment_session.site_id)
+    record, policy = _record_of(session, session_id)
     return discharge_readiness(record, policy, at or utcnow())

@@ -1,9 +1,10 @@
 """Sites, chairs and site policy."""
+from flask import abort
 from sqlmodel import select
 
 from .. import audit
 from ..clock import utcnow
-from ..domain.policy import SitePolicy, validate_policy
+from ..domain.policy import DEFAULT_POLICY, SitePolicy, validate_policy
 from ..errors import InvalidInput
 from ..models import Chair, Site, SitePolicyRecord
 from .common import check_version, get_or_404, save_new, save_update
@@ -41,10 +42,31 @@ def policy_record(session, site_id):
     return session.get(SitePolicyRecord, site_id)
 
 
+def policy_from(settings):
+    """The SitePolicy of a site's stored settings (none stored: the defaults)."""
+    return SitePolicy.from_mapping(settings) if settings else DEFAULT_POLICY
+
+
 def site_policy(session, site_id):
     """Return the site's SitePolicy (the P-ids the rules read)."""
     record = policy_record(session, site_id)
-    return SitePolicy.from_mapping(record.settings if record else {})
+    return policy_from(record.settings if record else None)
+
+
+def select_with_policy(*columns, site_id):
+    """select(*columns) plus the stored policy settings (None: the defaults) of site `site_id`."""
+    return (select(*columns, SitePolicyRecord.settings)
+            .outerjoin(SitePolicyRecord, SitePolicyRecord.site_id == site_id))
+
+
+def site_with_policy(session, site_id):
+    """Return (site, SitePolicy) in one query; 404 for an unknown site."""
+    found = session.exec(select_with_policy(Site, site_id=Site.id)
+                         .where(Site.id == site_id)).first()
+    if found is None:
+        abort(404, f"Site {site_id} not found.")
+    site, settings = found
+    return site, policy_from(settings)
 
 
 def replace_policy(session, *, site_id, settings, expected_version=None):

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 7080a73d483a
+Revision ID: 041846750594
 Revises: 
-Create Date: 2026-11-28 02:33:18.322657
+Create Date: 2026-11-28 03:02:42.010603
 """
 from alembic import op
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ import sqlmodel
 from spravato_ops.models.audit import AUDIT_GUARD_POSTGRESQL, AUDIT_GUARD_SQLITE
 from sqlalchemy.dialects import postgresql
 
-revision = '7080a73d483a'
+revision = '041846750594'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -201,7 +201,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['site_id'], ['sites.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_index('ix_sessions_chair_start', 'sessions', ['chair_id', 'scheduled_start'], unique=False)
+    op.create_index('ix_sessions_chair_end', 'sessions', ['chair_id', 'scheduled_end'], unique=False)
     op.create_index('ix_sessions_course', 'sessions', ['course_id'], unique=False)
     op.create_index('ix_sessions_patient_start', 'sessions', ['patient_id', 'scheduled_start'], unique=False)
     op.create_index('ix_sessions_site_day', 'sessions', ['site_id', 'local_day'], unique=False)
@@ -410,7 +410,7 @@ def downgrade():
     op.drop_index('ix_sessions_site_day', table_name='sessions')
     op.drop_index('ix_sessions_patient_start', table_name='sessions')
     op.drop_index('ix_sessions_course', table_name='sessions')
-    op.drop_index('ix_sessions_chair_start', table_name='sessions')
+    op.drop_index('ix_sessions_chair_end', table_name='sessions')
     op.drop_table('sessions')
     op.drop_table('user_sites')
     op.drop_table('site_policies')
