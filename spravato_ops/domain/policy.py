@@ -18,7 +18,7 @@ MINUTE_RANGES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BloodPressure:
     """A systolic/diastolic pair in mmHg (a reading or a threshold)."""
 

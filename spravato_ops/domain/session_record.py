@@ -26,7 +26,7 @@ class cached:
         return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VitalsReading:
     timepoint: VitalsTimepoint
     bp: BloodPressure
@@ -35,13 +35,13 @@ class VitalsReading:
     taken_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeviceDose:
     number: int
     administered_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObservationEntry:
     observed_at: datetime
     moaas: int
@@ -52,7 +52,7 @@ class ObservationEntry:
     symptoms: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AdverseEventEntry:
     serious: bool
     resolved_at: datetime | None = None
