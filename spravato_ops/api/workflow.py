@@ -48,7 +48,7 @@ def record_checklist(data, session_id):
 @bp.arguments(VitalsIn)
 @bp.response(201, VitalsOut)
 def record_vitals(data, session_id):
-    """Pre-dose: R2.1 (bp_elevated soft stop, bp_hold hard stop). After: R2.3/R3.3 alerts."""
+    """Every reading is kept. Pre-dose: R2.1 judged as warnings. After dosing: R2.3/R3.3 alerts."""
     return written(treatment_day.record_vitals(get_session(), session_id=session_id,
                                                actor=g.current_user, data=data))
 
@@ -57,7 +57,8 @@ def record_vitals(data, session_id):
 @bp.arguments(DeviceIn)
 @bp.response(201, DeviceOut)
 def record_device(data, session_id):
-    """R1.5 one 28 mg device (numbered in order); R2.1 pre-dose BP required before the first."""
+    """R1.5 one 28 mg device, numbered in order. The first needs the R2.1 pre-dose BP: missing or
+    at P-BP-HOLD a hard stop, above P-BP-ELEVATED a soft stop a prescriber may override."""
     return written(treatment_day.record_device(get_session(), session_id=session_id,
                                                actor=g.current_user, data=data))
 
