@@ -35,29 +35,6 @@ class OverrideOut(Schema):
     rules = fields.List(fields.Dict())
 
 
-class SessionOut(Schema):
-    """A session; front desk receives only the fields of SessionDeskOut."""
-
-    id = fields.Integer()
-    course_id = fields.Integer()
-    patient_id = fields.Integer()
-    patient_initials = fields.String()
-    site_id = fields.Integer()
-    chair_id = fields.Integer()
-    scheduled_start = UTCDateTime()
-    scheduled_end = UTCDateTime()
-    local_day = fields.Date()
-    planned_dose_mg = fields.Integer()
-    state = fields.String()
-    state_reason = fields.String(allow_none=True)
-    arrived_at = UTCDateTime(allow_none=True)
-    version = fields.Integer()
-    overrides = fields.List(fields.Nested(OverrideOut))
-    warnings = fields.List(fields.Nested(WarningSchema))
-    created_at = UTCDateTime()
-    updated_at = UTCDateTime()
-
-
 class SessionDeskOut(Schema):
     """What front-desk staff see of a session: where and when, nothing clinical."""
 
@@ -71,6 +48,19 @@ class SessionDeskOut(Schema):
     local_day = fields.Date()
     state = fields.String()
     version = fields.Integer()
+
+
+class SessionOut(SessionDeskOut):
+    """A session; front desk receives only the fields of SessionDeskOut."""
+
+    course_id = fields.Integer()
+    planned_dose_mg = fields.Integer()
+    state_reason = fields.String(allow_none=True)
+    arrived_at = UTCDateTime(allow_none=True)
+    overrides = fields.List(fields.Nested(OverrideOut))
+    warnings = fields.List(fields.Nested(WarningSchema))
+    created_at = UTCDateTime()
+    updated_at = UTCDateTime()
 
 
 class StateChangeIn(ReasonSchema):

@@ -3,14 +3,15 @@ import os
 
 from flask import Flask
 
-from . import api, audit, auth, cli, config, db, errors, idempotency, web
-
 
 def create_app(test_config=None, instance_path=None):
     """Build the application: defaults, then instance/config.py, then SPRAVATO_* variables.
 
     `test_config` replaces the last two; `instance_path` moves the instance folder.
     """
+    # Imported here so that `spravato_ops.<module>` can be imported alone (schemas, scripts).
+    from . import api, audit, auth, cli, config, db, errors, idempotency, web
+
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_object(config.Defaults)
     if test_config is None:
