@@ -1,5 +1,4 @@
 """Staff alerts: raised once per dedupe key, listed while open, acknowledged by name."""
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from .. import audit
@@ -26,17 +25,6 @@ def raise_alert(session, *, site_id, kind, message, dedupe_key, rule=None, sessi
     )
     session.add(alert)
     return alert
-
-
-def raise_alert_once(session, **fields):
-    """Raise and commit an alert in its own transaction; a concurrent duplicate is ignored."""
-    try:
-        alert = raise_alert(session, **fields)
-        session.commit()
-        return alert
-    except IntegrityError:
-        session.rollback()
-        return None
 
 
 def open_alerts(session, *, site_id, since_id=None):
