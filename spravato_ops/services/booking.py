@@ -11,7 +11,7 @@ from .. import audit
 from ..clock import utcnow
 from ..domain.cadence import BookedSession, check_booking
 from ..domain.calendar import local_date, zone
-from ..domain.eligibility import PatientFacts, ScreeningFacts, SiteFacts, check_eligibility
+from ..domain.eligibility import PatientFacts, ScreeningFacts, check_eligibility
 from ..domain.enums import SessionState
 from ..domain.policy import SitePolicy
 from ..domain.schedule import slot_end
@@ -26,7 +26,7 @@ from . import rules
 from .common import check_version
 from .courses import course_facts
 from .patients import screening_facts
-from .sites import policy_from, select_with_policy
+from .sites import policy_from, select_with_policy, site_facts
 
 # The database's own guards against double booking (models/session.py).
 CHAIR_OVERLAP = "ex_sessions_chair_overlap"
@@ -141,7 +141,7 @@ def booking_violations(session, slot, exclude_session_id=None):
         found.append(hard_stop("course", "course_not_active",
                                f"Course {course.id} is {course.status}; book only in an "
                                "active course."))
-    found += check_eligibility(_site_facts(slot.site), slot.patient, slot.screening,
+    found += check_eligibility(site_facts(slot.site), slot.patient, slot.screening,
                                slot.local_day)
     others = _sessions_of_course_and_patient(session, course)
     found += check_booking(course_facts(course), slot.local_day, slot.dose_mg,
@@ -210,14 +210,6 @@ def _refuse_invalid(site, chair, chair_id, start, grace):
         errors["scheduled_start"] = ["Must not be in the past."]
     if errors:
         raise InvalidInput(errors)
-
-
-def _site_facts(site):
-    return SiteFacts(setting_type=site.setting_type,
-                     rems_certification_id=site.rems_certification_id,
-                     rems_certified_until=site.rems_certified_until,
-                     enrollment_required=site.rems_enrollment_required,
-                     monitoring_form_required=site.rems_forms_required)
 
 
 def _patient_facts(patient, enrollment):

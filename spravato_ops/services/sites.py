@@ -5,6 +5,7 @@ from sqlmodel import select
 from .. import audit
 from ..clock import utcnow
 from ..domain.policy import DEFAULT_POLICY, SitePolicy, validate_policy
+from ..domain.eligibility import SiteFacts
 from ..errors import InvalidInput
 from ..models import Chair, Site, SitePolicyRecord
 from .common import check_version, get_or_404, save_new, save_update
@@ -93,3 +94,13 @@ def replace_policy(session, *, site_id, settings, expected_version=None):
                  before=before, after=record.settings)
     session.commit()
     return record
+
+
+def site_facts(site):
+    """The site as the eligibility rules see it (R4.1, R4.2, R4.3 switches)."""
+    return SiteFacts(setting_type=site.setting_type,
+                     rems_certification_id=site.rems_certification_id,
+                     rems_certified_until=site.rems_certified_until,
+                     enrollment_required=site.rems_enrollment_required,
+                     monitoring_form_required=site.rems_forms_required)
+
