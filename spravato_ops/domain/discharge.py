@@ -1,5 +1,5 @@
 """Discharge readiness at a time t and the stops a discharge meets (R2.4, R3.1, R3.3-R3.6)."""
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import itemgetter
@@ -56,6 +56,14 @@ def _upto(entries: Sequence[T], at: datetime, key: Callable[[T], datetime]) -> S
     return entries[:bisect_right(entries, at, key=key)]
 
 
+def _since(entries: Sequence[T], since: datetime | None,
+           key: Callable[[T], datetime]) -> Sequence[T]:
+    """Entries (in time order) recorded at or after `since` (all of them when None)."""
+    if since is None or not entries or key(entries[0]) >= since:
+        return entries
+    return entries[bisect_left(entries, since, key=key):]
+
+
 def _minutes(delta: timedelta) -> int:
     return int(delta.total_seconds() // 60)
 
@@ -89,25 +97,22 @@ def _post_dose_bp(record: SessionRecord, first: datetime | None, at: datetime) -
                      f"{_minutes(POST_DOSE_BP_WINDOW_END)} min after the first device")
 
 
-def _vitals_runs(readings: Sequence[VitalsReading], ceiling: BloodPressure, spo2_min: int,
-                 since: datetime | None) -> tuple[datetime | None, datetime | None]:
+def _vitals_runs(readings: Sequence[VitalsReading], ceiling: BloodPressure,
+                 spo2_min: int) -> tuple[datetime | None, datetime | None]:
     """Starts of the trailing runs of readings with BP within `ceiling` and SpO2 >= spo2_min."""
     bp_since = spo2_since = None
     bp_on = spo2_on = True
     max_systolic, max_diastolic = ceiling.systolic, ceiling.diastolic
     for v in reversed(readings):
-        taken_at = v.taken_at
-        if since is not None and taken_at < since:
-            break
         if bp_on:
             bp = v.bp
             if bp.systolic <= max_systolic and bp.diastolic <= max_diastolic:
-                bp_since = taken_at
+                bp_since = v.taken_at
             else:
                 bp_on = False
         if spo2_on and v.spo2 is not None:
             if v.spo2 >= spo2_min:
-                spo2_since = taken_at
+                spo2_since = v.taken_at
             else:
                 spo2_on = False
         if not (bp_on or spo2_on):
@@ -125,25 +130,28 @@ def _bp_acceptable(readings: Sequence[VitalsReading], baseline: BloodPressure | 
 
 
 def _observation_runs(observations: Sequence[ObservationEntry], baseline_moaas: int,
-                      spo2_min: int, since: datetime | None) -> list[datetime | None]:
+                      spo2_min: int) -> list[datetime | None]:
     """Starts of the trailing runs of observations with sedation resolved, dissociation
     resolved and breathing OK, in one backward pass (R3.6 needs when each was met)."""
     sedation = dissociation = breathing = None
     sedation_on = dissociation_on = breathing_on = True
     for o in reversed(observations):
-        t = o.observed_at
-        if since is not None and t < since:
-            break
         if sedation_on:
-            sedation_on = o.moaas >= baseline_moaas
-            sedation = t if sedation_on else sedation
+            if o.moaas >= baseline_moaas:
+                sedation = o.observed_at
+            else:
+                sedation_on = False
         if dissociation_on:
-            dissociation_on = o.dissociation == NO_DISSOCIATION or (
-                o.cadss_total is not None and o.cadss_total <= CADSS_RESOLVED_MAX)
-            dissociation = t if dissociation_on else dissociation
+            if o.dissociation == NO_DISSOCIATION or (
+                    o.cadss_total is not None and o.cadss_total <= CADSS_RESOLVED_MAX):
+                dissociation = o.observed_at
+            else:
+                dissociation_on = False
         if breathing_on:
-            breathing_on = not o.respiratory_depression and (o.spo2 is None or o.spo2 >= spo2_min)
-            breathing = t if breathing_on else breathing
+            if not o.respiratory_depression and (o.spo2 is None or o.spo2 >= spo2_min):
+                breathing = o.observed_at
+            else:
+                breathing_on = False
         if not (sedation_on or dissociation_on or breathing_on):
             break
     return [sedation, dissociation, breathing]
@@ -245,9 +253,10 @@ def discharge_readiness(record: SessionRecord, policy: SitePolicy,
     readings = _upto(record.vitals_in_order, at, TAKEN_AT)
     observations = _upto(record.observations_in_order, at, OBSERVED_AT)
     baseline = record.pre_dose_bp
-    bp_since, spo2_since = _vitals_runs(readings, discharge_ceiling(baseline, policy),
-                                        policy.spo2_min, first)
-    starts = _observation_runs(observations, record.baseline_moaas, policy.spo2_min, first)
+    bp_since, spo2_since = _vitals_runs(_since(readings, first, TAKEN_AT),
+                                        discharge_ceiling(baseline, policy), policy.spo2_min)
+    starts = _observation_runs(_since(observations, first, OBSERVED_AT), record.baseline_moaas,
+                               policy.spo2_min)
     latest, stale = _latest_fresh(observations, policy, at)
     sedation, dissociation = _sedation_and_dissociation(latest, stale, record.baseline_moaas,
                                                         starts)

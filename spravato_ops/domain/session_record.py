@@ -93,13 +93,10 @@ class SessionRecord:
     @cached
     def _pre_and_post_dose(self) -> tuple[VitalsReading | None, tuple[VitalsReading, ...]]:
         """One pass over the readings: the latest pre-dose one and the others in time order."""
-        pre_dose, others = None, []
-        for reading in self.vitals_in_order:
-            if reading.timepoint == PRE_DOSE:
-                pre_dose = reading
-            else:
-                others.append(reading)
-        return pre_dose, tuple(others)
+        readings = self.vitals_in_order
+        pre_dose = [r for r in readings if r.timepoint == PRE_DOSE]
+        others = tuple(r for r in readings if r.timepoint != PRE_DOSE) if pre_dose else readings
+        return (pre_dose[-1] if pre_dose else None), others
 
     @property
     def pre_dose_reading(self) -> VitalsReading | None:
