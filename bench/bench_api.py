@@ -1,13 +1,14 @@
 """Server-side latency of the hot API calls with 1,000 and with 1,000,000 historical sessions.
 
 Usage: python bench/bench_api.py [--base-url postgresql+psycopg://postgres@127.0.0.1:5432]
-                                 [--large 1000000] [--small 1000] [--requests 200] [--reseed]
+                                 [--large 1000000] [--small 1000] [--requests 400] [--reseed]
 
 Seeds two PostgreSQL databases (spravato_bench_small, spravato_bench_large) with 200 sites,
 6 chairs each, and the given number of past sessions with their devices, vitals and
 observations (SQL generate_series, server-side), then times GET /board, GET /sessions,
 GET /sessions/{id}/discharge-readiness and POST /sessions in-process through the WSGI app
-(request handling, database round trips included; no network). Prints p50/p95 in ms.
+(request handling, database round trips included; no network), in rounds that alternate
+the two databases. Prints p50/p95 in ms.
 """
 import argparse
 import statistics
@@ -28,6 +29,7 @@ from sqlmodel import Session  # noqa: E402
 
 SITES, CHAIRS, SLOTS, PATIENTS_PER_SITE = 200, 6, 3, 100
 TODAY_SESSIONS = 6  # at site 1, under observation now, for the board
+WARM_UP, ROUND = 10, 20  # untimed calls first; then rounds alternating the two databases
 
 
 def ensure_database(base_url, name, reseed):
@@ -167,7 +169,8 @@ def timed(client, method, path, headers, json=None, expect=200):
     return elapsed
 
 
-def measure(app, requests):
+def workload(app, requests):
+    """The calls to time against one database, by name: each takes the call's index."""
     booker, nurse = tokens(app)
     client = app.test_client()
     with get_engine(app).connect() as conn:
@@ -176,25 +179,31 @@ def measure(app, requests):
         day = conn.execute(text(
             "SELECT local_day FROM sessions WHERE site_id = 1 AND state = 'discharged' "
             "GROUP BY local_day ORDER BY count(*) DESC, local_day DESC LIMIT 1")).scalar()
-        free_patients = [row[0] for row in conn.execute(text(
-            "SELECT id FROM patients WHERE id NOT IN (SELECT patient_id FROM sessions) ORDER BY id"))]
-    results = {}
-    calls = {
+    return {
         "GET /board": lambda i: timed(client, "GET", "/api/v1/board?site_id=1", nurse),
         "GET /sessions": lambda i: timed(client, "GET", f"/api/v1/sessions?site_id=1&date={day}", nurse),
         "GET /discharge-readiness": lambda i: timed(
             client, "GET", f"/api/v1/sessions/{session_id}/discharge-readiness", nurse),
+        "POST /sessions": bookings(app, client, booker, requests + WARM_UP),
     }
-    for name, call in calls.items():
-        for i in range(10):
-            call(i)
-        results[name] = [call(i) for i in range(requests)]
-    results["POST /sessions"] = book_many(app, client, booker, requests)
-    return results
 
 
-def book_many(app, client, headers, requests):
-    """Book `requests` first sessions for new patients on free future chair slots at site 1."""
+def measure(small, large, requests):
+    """Time every call against both databases in alternating rounds of ROUND requests, so
+    that whatever else the machine does at a moment weighs on both sides alike."""
+    results = {side: {name: [] for name in small} for side in ("small", "large")}
+    for name in small:
+        for i in range(WARM_UP):
+            small[name](i), large[name](i)
+        for first in range(WARM_UP, WARM_UP + requests, ROUND):
+            for side, calls in (("small", small), ("large", large)):
+                results[side][name] += [calls[name](i) for i in range(first, first + ROUND)]
+    return results["small"], results["large"]
+
+
+def bookings(app, client, headers, count):
+    """A call that books the i-th of `count` first sessions, for new patients, on free future
+    chair slots at site 1."""
     from spravato_ops.models import Patient, RemsEnrollment, Screening, TreatmentCourse
 
     now = utcnow()
@@ -204,7 +213,7 @@ def book_many(app, client, headers, requests):
     start_day = (max(now, booked_until) + timedelta(days=1)).date()  # slots free of earlier runs
     with Session(get_engine(app)) as session:
         course_ids = []
-        for n in range(requests + 10):
+        for n in range(count):
             patient = Patient(mrn=f"BN{now.timestamp():.0f}-{n}", first_name="New", last_name=f"P{n}",
                               date_of_birth=now.date().replace(year=1980), sex="male",
                               reminder_channel="none", created_at=now, updated_at=now)
@@ -223,15 +232,15 @@ def book_many(app, client, headers, requests):
             session.flush()
             course_ids.append(course.id)
         session.commit()
-    timings = []
-    for n, course_id in enumerate(course_ids):
+
+    def book(n):
         day = start_day + timedelta(days=n // (CHAIRS * SLOTS))
         slot, chair = (n // CHAIRS) % SLOTS, n % CHAIRS + 1
-        start = f"{day}T{13 + 3 * slot:02d}:00:00Z"
-        body = {"course_id": course_id, "site_id": 1, "chair_id": chair, "scheduled_start": start,
-                "planned_dose_mg": 56}
-        timings.append(timed(client, "POST", "/api/v1/sessions", headers, json=body, expect=201))
-    return timings[10:]
+        body = {"course_id": course_ids[n], "site_id": 1, "chair_id": chair,
+                "scheduled_start": f"{day}T{13 + 3 * slot:02d}:00:00Z", "planned_dose_mg": 56}
+        return timed(client, "POST", "/api/v1/sessions", headers, json=body, expect=201)
+
+    return book
 
 
 def p(values, q):
@@ -243,11 +252,13 @@ def main():
     parser.add_argument("--base-url", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=1_000)
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args()
-    small = measure(prepared(args.base_url, "spravato_bench_small", args.small, args.reseed), args.requests)
-    large = measure(prepared(args.base_url, "spravato_bench_large", args.large, args.reseed), args.requests)
+    small_app = prepared(args.base_url, "spravato_bench_small", args.small, args.reseed)
+    large_app = prepared(args.base_url, "spravato_bench_large", args.large, args.reseed)
+    small, large = measure(workload(small_app, args.requests), workload(large_app, args.requests),
+                           args.requests)
     print(f"\n{'call':28} {'p50 1k':>8} {'p95 1k':>8} {'p50 1M':>8} {'p95 1M':>8} {'1M/1k':>7}  target")
     failed = False
     for name in small:

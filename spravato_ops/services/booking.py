@@ -73,7 +73,6 @@ def book(session, *, data, actor, grace=timedelta(0)):
     course, patient, enrollment, screening = _course(session, data["course_id"])
     site, policy, chair = _site_and_chair(session, data["site_id"], data["chair_id"])
     _refuse_invalid(site, chair, data["chair_id"], data["scheduled_start"], grace)
-    _lock(session, patient_id=course.patient_id, chair_id=data["chair_id"])
     slot = _slot(course, _patient_facts(patient, enrollment), screening_facts(screening), site,
                  chair, policy, data["scheduled_start"], data["planned_dose_mg"])
     warnings, override = rules.enforce(booking_violations(session, slot), actor=actor,
@@ -105,7 +104,6 @@ def reschedule_session(session, *, session_id, changes, expected_version, actor,
     course, patient, enrollment, screening = _course(session, record.course_id)
     site, policy, chair = _site_and_chair(session, record.site_id, chair_id)
     _refuse_invalid(site, chair, chair_id, moves.get("scheduled_start"), grace)
-    _lock(session, patient_id=record.patient_id, chair_id=chair_id)
     slot = _slot(course, _patient_facts(patient, enrollment), screening_facts(screening), site,
                  chair, policy, start, moves.get("planned_dose_mg", record.planned_dose_mg))
     warnings, override = rules.enforce(booking_violations(session, slot, record.id), actor=actor,
@@ -161,14 +159,15 @@ def _slot(course, patient, screening, site, chair, policy, start, dose_mg):
 
 
 def _course(session, course_id):
-    """Load (course, patient, enrollment, screening) in one query; 404 for no course."""
-    found = session.exec(
+    """Load (course, patient, enrollment, screening) in one query, the patient's row locked
+    (see _lock_patient); 404 for no course."""
+    found = session.exec(_lock_patient(
         select(TreatmentCourse, Patient, RemsEnrollment, Screening)
         .join(Patient, Patient.id == TreatmentCourse.patient_id)
         .outerjoin(RemsEnrollment, RemsEnrollment.patient_id == Patient.id)
         .outerjoin(Screening, Screening.patient_id == Patient.id)
         .where(TreatmentCourse.id == course_id)
-    ).first()
+    )).first()
     if found is None:
         abort(404, f"Course {course_id} not found.")
     return found
@@ -187,16 +186,15 @@ def _site_and_chair(session, site_id, chair_id):
     return site, policy_from(settings), chair
 
 
-def _lock(session, *, patient_id, chair_id):
-    """Serialize check-then-write per patient, then per chair (always in that order).
+def _lock_patient(query):
+    """Serialize check-then-write per patient: the cadence and same-day checks read the
+    patient's sessions, so two bookings for one patient take turns (row lock to commit).
 
-    PostgreSQL: row locks held to commit. SQLite ignores FOR UPDATE: its engine
-    opens every transaction with BEGIN IMMEDIATE, which already serializes writers.
+    Chairs need no lock: the exclusion constraint refuses an overlap that slips past the
+    check, and the commit turns it into a 409. SQLite ignores FOR UPDATE; its engine opens
+    every transaction with BEGIN IMMEDIATE, which already serializes writers.
     """
-    session.exec(select(Patient.id).where(Patient.id == patient_id)
-                 .with_for_update(key_share=True)).first()
-    session.exec(select(Chair.id).where(Chair.id == chair_id)
-                 .with_for_update(key_share=True)).first()
+    return query.with_for_update(key_share=True, of=Patient)
 
 
 def _refuse_invalid(site, chair, chair_id, start, grace):

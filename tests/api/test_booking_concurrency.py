@@ -1,7 +1,7 @@
 """No double booking under concurrency: 20 simultaneous POST /sessions, exactly one 201.
 
-Two layers keep it so: the booking service locks the patient and the chair before
-checking (PostgreSQL row locks; SQLite's BEGIN IMMEDIATE), and the database refuses
+Two layers keep it so: the booking service locks the patient's row before checking
+(PostgreSQL row lock; SQLite's BEGIN IMMEDIATE), and the database refuses
 what slips through (PostgreSQL's exclusion constraint on chair overlap, the unique
 index on patient and day). The `database-only` cases switch the first layer off to
 show the second alone still answers 409, never 500.
@@ -53,7 +53,7 @@ def _tomorrow_at_ten():
 
 
 def _only_database_guards(monkeypatch, *checks):
-    monkeypatch.setattr(booking, "_lock", lambda *args, **kwargs: None)
+    monkeypatch.setattr(booking, "_lock_patient", lambda query: query)
     for name in checks:
         monkeypatch.setattr(booking, name, lambda *args, **kwargs: [])
 
