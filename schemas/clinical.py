@@ -199,7 +199,7 @@ class ObservationOut(WriteOut, ObservationFields):
 
 
 class AdverseEventOut(WriteOut, AdverseEventFields):
-    pass
+    alerts = fields.List(fields.Nested(AlertRaisedOut))
 
 
 class DischargeOut(WriteOut, DischargeFields):

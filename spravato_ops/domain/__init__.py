@@ -1,5 +1,7 @@
 """Pure clinical and REMS rules of DOMAIN.md: plain values in, frozen results out, no clock."""
-from .alerts import alerts_for_observation, alerts_for_timers, alerts_for_vitals
+from .alerts import (
+    alerts_for_adverse_event, alerts_for_observation, alerts_for_timers, alerts_for_vitals,
+)
 from .blood_pressure import (
     bp_acceptable_for_discharge, check_pre_dose_bp, emergency_symptoms, needs_recheck,
     post_dose_alerts,
@@ -30,7 +32,7 @@ from .timers import Timer, session_timers
 from .violations import Violation, blocking, hard_stop, soft_stop, split, warning
 
 __all__ = [
-    "alerts_for_observation", "alerts_for_timers", "alerts_for_vitals",
+    "alerts_for_adverse_event", "alerts_for_observation", "alerts_for_timers", "alerts_for_vitals",
     "bp_acceptable_for_discharge", "check_pre_dose_bp", "emergency_symptoms", "needs_recheck",
     "post_dose_alerts", "BookedSession", "CadenceGap", "CourseFacts", "CoursePlan", "DueWindow",
     "PlanWeek", "cadence_gap", "check_booking", "course_milestones", "course_plan",

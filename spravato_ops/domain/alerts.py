@@ -1,10 +1,11 @@
-"""Staff alerts raised by readings, observations and timers (R2.2, R2.3, R3.1, R3.2, R3.3)."""
+"""Staff alerts raised by readings, observations, adverse events and timers (R2.2, R2.3,
+R3.1-R3.4)."""
 from typing import Iterable
 
 from .blood_pressure import emergency_symptoms, post_dose_alerts
 from .enums import AlertKind, TimerCode, TimerState, VitalsTimepoint
 from .policy import BloodPressure, SitePolicy
-from .session_record import ObservationEntry, VitalsReading
+from .session_record import AdverseEventEntry, ObservationEntry, VitalsReading
 from .timers import Timer
 
 # timer code -> (states that alert, alert kind)
@@ -42,6 +43,14 @@ def alerts_for_observation(obs: ObservationEntry, policy: SitePolicy) -> tuple[A
     if emergency_symptoms(obs.symptoms):
         alerts.append(AlertKind.EMERGENCY_SYMPTOM)
     return tuple(alerts)
+
+
+def alerts_for_adverse_event(event: AdverseEventEntry) -> tuple[AlertKind, ...]:
+    """R3.4: a serious adverse event left unresolved holds the patient (no_open_serious_event)
+    and calls the prescriber at once."""
+    if event.serious and event.resolved_at is None:
+        return (AlertKind.SERIOUS_ADVERSE_EVENT,)
+    return ()
 
 
 def alerts_for_timers(timers: Iterable[Timer]) -> tuple[AlertKind, ...]:

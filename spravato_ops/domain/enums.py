@@ -100,6 +100,7 @@ class AlertKind(StrEnum):
     SPO2_LOW = "spo2_low"
     RESPIRATORY_DEPRESSION = "respiratory_depression"
     EMERGENCY_SYMPTOM = "emergency_symptom"
+    SERIOUS_ADVERSE_EVENT = "serious_adverse_event"
     POST_DOSE_BP_OVERDUE = "post_dose_bp_overdue"
     OBSERVATION_OVERDUE = "observation_overdue"
     BP_RECHECK_DUE = "bp_recheck_due"

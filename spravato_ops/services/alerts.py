@@ -6,7 +6,8 @@ from ..clock import utcnow
 from ..models import StaffAlert
 from .common import get_or_404
 
-EMERGENCY_KINDS = frozenset({"emergency_symptom", "respiratory_depression"})
+EMERGENCY_KINDS = frozenset({"emergency_symptom", "respiratory_depression",
+                             "serious_adverse_event"})
 
 
 def raise_alert(session, *, site_id, kind, message, dedupe_key, rule=None, session_id=None,

@@ -2,11 +2,11 @@
 from flask import abort
 
 from ..clock import utcnow
-from ..domain.alerts import alerts_for_observation
+from ..domain.alerts import alerts_for_adverse_event, alerts_for_observation
 from ..domain.blood_pressure import emergency_symptoms
 from ..domain.discharge import discharge_readiness, discharge_violations
 from ..domain.enums import AlertKind, Dissociation
-from ..domain.session_record import ObservationEntry as ObservationValue
+from ..domain.session_record import AdverseEventEntry, ObservationEntry as ObservationValue
 from ..domain.state_machine import Action, next_state
 from ..domain.timers import session_timers
 from ..errors import InvalidInput
@@ -73,8 +73,9 @@ def record_adverse_event(session, *, session_id, actor, data):
                          **{name: data.get(name) for name in EVENT_FIELDS})
     save_entry(session, entry, entity="adverse_event", actor=actor, original=original,
                reason=data.get("reason"))
+    raised = _raise_adverse_event_alert(session, treatment_session, entry)
     session.commit()
-    return Written(entry, treatment_session)
+    return Written(entry, treatment_session, alerts=raised)
 
 
 @rolls_back
@@ -96,8 +97,17 @@ def update_adverse_event(session, *, session_id, event_id, actor, changes):
     entry = AdverseEvent(session_id=treatment_session.id, **values)
     save_entry(session, entry, entity="adverse_event", actor=actor, original=original,
                reason=reason)
+    raised = _raise_adverse_event_alert(session, treatment_session, entry)
     session.commit()
-    return Written(entry, treatment_session)
+    return Written(entry, treatment_session, alerts=raised)
+
+
+def _raise_adverse_event_alert(session, treatment_session, entry):
+    """R3.4: an unresolved serious adverse event alerts the staff at once."""
+    kinds = alerts_for_adverse_event(AdverseEventEntry(entry.serious, entry.resolved_at))
+    message = f"Serious adverse event, unresolved: {entry.description.strip()[:200]}"
+    return raise_alerts(session, treatment_session, kinds, source=f"adverse_event:{entry.id}",
+                        messages={AlertKind.SERIOUS_ADVERSE_EVENT: ("R3.4", message)})
 
 
 def _check_ready_to_leave(record, ready_to_leave_at):

@@ -31,6 +31,19 @@ ENTRY_MODELS = {
 }
 
 
+# The columns the rules read (build_record), besides id, session_id and amends_id.
+RULE_COLUMNS = {
+    "checklist": ("recorded_at", "transport_name", "transport_phone"),
+    "vitals": ("timepoint", "systolic", "diastolic", "heart_rate", "spo2", "taken_at"),
+    "devices": ("device_number", "administered_at"),
+    "observations": ("observed_at", "moaas", "dissociation", "cadss_total",
+                     "respiratory_depression", "spo2", "symptoms"),
+    "adverse_events": ("serious", "resolved_at"),
+    "discharges": ("discharged_at",),
+}
+KEY_COLUMNS = ("id", "session_id", "amends_id")
+
+
 def load_entries(session, session_ids, kinds=tuple(ENTRY_MODELS)):
     """Return {session_id: {kind: [entries in id order]}}: one query per entry table."""
     ids = list(session_ids)
@@ -45,7 +58,7 @@ def load_entries(session, session_ids, kinds=tuple(ENTRY_MODELS)):
 def read_entries(session, session_ids, kinds=tuple(ENTRY_MODELS)):
     """Like load_entries, in one query, as read-only rows: for the rules that only read.
 
-    A row carries the columns of every entry table; those of other kinds are None.
+    A row carries the RULE_COLUMNS of every kind asked for; those of other kinds are None.
     """
     ids = list(session_ids)
     found = _by_session(kinds)
@@ -63,9 +76,10 @@ def _by_session(kinds):
 def _entries_query(kinds):
     """The entries of the sessions `session_ids`, by id: a UNION ALL of the tables of `kinds`."""
     columns = {}
-    for model in ENTRY_MODELS.values():
-        for column in model.__table__.columns:
-            columns.setdefault(column.name, column.type)
+    for kind in kinds:
+        table = ENTRY_MODELS[kind].__table__
+        for name in KEY_COLUMNS + RULE_COLUMNS[kind]:
+            columns.setdefault(name, table.c[name].type)
     session_ids = bindparam("session_ids", expanding=True)
     return union_all(*(
         _padded_select(kind, columns).where(ENTRY_MODELS[kind].session_id.in_(session_ids))
@@ -76,8 +90,9 @@ def _entries_query(kinds):
 def _padded_select(kind, columns):
     """SELECT the kind, then each of `columns`: the table's own, else a NULL of that type."""
     table = ENTRY_MODELS[kind].__table__
+    own = KEY_COLUMNS + RULE_COLUMNS[kind]
     return core_select(literal(kind).label("kind"), *(
-        table.c[name] if name in table.c else cast(null(), type_).label(name)
+        table.c[name] if name in own else cast(null(), type_).label(name)
         for name, type_ in columns.items()))
 
 

@@ -1,4 +1,5 @@
-"""Alerts raised at write time (R2.3, R3.3), their feed and stream, and the front-desk board."""
+"""Alerts raised at write time (R2.3, R3.3, R3.4), their feed and stream, and the front-desk
+board."""
 from datetime import timedelta
 
 import pytest
@@ -73,6 +74,25 @@ def test_R3_3_R2_3_observation_alerts_are_raised_and_acknowledged(day, make):
     assert ack.json["acknowledged_by"] == prescriber.id
     assert ack.json["acknowledged_at"] == iso(at(31))
     assert [a["id"] for a in alerts(day)] == [a["id"] for a in listed[1:]]
+
+
+def test_R3_4_an_unresolved_serious_adverse_event_raises_an_emergency_alert(day):
+    day.to_observing()
+    day.at(35)
+    minor = day.ok(day.post("/adverse-events", {"description": "nausea", "serious": False}))
+    assert minor["alerts"] == []
+    event = day.ok(day.post("/adverse-events", {"description": "syncope with fall",
+                                                "serious": True}))
+    [raised] = event["alerts"]
+    assert (raised["kind"], raised["rule"], raised["severity"]) == (
+        "serious_adverse_event", "R3.4", "emergency")
+    assert "syncope with fall" in raised["message"]
+    assert [a["kind"] for a in alerts(day)] == ["serious_adverse_event"]
+    day.at(50)
+    resolved = day.client.patch(day.url(f"/adverse-events/{event['id']}"),
+                                json={"resolved_at": iso(at(48))}, headers=day.nurse)
+    assert resolved.status_code == 200 and resolved.json["alerts"] == []
+    assert [a["kind"] for a in alerts(day)] == ["serious_adverse_event"]  # until acknowledged
 
 
 def test_alerts_are_for_staff_not_the_front_desk(day):

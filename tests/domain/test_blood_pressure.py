@@ -1,10 +1,11 @@
-"""Blood pressure rules and alerts (R2.1, R2.3, R2.4, R3.3)."""
+"""Blood pressure rules and alerts (R2.1, R2.3, R2.4, R3.3, R3.4)."""
 import dataclasses
 
 import pytest
 
 from spravato_ops.domain import (
-    AlertKind, BloodPressure, SitePolicy, Symptom, VitalsTimepoint, alerts_for_observation,
+    AdverseEventEntry, AlertKind, BloodPressure, SitePolicy, Symptom, VitalsTimepoint,
+    alerts_for_adverse_event, alerts_for_observation,
     alerts_for_vitals, bp_acceptable_for_discharge, check_pre_dose_bp, emergency_symptoms,
     needs_recheck, post_dose_alerts,
 )
@@ -88,6 +89,15 @@ def test_r2_3_r3_3_alerts_for_vitals(reading, expected):
 ])
 def test_r3_3_r2_3_alerts_for_observation(entry, expected):
     assert alerts_for_observation(entry, POLICY) == expected
+
+
+@pytest.mark.parametrize("event, expected", [
+    (AdverseEventEntry(serious=True), (AlertKind.SERIOUS_ADVERSE_EVENT,)),
+    (AdverseEventEntry(serious=True, resolved_at=at(60)), ()),
+    (AdverseEventEntry(serious=False), ()),
+])
+def test_r3_4_an_unresolved_serious_adverse_event_alerts(event, expected):
+    assert alerts_for_adverse_event(event) == expected
 
 
 def test_r2_3_every_listed_symptom_is_an_emergency():
