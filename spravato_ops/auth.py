@@ -18,6 +18,7 @@ from . import permissions
 from .clock import utcnow
 from .db import get_session
 from .models import ApiToken, User
+from .site_access import enforce_site_access
 
 API_PREFIX = "/api/v1"
 _hasher = PasswordHasher()
@@ -85,7 +86,8 @@ def _is_documentation(path):
 
 
 def enforce_api_roles():
-    """Authenticate the bearer token and apply the role matrix to every API request."""
+    """Authenticate the bearer token; apply the role matrix and the user's sites to every API
+    request."""
     if not request.path.startswith(API_PREFIX + "/") or request.url_rule is None:
         return None
     # OPTIONS is answered by Flask without running the view; HEAD runs the GET view.
@@ -104,6 +106,7 @@ def enforce_api_roles():
     g.current_user = user
     if user.role not in permissions.roles_allowed(operation):
         abort(403, f"The role '{user.role}' may not {operation}.")
+    enforce_site_access(get_session(), user)
     return None
 
 
