@@ -80,7 +80,8 @@ SESSIONS_SQL = """
 INSERT INTO sessions (id, course_id, patient_id, site_id, chair_id, scheduled_start, scheduled_end,
                       local_day, planned_dose_mg, state, version, overrides, created_by, created_at,
                       updated_at)
-SELECT i + 1, pid, pid, site, (site - 1) * :chairs + chair + 1, start, start + interval '150 minutes',
+SELECT i + 1, pid, pid, site, (site - 1) * :chairs + chair + 1, start,
+       start + interval '150 minutes',
        (start AT TIME ZONE 'America/New_York')::date, 56, 'discharged', 1, '[]', 1, now(), now()
 FROM (
   SELECT i, site, chair, day, slot,
@@ -101,10 +102,11 @@ SELECT :n + c, c, c, 1, c, now() - interval '70 minutes', now() + interval '80 m
 FROM generate_series(1, :today) c;
 INSERT INTO device_administrations (session_id, recorded_by, recorded_at, device_number,
                                     administered_at, lot_number, spacing_flagged)
-SELECT id, 2, scheduled_start + d * interval '5 minutes', d, scheduled_start + d * interval '5 minutes',
+SELECT id, 2, scheduled_start + d * interval '5 minutes', d,
+       scheduled_start + d * interval '5 minutes',
        'LOT1', false FROM sessions, generate_series(1, 2) d;
-INSERT INTO vitals (session_id, recorded_by, recorded_at, timepoint, systolic, diastolic, heart_rate,
-                    spo2, taken_at)
+INSERT INTO vitals (session_id, recorded_by, recorded_at, timepoint, systolic, diastolic,
+                    heart_rate, spo2, taken_at)
 SELECT id, 2, scheduled_start + interval '2 minutes', 'pre_dose', 128, 80, 70, 98,
        scheduled_start + interval '2 minutes' FROM sessions
 UNION ALL
@@ -112,21 +114,25 @@ SELECT id, 2, scheduled_start + interval '45 minutes', 'post_dose', 136, 84, 74,
        scheduled_start + interval '45 minutes' FROM sessions;
 INSERT INTO observations (session_id, recorded_by, recorded_at, observed_at, moaas, dissociation,
                           respiratory_depression, spo2, symptoms)
-SELECT id, 2, scheduled_start + o * interval '30 minutes', scheduled_start + o * interval '30 minutes',
-       CASE WHEN o < 3 THEN 4 ELSE 5 END, CASE WHEN o < 3 THEN 'mild' ELSE 'none' END, false, 97, '[]'
+SELECT id, 2, scheduled_start + o * interval '30 minutes',
+       scheduled_start + o * interval '30 minutes',
+       CASE WHEN o < 3 THEN 4 ELSE 5 END, CASE WHEN o < 3 THEN 'mild' ELSE 'none' END,
+       false, 97, '[]'
 FROM sessions, generate_series(1, 4) o;
 """
 
 
 def seed(app, sessions):
     days = sessions // (SITES * CHAIRS * SLOTS) + 2
-    params = dict(today=TODAY_SESSIONS, sites=SITES, chairs=CHAIRS, slots=SLOTS, pps=PATIENTS_PER_SITE,
-                  per_day=CHAIRS * SLOTS, patients=SITES * PATIENTS_PER_SITE, days=days, n=sessions)
+    params = dict(today=TODAY_SESSIONS, sites=SITES, chairs=CHAIRS, slots=SLOTS,
+                  pps=PATIENTS_PER_SITE, per_day=CHAIRS * SLOTS,
+                  patients=SITES * PATIENTS_PER_SITE, days=days, n=sessions)
     engine = get_engine(app)
     with engine.begin() as conn:
         for block in (SEED_SQL, SESSIONS_SQL):
             for statement in filter(str.strip, block.split(";")):
-                conn.execute(text(statement), {k: v for k, v in params.items() if f":{k}" in statement})
+                conn.execute(text(statement),
+                             {k: v for k, v in params.items() if f":{k}" in statement})
         for table in ("users", "sites", "chairs", "patients", "courses", "sessions"):
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                               f"(SELECT max(id) FROM {table}))"))
@@ -165,7 +171,8 @@ def timed(client, method, path, headers, json=None, expect=200):
     response = client.open(path, method=method, headers=headers, json=json)
     elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != expect:
-        raise SystemExit(f"{method} {path}: {response.status_code} {response.get_data(as_text=True)[:300]}")
+        raise SystemExit(f"{method} {path}: {response.status_code} "
+                         f"{response.get_data(as_text=True)[:300]}")
     return elapsed
 
 
@@ -181,7 +188,8 @@ def workload(app, requests):
             "GROUP BY local_day ORDER BY count(*) DESC, local_day DESC LIMIT 1")).scalar()
     return {
         "GET /board": lambda i: timed(client, "GET", "/api/v1/board?site_id=1", nurse),
-        "GET /sessions": lambda i: timed(client, "GET", f"/api/v1/sessions?site_id=1&date={day}", nurse),
+        "GET /sessions": lambda i: timed(
+            client, "GET", f"/api/v1/sessions?site_id=1&date={day}", nurse),
         "GET /discharge-readiness": lambda i: timed(
             client, "GET", f"/api/v1/sessions/{session_id}/discharge-readiness", nurse),
         "POST /sessions": bookings(app, client, booker, requests + WARM_UP),
@@ -214,15 +222,16 @@ def bookings(app, client, headers, count):
     with Session(get_engine(app)) as session:
         course_ids = []
         for n in range(count):
-            patient = Patient(mrn=f"BN{now.timestamp():.0f}-{n}", first_name="New", last_name=f"P{n}",
-                              date_of_birth=now.date().replace(year=1980), sex="male",
-                              reminder_channel="none", created_at=now, updated_at=now)
+            patient = Patient(mrn=f"BN{now.timestamp():.0f}-{n}", first_name="New",
+                              last_name=f"P{n}", date_of_birth=now.date().replace(year=1980),
+                              sex="male", reminder_channel="none", created_at=now, updated_at=now)
             session.add(patient)
             session.flush()
             session.add(Screening(patient_id=patient.id, aneurysmal_vascular_disease=False,
-                                  arteriovenous_malformation=False, intracerebral_hemorrhage_history=False,
-                                  hypersensitivity=False, pregnant_or_breastfeeding=False,
-                                  psychosis_history=False, hypertensive_encephalopathy_history=False,
+                                  arteriovenous_malformation=False,
+                                  intracerebral_hemorrhage_history=False, hypersensitivity=False,
+                                  pregnant_or_breastfeeding=False, psychosis_history=False,
+                                  hypertensive_encephalopathy_history=False,
                                   recorded_by=1, recorded_at=now))
             session.add(RemsEnrollment(patient_id=patient.id, rems_patient_id=f"RPN{patient.id}",
                                        enrolled_on=now.date(), recorded_by=1, recorded_at=now))
@@ -259,15 +268,17 @@ def main():
     large_app = prepared(args.base_url, "spravato_bench_large", args.large, args.reseed)
     small, large = measure(workload(small_app, args.requests), workload(large_app, args.requests),
                            args.requests)
-    print(f"\n{'call':28} {'p50 1k':>8} {'p95 1k':>8} {'p50 1M':>8} {'p95 1M':>8} {'1M/1k':>7}  target")
+    print(f"\n{'call':28} {'p50 1k':>8} {'p95 1k':>8} {'p50 1M':>8} {'p95 1M':>8} "
+          f"{'1M/1k':>7}  target")
     failed = False
     for name in small:
         s95, l95 = p(small[name], 95), p(large[name], 95)
         ok = l95 <= 1.5 * s95 and l95 < 15
         failed |= not ok
-        print(f"{name:28} {p(small[name], 50):8.2f} {s95:8.2f} {p(large[name], 50):8.2f} {l95:8.2f} "
-              f"{l95 / s95:7.2f}  {'met' if ok else 'MISSED'} (p95 < 15 ms, <= 1.5x)")
-    print(f"\nlarge database: {args.large:,} sessions; small: {args.small:,}; {args.requests} requests each")
+        print(f"{name:28} {p(small[name], 50):8.2f} {s95:8.2f} {p(large[name], 50):8.2f} "
+              f"{l95:8.2f} {l95 / s95:7.2f}  {'met' if ok else 'MISSED'} (p95 < 15 ms, <= 1.5x)")
+    print(f"\nlarge database: {args.large:,} sessions; small: {args.small:,}; "
+          f"{args.requests} requests each")
     return 1 if failed else 0
 
 

@@ -10,7 +10,8 @@ class SessionIn(Schema):
     chair_id = fields.Integer(required=True, strict=True)
     scheduled_start = UTCDateTime(required=True)
     planned_dose_mg = fields.Integer(required=True, strict=True)
-    override = fields.Nested(OverrideSchema, metadata={"description": "prescriber only: soft stops"})
+    override = fields.Nested(OverrideSchema,
+                             metadata={"description": "prescriber only: soft stops"})
 
 
 class SessionPatch(Schema):

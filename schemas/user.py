@@ -20,7 +20,8 @@ class UserIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = fields.String(required=True, validate=[not_blank, validate.Length(max=200)])
     role = enum_field(Role, required=True)
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=10, max=200))
     site_ids = fields.List(id_field(), load_default=list, validate=validate.Length(max=100))
 
 

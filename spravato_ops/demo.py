@@ -1,4 +1,5 @@
-"""A demo clinic for trying the service: one site, six chairs, a user per role, patients, sessions."""
+"""A demo clinic for trying the service: one site, six chairs, a user per role,
+patients, sessions."""
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel import select
@@ -49,7 +50,8 @@ def _seed_all(session):
     now = utcnow()
     today = local_date(now, TIMEZONE)
     site = Site(name=SITE_NAME, timezone=TIMEZONE, setting_type="outpatient",
-                rems_certification_id="REMS-DEMO-0001", rems_certified_until=today + timedelta(days=365),
+                rems_certification_id="REMS-DEMO-0001",
+                rems_certified_until=today + timedelta(days=365),
                 address="100 River Road, Springfield", phone="555-0100", created_at=now)
     session.add(site)
     session.flush()
@@ -72,24 +74,29 @@ def _seed_all(session):
 def _seed_patient(session, site, chairs, users, index, spec, today, now):
     first, last, indication, started_days_ago, interval = spec
     patient = Patient(mrn=f"DEMO{index + 1:04d}", first_name=first, last_name=last,
-                      date_of_birth=date(1960 + index * 3, 1 + index % 12, 10), sex="female" if index % 2 else "male",
+                      date_of_birth=date(1960 + index * 3, 1 + index % 12, 10),
+                      sex="female" if index % 2 else "male",
                       phone=f"555-01{index + 10:02d}", email=f"{first.lower()}@example.org",
-                      reminder_channel=("email", "sms", "none")[index % 3], created_at=now, updated_at=now)
+                      reminder_channel=("email", "sms", "none")[index % 3], created_at=now,
+                      updated_at=now)
     session.add(patient)
     session.flush()
     session.add(Screening(patient_id=patient.id, aneurysmal_vascular_disease=False,
                           arteriovenous_malformation=False, intracerebral_hemorrhage_history=False,
-                          hypersensitivity=False, pregnant_or_breastfeeding=False, psychosis_history=False,
-                          hypertensive_encephalopathy_history=False,
+                          hypersensitivity=False, pregnant_or_breastfeeding=False,
+                          psychosis_history=False, hypertensive_encephalopathy_history=False,
                           concomitant_medications=["benzodiazepine"] if index == 4 else [],
                           recorded_by=users["prescriber"].id, recorded_at=now))
     start = today - timedelta(days=started_days_ago)
-    session.add(RemsEnrollment(patient_id=patient.id, rems_patient_id=f"RP-DEMO-{index + 1:04d}",
-                               enrolled_on=start - timedelta(days=3), recorded_by=users["scheduler"].id,
-                               recorded_at=now))
+    session.add(RemsEnrollment(patient_id=patient.id,
+                               rems_patient_id=f"RP-DEMO-{index + 1:04d}",
+                               enrolled_on=start - timedelta(days=3),
+                               recorded_by=users["scheduler"].id, recorded_at=now))
     course = TreatmentCourse(patient_id=patient.id, indication=indication, start_date=start,
-                             prescriber_id=users["prescriber"].id, continuation_interval_weeks=interval,
-                             oral_antidepressant="sertraline 100 mg" if indication == "MDSI" or index % 2 else None,
+                             prescriber_id=users["prescriber"].id,
+                             continuation_interval_weeks=interval,
+                             oral_antidepressant=("sertraline 100 mg"
+                                                  if indication == "MDSI" or index % 2 else None),
                              created_at=now)
     session.add(course)
     session.flush()
@@ -104,14 +111,16 @@ def _at(day, hour, minute=0):
 
 
 def _new_session(site, chair, users, patient, course, start, day, dose, state, now):
-    return TreatmentSession(course_id=course.id, patient_id=patient.id, site_id=site.id, chair_id=chair.id,
-                            scheduled_start=start, scheduled_end=start + timedelta(minutes=150), local_day=day,
+    return TreatmentSession(course_id=course.id, patient_id=patient.id, site_id=site.id,
+                            chair_id=chair.id, scheduled_start=start,
+                            scheduled_end=start + timedelta(minutes=150), local_day=day,
                             planned_dose_mg=dose, state=state, created_by=users["scheduler"].id,
                             created_at=now, updated_at=now)
 
 
 def _today_session(session, site, chair, users, patient, course, index, today, now):
-    """Today's chairs: two under observation, one arrived, three booked for later (relative to now)."""
+    """Today's chairs: two under observation, one arrived, three booked for later
+    (relative to now)."""
     offsets = {0: -75, 1: -35, 2: -5, 3: 60, 4: 150, 5: 240}
     start = now + timedelta(minutes=offsets[index])
     state = {0: "observing", 1: "observing", 2: "arrived"}.get(index, "scheduled")
@@ -133,14 +142,15 @@ def _seed_treatment(session, record, nurse, first_device, now):
     add = session.add
     common = dict(session_id=record.id, recorded_by=nurse.id)
     add(ChecklistEntry(**common, recorded_at=first_device - timedelta(minutes=8), no_food_2h=True,
-                       no_liquids_30m=True, nasal_medication_ok=True, transport_name="Sam (partner)",
-                       transport_phone="555-0199"))
+                       no_liquids_30m=True, nasal_medication_ok=True,
+                       transport_name="Sam (partner)", transport_phone="555-0199"))
     add(VitalsEntry(**common, recorded_at=first_device - timedelta(minutes=5), timepoint="pre_dose",
-                    systolic=128, diastolic=82, heart_rate=72, spo2=98, taken_at=first_device - timedelta(minutes=5)))
+                    systolic=128, diastolic=82, heart_rate=72, spo2=98,
+                    taken_at=first_device - timedelta(minutes=5)))
     for number in range(record.planned_dose_mg // 28):
         at = first_device + timedelta(minutes=5 * number)
-        add(DeviceAdministration(**common, recorded_at=at, device_number=number + 1, administered_at=at,
-                                 lot_number="LOT-24A17"))
+        add(DeviceAdministration(**common, recorded_at=at, device_number=number + 1,
+                                 administered_at=at, lot_number="LOT-24A17"))
     if now - first_device >= timedelta(minutes=40):
         at = first_device + timedelta(minutes=40)
         add(VitalsEntry(**common, recorded_at=at, timepoint="post_dose", systolic=142, diastolic=88,
@@ -148,9 +158,10 @@ def _seed_treatment(session, record, nurse, first_device, now):
     minute = 15
     while first_device + timedelta(minutes=minute) <= now:
         at = first_device + timedelta(minutes=minute)
-        add(ObservationEntry(**common, recorded_at=at, observed_at=at, moaas=4 if minute <= 45 else 5,
-                             dissociation="mild" if minute <= 45 else "none", respiratory_depression=False,
-                             spo2=97, symptoms=[]))
+        add(ObservationEntry(**common, recorded_at=at, observed_at=at,
+                             moaas=4 if minute <= 45 else 5,
+                             dissociation="mild" if minute <= 45 else "none",
+                             respiratory_depression=False, spo2=97, symptoms=[]))
         minute += 15
 
 

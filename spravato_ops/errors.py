@@ -71,7 +71,8 @@ def handle_http_exception(exc):
     data = getattr(exc, "data", None) or {}
     if exc.code == 422 and "messages" in data:
         errors = _flatten_validation(data["messages"])
-    message = data.get("message") if isinstance(data, dict) and data.get("message") else exc.description
+    message = (data.get("message") if isinstance(data, dict) and data.get("message")
+               else exc.description)
     headers = dict(exc.get_headers()) if exc.code in (401, 405) else None
     if headers:
         headers.pop("Content-Type", None)

@@ -36,9 +36,11 @@ def replay_if_seen():
     if stored is None:
         g.idempotency_key = key
         return None
-    if stored.body_hash != _body_hash() or stored.path != request.path or stored.method != request.method:
+    if (stored.body_hash != _body_hash() or stored.path != request.path
+            or stored.method != request.method):
         abort(422, "This Idempotency-Key was already used with a different request.")
-    response = Response(stored.response_body, status=stored.status_code, mimetype="application/json")
+    response = Response(stored.response_body, status=stored.status_code,
+                        mimetype="application/json")
     response.headers["Idempotent-Replayed"] = "true"
     return response
 

@@ -12,7 +12,8 @@ MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
 def alembic_config(app, connection=None):
     config = Config()
     config.set_main_option("script_location", MIGRATIONS)
-    config.set_main_option("sqlalchemy.url", get_engine(app).url.render_as_string(False).replace("%", "%%"))
+    config.set_main_option("sqlalchemy.url",
+                           get_engine(app).url.render_as_string(False).replace("%", "%%"))
     if connection is not None:
         config.attributes["connection"] = connection
     return config
@@ -31,7 +32,8 @@ def downgrade(app, revision):
 
 def revision(app, message, autogenerate=True):
     with get_engine(app).begin() as connection:
-        command.revision(alembic_config(app, connection), message=message, autogenerate=autogenerate)
+        command.revision(alembic_config(app, connection), message=message,
+                         autogenerate=autogenerate)
 
 
 def current(app):

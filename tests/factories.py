@@ -39,7 +39,8 @@ class Factories:
 
     def chair(self, site=None, **fields):
         site = site or self.site()
-        return self._save(Chair(site_id=site.id, label=fields.pop("label", f"Chair {next(_counter)}"),
+        return self._save(Chair(site_id=site.id,
+                                label=fields.pop("label", f"Chair {next(_counter)}"),
                                 **fields))
 
     def user(self, role="nurse", site=None, **fields):

@@ -65,7 +65,8 @@ def get_policy(site_id):
     get_or_404(session, Site, site_id, "Site")
     record = service.policy_record(session, site_id)
     version = record.version if record else 0
-    body = dict(service.site_policy(session, site_id).to_mapping(), site_id=site_id, version=version)
+    body = dict(service.site_policy(session, site_id).to_mapping(), site_id=site_id,
+                version=version)
     return with_etag(body, version)
 
 

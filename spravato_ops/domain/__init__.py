@@ -7,8 +7,8 @@ from .blood_pressure import (
     post_dose_alerts,
 )
 from .cadence import (
-    BookedSession, CadenceGap, CourseFacts, CoursePlan, DueWindow, PlanWeek, cadence_gap,
-    check_booking, course_milestones, course_plan, phase_for_week, sessions_allowed,
+    BookedSession, CadenceGap, CourseFacts, cadence_gap, check_booking, course_milestones,
+    phase_for_week, sessions_allowed,
 )
 from .calendar import course_week, local_date, local_day_bounds
 from .checklist import check_checklist
@@ -22,6 +22,7 @@ from .enums import (
     SessionState, SettingType, Sex, Symptom, TimerCode, TimerState, ViolationKind,
     VitalsTimepoint,
 )
+from .plan import CoursePlan, DueWindow, PlanWeek, course_plan
 from .policy import DEFAULT_POLICY, BloodPressure, CadenceGapDays, SitePolicy, validate_policy
 from .rems import form_reminder_due, monitoring_form_required, rems_form_deadline
 from .session_record import (

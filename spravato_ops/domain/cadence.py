@@ -203,9 +203,3 @@ def course_milestones(course: CourseFacts, today: date) -> CourseMilestones:
     if course.indication == Indication.TRD:
         return CourseMilestones(ends_on, None, kind if near else None)
     return CourseMilestones(None, ends_on, kind if near else None)
-
-
-# The plan and due window live in plan.py; re-exported here for callers of cadence.
-from .plan import (  # noqa: E402  (plan.py imports this module)
-    CoursePlan, DueWindow, PlanWeek, course_plan, next_due_window,
-)

@@ -52,7 +52,7 @@ PRECAUTIONS = {
 MEDICATION_WARNINGS = {
     Med.BENZODIAZEPINE: ("concomitant_cns_depressant", "CNS depressant: watch sedation"),
     Med.NON_BENZODIAZEPINE_SEDATIVE_HYPNOTIC: ("concomitant_cns_depressant",
-                                              "CNS depressant: watch sedation"),
+                                               "CNS depressant: watch sedation"),
     Med.OPIOID: ("concomitant_cns_depressant", "CNS depressant: watch sedation"),
     Med.OTHER_CNS_DEPRESSANT: ("concomitant_cns_depressant", "CNS depressant: watch sedation"),
     Med.PSYCHOSTIMULANT: ("concomitant_psychostimulant",

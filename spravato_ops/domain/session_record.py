@@ -119,4 +119,3 @@ class SessionRecord:
     def post_dose_vitals(self) -> tuple[VitalsReading, ...]:
         """Readings other than pre-dose, in time order (R2.2, R2.3)."""
         return self._pre_and_post_dose[1]
-

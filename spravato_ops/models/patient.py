@@ -39,7 +39,8 @@ class Screening(SQLModel, table=True):
     psychosis_history: bool
     hypertensive_encephalopathy_history: bool
     substance_use_history: bool = False
-    concomitant_medications: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    concomitant_medications: list = Field(default_factory=list,
+                                          sa_column=Column(JSON, nullable=False))
     recorded_by: int = Field(foreign_key="users.id")
     recorded_at: datetime = Field(sa_type=UTCDateTime)
 

@@ -48,4 +48,3 @@ def acknowledge(session, *, alert_id, actor):
                  before=before, after=audit.snapshot(alert))
     session.commit()
     return alert
-

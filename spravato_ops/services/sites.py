@@ -27,7 +27,8 @@ def list_sites(session):
 
 def add_chair(session, *, site_id, label):
     get_or_404(session, Site, site_id, "Site")
-    clash = session.exec(select(Chair).where(Chair.site_id == site_id, Chair.label == label)).first()
+    clash = session.exec(select(Chair).where(Chair.site_id == site_id,
+                                             Chair.label == label)).first()
     if clash is not None:
         raise InvalidInput({"label": [f"Chair '{label}' already exists at this site."]})
     return save_new(session, Chair(site_id=site_id, label=label), entity="chair")
@@ -103,4 +104,3 @@ def site_facts(site):
                      rems_certified_until=site.rems_certified_until,
                      enrollment_required=site.rems_enrollment_required,
                      monitoring_form_required=site.rems_forms_required)
-

@@ -101,7 +101,8 @@ def _pre_dose_warnings(reading, record, policy):
 
 @rolls_back
 def record_vitals(session, *, session_id, actor, data):
-    """Record vitals; every reading is kept. R2.1 shown as warnings before dosing; R2.3 alerts after."""
+    """Record vitals; every reading is kept. R2.1 shown as warnings before dosing;
+    R2.3 alerts after."""
     treatment_session, record, entries = prepare(session, session_id=session_id,
                                                  action=Action.RECORD_VITALS,
                                                  amends=data.get("amends"))

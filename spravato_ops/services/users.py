@@ -28,7 +28,8 @@ def create_user(session, *, email, name, role, password, site_ids=()):
 
 
 def site_ids_of(session, user):
-    return [row.site_id for row in session.exec(select(UserSite).where(UserSite.user_id == user.id))]
+    return [row.site_id
+            for row in session.exec(select(UserSite).where(UserSite.user_id == user.id))]
 
 
 def login(session, *, email, password, ttl_hours):

@@ -25,7 +25,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         session = get_session()
-        user = session.exec(select(User).where(User.email == form.email.data.strip().lower())).first()
+        user = session.exec(
+            select(User).where(User.email == form.email.data.strip().lower())).first()
         if verify_password(user, form.password.data) and user.active:
             login_user(user)
             audit.record(session, action="login", entity="user", entity_id=user.id, actor=user)

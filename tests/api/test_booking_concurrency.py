@@ -90,7 +90,7 @@ def test_twenty_bookings_of_one_chair_at_one_time_book_one(app, make, auth, db, 
 
 @pytest.mark.parametrize("guards", ["locked", "database-only"])
 def test_twenty_bookings_of_one_patient_on_one_day_book_one_R1_8(app, make, auth, db,
-                                                                  monkeypatch, guards):
+                                                                 monkeypatch, guards):
     if guards == "database-only":
         _only_database_guards(monkeypatch, "check_booking", "_same_day_other_courses")
     start = _tomorrow_at_ten()

@@ -337,8 +337,8 @@ def test_every_violation_is_reported_at_once(client, make, scheduler):
     response = book(client, scheduler, body(place, course, dose=70))
     assert response.status_code == 409
     assert set(codes(response)) >= {"course_not_active", "site_not_certified",
-                                     "patient_not_enrolled", "under_18", "screening_missing",
-                                     "dose_not_allowed"}
+                                    "patient_not_enrolled", "under_18", "screening_missing",
+                                    "dose_not_allowed"}
 
 
 # --- 422 and 404 ---------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def test_staff_of_one_site_cannot_read_another(client, make, two_sites, role, pa
 
 
 def test_a_nurse_of_one_site_cannot_record_at_another_and_nothing_is_written(client, make, db,
-                                                                           two_sites):
+                                                                             two_sites):
     here, _there, _mine, other = two_sites
     response = client.post(f"{API}/sessions/{other.id}/vitals", headers=make.auth_headers(
         "nurse", site=here), json={"timepoint": "pre_dose", "systolic": 120, "diastolic": 80,

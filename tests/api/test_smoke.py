@@ -3,7 +3,8 @@
 
 def test_token_then_me(client, make):
     user = make.user("admin")
-    response = client.post("/api/v1/auth/tokens", json={"email": user.email, "password": "correct horse battery"})
+    response = client.post("/api/v1/auth/tokens",
+                           json={"email": user.email, "password": "correct horse battery"})
     assert response.status_code == 201, response.json
     token = response.json["token"]
     me = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})

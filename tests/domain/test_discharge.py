@@ -151,7 +151,7 @@ def test_r3_1_r3_4_violation_kinds():
 vitals_st = st.builds(lambda o, s, d, tp, spo2: vitals(o, s, d, tp, spo2),
                       st.integers(-30, 300), st.integers(90, 200), st.integers(50, 120),
                       st.sampled_from(list(VitalsTimepoint)), st.one_of(st.none(),
-                                                                          st.integers(85, 100)))
+                                                                        st.integers(85, 100)))
 obs_st = st.builds(lambda o, m, d, r: obs(o, m, d, None, r), st.integers(-30, 300),
                    st.integers(0, 5), st.sampled_from(list(Dissociation)), st.booleans())
 record_st = st.builds(
