@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from spravato_ops.models import Site, SitePolicyRecord
 
+from ..policy_defaults import DEFAULT_POLICY_JSON as DEFAULT_POLICY
 from ..readback import everything, rows
 
 API = "/api/v1"
@@ -121,22 +122,6 @@ def test_chairs_have_unique_labels_per_site(client, auth, make, db):
     missing = client.post(f"{API}/sites/{other.id + 100}/chairs", headers=headers,
                           json={"label": "X"})
     assert missing.status_code == 404
-
-
-DEFAULT_POLICY = {
-    "bp_elevated": {"systolic": 140, "diastolic": 90},
-    "bp_hold": {"systolic": 180, "diastolic": 110},
-    "bp_alert": {"systolic": 160, "diastolic": 100},
-    "bp_recheck_minutes": 15,
-    "observation_interval_minutes": 15,
-    "observation_grace_minutes": 5,
-    "fresh_minutes": 15,
-    "spo2_min": 92,
-    "slot_minutes": 150,
-    "cadence_gap_days": {"induction": 4, "weekly": 9, "every_2_weeks": 17},
-    "reminder_offsets_hours": [24, 2],
-    "form_reminder_days": 2,
-}
 
 
 def test_policy_defaults_are_domain_md(client, auth, make):
