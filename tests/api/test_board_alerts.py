@@ -1,25 +1,11 @@
 """Alerts raised at write time (R2.3, R3.3, R3.4), their feed and stream, and the front-desk
 board."""
-from datetime import timedelta
-
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import event
 
 from spravato_ops.db import get_engine
 
-from .treatment_support import API, T0, Day, at, iso, observation, vitals
-
-
-@pytest.fixture
-def clock():
-    with freeze_time(T0 - timedelta(hours=1)) as frozen:
-        yield frozen
-
-
-@pytest.fixture
-def day(client, make, clock):
-    return Day(client, make, clock)
+from .treatment_support import API, T0, at, iso, observation, vitals
 
 
 def alerts(day, headers=None):

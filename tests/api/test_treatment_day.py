@@ -1,28 +1,14 @@
 """A whole treatment day through the HTTP API and every stop on its way (R1.5-R3.6)."""
-from datetime import timedelta
-
 import pytest
-from freezegun import freeze_time
 from sqlmodel import select
 
 from spravato_ops.models import AuditEvent, DeviceAdministration, TreatmentSession, VitalsEntry
 
 from .treatment_support import (
-    CHECKLIST, T0, Day, at, device, iso, observation, stored, stored_rows, vitals,
+    CHECKLIST, Day, at, device, iso, observation, stored, stored_rows, vitals,
 )
 
 OVERRIDE = {"reason": "Benefit outweighs risk; discussed with patient."}
-
-
-@pytest.fixture
-def clock():
-    with freeze_time(T0 - timedelta(hours=1)) as frozen:
-        yield frozen
-
-
-@pytest.fixture
-def day(client, make, clock):
-    return Day(client, make, clock)
 
 
 def _observe(day, first_minute, last_minute):

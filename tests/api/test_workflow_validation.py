@@ -1,8 +1,5 @@
 """422 per field for treatment-day input, and nothing written (R2.1, R3.2 ranges; timestamps)."""
-from datetime import timedelta
-
 import pytest
-from freezegun import freeze_time
 from sqlmodel import select
 
 from spravato_ops.models import (
@@ -10,19 +7,8 @@ from spravato_ops.models import (
 )
 
 from .treatment_support import (
-    CHECKLIST, T0, Day, at, device, iso, observation, stored, stored_rows, vitals,
+    CHECKLIST, at, device, iso, observation, stored, stored_rows, vitals,
 )
-
-
-@pytest.fixture
-def clock():
-    with freeze_time(T0 - timedelta(hours=1)) as frozen:
-        yield frozen
-
-
-@pytest.fixture
-def day(client, make, clock):
-    return Day(client, make, clock)
 
 
 @pytest.fixture
