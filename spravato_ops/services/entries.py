@@ -3,19 +3,21 @@ import functools
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import current_app
+from flask import abort, current_app
 
 from .. import audit
 from ..clock import utcnow
 from ..domain.calendar import local_day_bounds
+from ..domain.policy import SitePolicy
+from ..domain.session_record import SessionRecord
 from ..domain.enums import SessionState as S
 from ..domain.state_machine import check_action
 from ..domain.violations import hard_stop
 from ..errors import InvalidInput, RuleRefusal
 from ..models import Site, TreatmentSession
 from . import alerts as alert_service
-from .common import get_or_404
 from .records import load_record
+from .sites import policy_from, select_with_policy
 
 # A correction may be made from arrival on, including after discharge (late corrections).
 AMENDABLE_STATES = frozenset({S.ARRIVED, S.CHECKED_IN, S.DOSING, S.OBSERVING, S.DISCHARGED,
@@ -50,7 +52,7 @@ def lock_session(session, session_id):
     """Load the session row FOR UPDATE: writes to one session's record run one at a time."""
     treatment_session = session.get(TreatmentSession, session_id, with_for_update=True)
     if treatment_session is None:
-        get_or_404(session, TreatmentSession, session_id, "Session")
+        abort(404, f"Session {session_id} not found.")
     return treatment_session
 
 
@@ -87,22 +89,53 @@ def validate_times(session, treatment_session, times):
         raise InvalidInput(errors)
 
 
-def prepare(session, *, session_id, action, amends=None, explain=None):
-    """Lock the session, check its state, load its record; return (session, record, entries).
+@dataclass(frozen=True)
+class Prepared:
+    """A session ready for a new entry: locked, its state checked, with its record, its site's
+    policy and (for a correction) the entry of `kind` it amends."""
+
+    session: TreatmentSession
+    record: SessionRecord
+    entries: dict
+    policy: SitePolicy
+    original: object = None
+
+
+def prepare(session, *, session_id, action, kind=None, amends=None, explain=None, missing=None):
+    """Lock the session with its site's policy (one query), check its state, load its record
+    and the entry a correction amends (see amended_entry; `missing` as there).
 
     `explain(session, record, entries)` may name the rule behind a state refusal
     (e.g. R1.5 too_many_devices when the dose is complete); it is reported first.
     """
-    treatment_session = lock_session(session, session_id)
+    treatment_session, policy = session_with_policy(session, session_id, lock=True)
     record, entries = load_record(session, treatment_session)
     if amends is not None:
         check_amend_state(treatment_session)
-        return treatment_session, record, entries
-    problem = check_action(treatment_session.state, action)
-    if problem is not None:
-        reasons = explain(treatment_session, record, entries) if explain else []
-        raise RuleRefusal([*reasons, problem])
-    return treatment_session, record, entries
+    else:
+        problem = check_action(treatment_session.state, action)
+        if problem is not None:
+            reasons = explain(treatment_session, record, entries) if explain else []
+            raise RuleRefusal([*reasons, problem])
+    original = amended_entry(entries[kind], amends, missing=missing) if kind else None
+    return Prepared(treatment_session, record, entries, policy, original)
+
+
+def session_with_policy(session, session_id, *, lock=False):
+    """Return (session, its site's SitePolicy) in one query; 404 for an unknown session.
+
+    lock=True: the row FOR UPDATE, as lock_session, for a write to the session's record.
+    """
+    query = (select_with_policy(TreatmentSession, site_id=TreatmentSession.site_id)
+             .where(TreatmentSession.id == session_id))
+    if lock:
+        query = (query.with_for_update(of=TreatmentSession)
+                 .execution_options(populate_existing=True))
+    found = session.exec(query).first()
+    if found is None:
+        abort(404, f"Session {session_id} not found.")
+    treatment_session, settings = found
+    return treatment_session, policy_from(settings)
 
 
 def amended_entry(entries, amends_id, *, missing=None):

@@ -10,14 +10,13 @@ from ..domain.session_record import AdverseEventEntry, ObservationEntry as Obser
 from ..domain.state_machine import Action, next_state
 from ..domain.timers import session_timers
 from ..errors import InvalidInput
-from ..models import AdverseEvent, Discharge, ObservationEntry, TreatmentSession
+from ..models import AdverseEvent, Discharge, ObservationEntry
 from .entries import (
-    Written, amended_entry, keep_override, move, prepare, raise_alerts, rolls_back, save_entry,
-    validate_times,
+    Written, keep_override, move, prepare, raise_alerts, rolls_back, save_entry,
+    session_with_policy, validate_times,
 )
 from .records import build_record, read_entries
 from .rules import enforce
-from .sites import policy_from, select_with_policy, site_policy
 
 OBSERVATION_FIELDS = ("observed_at", "moaas", "dissociation", "cadss_total",
                       "respiratory_depression", "spo2", "symptoms")
@@ -37,19 +36,17 @@ def _observation_alert_messages(value, policy):
 @rolls_back
 def record_observation(session, *, session_id, actor, data):
     """R3.2 observation from the first device on; R3.3/R2.3 alerts raised at once."""
-    treatment_session, record, entries = prepare(session, session_id=session_id,
-                                                 action=Action.RECORD_OBSERVATION,
-                                                 amends=data.get("amends"))
-    original = amended_entry(entries["observations"], data.get("amends"))
+    prepared = prepare(session, session_id=session_id, action=Action.RECORD_OBSERVATION,
+                       kind="observations", amends=data.get("amends"))
+    treatment_session, policy = prepared.session, prepared.policy
     validate_times(session, treatment_session, {"observed_at": data["observed_at"]})
-    first = record.first_device_at
+    first = prepared.record.first_device_at
     if first is None or data["observed_at"] < first:
         raise InvalidInput({"observed_at": ["Observations start at the first device (R3.2)."]})
-    policy = site_policy(session, treatment_session.site_id)
     values = {name: data.get(name) for name in OBSERVATION_FIELDS}
     values["symptoms"] = list(dict.fromkeys(values["symptoms"] or ()))
     entry = ObservationEntry(session_id=treatment_session.id, **values)
-    save_entry(session, entry, entity="observation", actor=actor, original=original,
+    save_entry(session, entry, entity="observation", actor=actor, original=prepared.original,
                reason=data.get("reason"))
     value = ObservationValue(entry.observed_at, entry.moaas, Dissociation(entry.dissociation),
                              entry.cadss_total, entry.respiratory_depression, entry.spo2,
@@ -64,14 +61,13 @@ def record_observation(session, *, session_id, actor, data):
 @rolls_back
 def record_adverse_event(session, *, session_id, actor, data):
     """Record an adverse event (from arrival on, late reports included, R4.2)."""
-    treatment_session, _record, entries = prepare(session, session_id=session_id,
-                                                  action=Action.RECORD_ADVERSE_EVENT,
-                                                  amends=data.get("amends"))
-    original = amended_entry(entries["adverse_events"], data.get("amends"))
+    prepared = prepare(session, session_id=session_id, action=Action.RECORD_ADVERSE_EVENT,
+                       kind="adverse_events", amends=data.get("amends"))
+    treatment_session = prepared.session
     validate_times(session, treatment_session, {"resolved_at": data.get("resolved_at")})
     entry = AdverseEvent(session_id=treatment_session.id,
                          **{name: data.get(name) for name in EVENT_FIELDS})
-    save_entry(session, entry, entity="adverse_event", actor=actor, original=original,
+    save_entry(session, entry, entity="adverse_event", actor=actor, original=prepared.original,
                reason=data.get("reason"))
     raised = _raise_adverse_event_alert(session, treatment_session, entry)
     session.commit()
@@ -81,12 +77,11 @@ def record_adverse_event(session, *, session_id, actor, data):
 @rolls_back
 def update_adverse_event(session, *, session_id, event_id, actor, changes):
     """Resolve or correct an event: a new entry amends it; the original stays visible."""
-    treatment_session, _record, entries = prepare(session, session_id=session_id,
-                                                  action=Action.RECORD_ADVERSE_EVENT,
-                                                  amends=event_id)
-    original = amended_entry(entries["adverse_events"], event_id,
-                             missing=lambda: abort(404, f"Adverse event {event_id} not found in "
-                                                   f"session {session_id}."))
+    prepared = prepare(session, session_id=session_id, action=Action.RECORD_ADVERSE_EVENT,
+                       kind="adverse_events", amends=event_id,
+                       missing=lambda: abort(404, f"Adverse event {event_id} not found in "
+                                             f"session {session_id}."))
+    treatment_session, original = prepared.session, prepared.original
     values = {name: getattr(original, name) for name in EVENT_FIELDS}
     changed = [name for name in EVENT_FIELDS if name in changes and changes[name] != values[name]]
     if not changed:
@@ -120,12 +115,12 @@ def _check_ready_to_leave(record, ready_to_leave_at):
 @rolls_back
 def discharge(session, *, session_id, actor, data):
     """R3.4 discharge: R3.1 min_observation is never overridable; other unmet criteria are soft."""
-    treatment_session, record, _entries = prepare(session, session_id=session_id,
-                                                  action=Action.DISCHARGE)
+    prepared = prepare(session, session_id=session_id, action=Action.DISCHARGE)
+    treatment_session, record = prepared.session, prepared.record
     validate_times(session, treatment_session, {"ready_to_leave_at": data["ready_to_leave_at"]})
     _check_ready_to_leave(record, data["ready_to_leave_at"])
     now = utcnow()
-    readiness = discharge_readiness(record, site_policy(session, treatment_session.site_id), now)
+    readiness = discharge_readiness(record, prepared.policy, now)
     violations = discharge_violations(readiness, data["clinically_stable"])
     warnings, override = enforce(violations, actor=actor, override=data.get("override"))
     entry = Discharge(
@@ -143,13 +138,9 @@ def discharge(session, *, session_id, actor, data):
 
 def _record_of(session, session_id):
     """Read the session with its site's policy (one query) and its entries as a SessionRecord."""
-    found = session.exec(select_with_policy(TreatmentSession, site_id=TreatmentSession.site_id)
-                         .where(TreatmentSession.id == session_id)).first()
-    if found is None:
-        abort(404, f"Session {session_id} not found.")
-    treatment_session, settings = found
+    treatment_session, policy = session_with_policy(session, session_id)
     entries = read_entries(session, [treatment_session.id])[treatment_session.id]
-    return build_record(treatment_session, entries), policy_from(settings)
+    return build_record(treatment_session, entries), policy
 
 
 def timers(session, *, session_id):

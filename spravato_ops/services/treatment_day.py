@@ -12,12 +12,11 @@ from ..domain.violations import hard_stop
 from ..errors import InvalidInput
 from ..models import ChecklistEntry, DeviceAdministration, VitalsEntry
 from .entries import (
-    Written, amended_entry, check_state, keep_override, lock_session, move, prepare, raise_alerts,
-    rolls_back, save_entry, validate_times, without,
+    Written, check_state, keep_override, lock_session, move, prepare, raise_alerts, rolls_back,
+    save_entry, validate_times, without,
 )
 from .records import current
 from .rules import enforce
-from .sites import site_policy
 
 BEFORE_DOSE = frozenset({S.ARRIVED, S.CHECKED_IN})
 CHECKLIST_ITEMS = ("no_food_2h", "no_liquids_30m", "nasal_medication_ok", "transport_name",
@@ -43,10 +42,9 @@ def record_arrival(session, *, session_id, actor, arrived_at=None, reason=None):
 @rolls_back
 def record_checklist(session, *, session_id, actor, data):
     """R1.6 preparation and R3.5 ride home: a soft stop per failed item; arrived -> checked_in."""
-    treatment_session, _record, entries = prepare(session, session_id=session_id,
-                                                  action=Action.CHECKLIST,
-                                                  amends=data.get("amends"))
-    original = amended_entry(entries["checklist"], data.get("amends"))
+    prepared = prepare(session, session_id=session_id, action=Action.CHECKLIST,
+                       kind="checklist", amends=data.get("amends"))
+    treatment_session, original = prepared.session, prepared.original
     items = {name: data.get(name) for name in CHECKLIST_ITEMS}
     # The checklist gates the dose; corrected after dosing it only feeds readiness (transport).
     violations = check_checklist(**items) if S(treatment_session.state) in BEFORE_DOSE else []
@@ -103,19 +101,17 @@ def _pre_dose_warnings(reading, record, policy):
 def record_vitals(session, *, session_id, actor, data):
     """Record vitals; every reading is kept. R2.1 shown as warnings before dosing;
     R2.3 alerts after."""
-    treatment_session, record, entries = prepare(session, session_id=session_id,
-                                                 action=Action.RECORD_VITALS,
-                                                 amends=data.get("amends"))
-    original = amended_entry(entries["vitals"], data.get("amends"))
+    prepared = prepare(session, session_id=session_id, action=Action.RECORD_VITALS,
+                       kind="vitals", amends=data.get("amends"))
+    treatment_session, record, policy = prepared.session, prepared.record, prepared.policy
     validate_times(session, treatment_session, {"taken_at": data["taken_at"]})
     _check_vitals_timing(data, record.first_device_at)
-    policy = site_policy(session, treatment_session.site_id)
     reading = VitalsReading(VitalsTimepoint(data["timepoint"]),
                             BloodPressure(data["systolic"], data["diastolic"]),
                             data["heart_rate"], data["spo2"], data["taken_at"])
     entry = VitalsEntry(session_id=treatment_session.id,
                         **{name: data.get(name) for name in VITALS_FIELDS})
-    save_entry(session, entry, entity="vitals", actor=actor, original=original,
+    save_entry(session, entry, entity="vitals", actor=actor, original=prepared.original,
                reason=data.get("reason"))
     baseline = record.pre_dose_bp
     raised = raise_alerts(session, treatment_session, alerts_for_vitals(reading, baseline, policy),
@@ -162,15 +158,13 @@ def _dose_complete(treatment_session, record, _entries):
 @rolls_back
 def record_device(session, *, session_id, actor, data):
     """Record one device (R1.5, R2.1): the first moves to dosing, the last planned to observing."""
-    treatment_session, record, entries = prepare(session, session_id=session_id,
-                                                 action=Action.RECORD_DEVICE,
-                                                 amends=data.get("amends"), explain=_dose_complete)
-    original = amended_entry(entries["devices"], data.get("amends"))
+    prepared = prepare(session, session_id=session_id, action=Action.RECORD_DEVICE,
+                       kind="devices", amends=data.get("amends"), explain=_dose_complete)
+    treatment_session, original = prepared.session, prepared.original
     validate_times(session, treatment_session, {"administered_at": data["administered_at"]})
-    devices = without(current(entries["devices"]), original)
-    policy = site_policy(session, treatment_session.site_id)
-    violations, flagged = _device_violations(treatment_session, record, devices, original, data,
-                                             policy)
+    devices = without(current(prepared.entries["devices"]), original)
+    violations, flagged = _device_violations(treatment_session, prepared.record, devices,
+                                             original, data, prepared.policy)
     warnings, override = enforce(violations, actor=actor, override=data.get("override"))
     number = original.device_number if original is not None else len(devices) + 1
     entry = DeviceAdministration(
