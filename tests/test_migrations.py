@@ -41,10 +41,9 @@ def test_upgrade_on_an_empty_sqlite_file_matches_the_models(fresh_sqlite_app):
     assert stamped_revision(fresh_sqlite_app) == head_revision()
 
 
-def test_migrated_postgresql_database_matches_the_models(app, postgres_schema):
+@pytest.mark.postgres_only
+def test_migrated_postgresql_database_matches_the_models(app):
     """In PostgreSQL mode the session's test database was migrated from empty by conftest."""
-    if not postgres_schema:
-        pytest.skip("PostgreSQL mode only (SPRAVATO_TEST_DATABASE_URL)")
     assert schema_differences(app) == []
     assert stamped_revision(app) == head_revision()
 

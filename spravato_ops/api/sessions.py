@@ -103,17 +103,19 @@ def reschedule_session(changes, session_id):
 @bp.arguments(StateChangeIn)
 @bp.response(200, SessionOut)
 def cancel_session(data, session_id):
-    session = get_session()
-    record = service.cancel_session(session, session_id=session_id, reason=data["reason"],
-                                    actor=g.current_user, expected_version=if_match_version())
-    return with_etag(session_view(session, record), record.version)
+    return _change_state(service.cancel_session, data, session_id)
 
 
 @bp.post("/<int:session_id>/no-show")
 @bp.arguments(StateChangeIn)
 @bp.response(200, SessionOut)
 def mark_no_show(data, session_id):
+    return _change_state(service.mark_no_show, data, session_id)
+
+
+def _change_state(change, data, session_id):
+    """Cancel or no-show with the reason given (If-Match optional); answer the session."""
     session = get_session()
-    record = service.mark_no_show(session, session_id=session_id, reason=data["reason"],
-                                  actor=g.current_user, expected_version=if_match_version())
+    record = change(session, session_id=session_id, reason=data["reason"], actor=g.current_user,
+                    expected_version=if_match_version())
     return with_etag(session_view(session, record), record.version)

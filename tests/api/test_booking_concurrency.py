@@ -13,7 +13,6 @@ import pytest
 from sqlmodel import select
 
 from spravato_ops.clock import utcnow
-from spravato_ops.db import get_engine, is_sqlite
 from spravato_ops.domain.calendar import local_date, zone
 from spravato_ops.models import TreatmentSession
 from spravato_ops.services import booking
@@ -67,12 +66,14 @@ def _assert_one_booked(results, code):
             assert code in [v["code"] for v in payload["violations"]], payload
 
 
-@pytest.mark.parametrize("guards", ["locked", "database-only"])
+@pytest.mark.parametrize("guards", [
+    "locked",
+    # the chair-overlap exclusion constraint exists on PostgreSQL only
+    pytest.param("database-only", marks=pytest.mark.postgres_only),
+])
 def test_twenty_bookings_of_one_chair_at_one_time_book_one(app, make, auth, db, monkeypatch,
                                                            guards):
     if guards == "database-only":
-        if is_sqlite(get_engine(app).url):
-            pytest.skip("the chair-overlap exclusion constraint exists on PostgreSQL only")
         _only_database_guards(monkeypatch, "_chair_conflicts")
     start = _tomorrow_at_ten()
     site = make.site(timezone=TZ)
