@@ -1,7 +1,10 @@
 """Chair slot and patient reminder times of a booked session (P-SLOT, P-REMINDERS)."""
 from datetime import datetime, timedelta
 
-from .policy import SitePolicy
+from .policy import MINUTE_RANGES, SitePolicy
+
+# No chair block is longer than the largest P-SLOT a site may set.
+LONGEST_SLOT = timedelta(minutes=MINUTE_RANGES["slot_minutes"][1])
 
 
 def slot_end(scheduled_start: datetime, policy: SitePolicy) -> datetime:

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -14,7 +14,7 @@ from ..domain.calendar import local_date, zone
 from ..domain.eligibility import PatientFacts, ScreeningFacts, check_eligibility
 from ..domain.enums import SessionState
 from ..domain.policy import SitePolicy
-from ..domain.schedule import slot_end
+from ..domain.schedule import LONGEST_SLOT, slot_end
 from ..domain.state_machine import Action, check_action, next_state
 from ..domain.violations import hard_stop
 from ..errors import InvalidInput, RuleRefusal
@@ -26,7 +26,7 @@ from . import rules
 from .common import check_version
 from .courses import course_facts
 from .patients import screening_facts
-from .sites import policy_from, select_with_policy, site_facts
+from .sites import policy_from, site_facts, with_policy
 
 # The database's own guards against double booking (models/session.py).
 CHAIR_OVERLAP = "ex_sessions_chair_overlap"
@@ -70,8 +70,8 @@ def book(session, *, data, actor, grace=timedelta(0)):
 
     `grace` tolerates tablet clocks slightly behind ours for "not in the past".
     """
-    course, patient, enrollment, screening = _course(session, data["course_id"])
-    site, policy, chair = _site_and_chair(session, data["site_id"], data["chair_id"])
+    course, patient, enrollment, screening, site, policy, chair = _load(
+        session, data["course_id"], data["site_id"], data["chair_id"])
     _refuse_invalid(site, chair, data["chair_id"], data["scheduled_start"], grace)
     slot = _slot(course, _patient_facts(patient, enrollment), screening_facts(screening), site,
                  chair, policy, data["scheduled_start"], data["planned_dose_mg"])
@@ -101,8 +101,8 @@ def reschedule_session(session, *, session_id, changes, expected_version, actor,
         return record, []
     chair_id = moves.get("chair_id", record.chair_id)
     start = moves.get("scheduled_start", record.scheduled_start)
-    course, patient, enrollment, screening = _course(session, record.course_id)
-    site, policy, chair = _site_and_chair(session, record.site_id, chair_id)
+    course, patient, enrollment, screening, site, policy, chair = _load(
+        session, record.course_id, record.site_id, chair_id)
     _refuse_invalid(site, chair, chair_id, moves.get("scheduled_start"), grace)
     slot = _slot(course, _patient_facts(patient, enrollment), screening_facts(screening), site,
                  chair, policy, start, moves.get("planned_dose_mg", record.planned_dose_mg))
@@ -141,14 +141,14 @@ def booking_violations(session, slot, exclude_session_id=None):
                                "active course."))
     found += check_eligibility(site_facts(slot.site), slot.patient, slot.screening,
                                slot.local_day)
-    others = _sessions_of_course_and_patient(session, course)
+    rows = _related_sessions(session, slot, exclude_session_id)
+    others = [row for row in rows if row.mine]
     found += check_booking(course_facts(course), slot.local_day, slot.dose_mg,
                            [_booked(row) for row in others if row.course_id == course.id],
                            exclude_session_id)
     if not any(v.code == "same_day_session" for v in found):
         found += _same_day_other_courses(slot, others, exclude_session_id)
-    found += [_chair_violation(slot, other)
-              for other in _chair_conflicts(session, slot, exclude_session_id)]
+    found += [_chair_violation(slot, other) for other in _chair_conflicts(rows)]
     return found
 
 
@@ -158,32 +158,27 @@ def _slot(course, patient, screening, site, chair, policy, start, dose_mg):
                 local_day=local_date(start, site.timezone), dose_mg=dose_mg)
 
 
-def _course(session, course_id):
-    """Load (course, patient, enrollment, screening) in one query, the patient's row locked
-    (see _lock_patient); 404 for no course."""
+def _load(session, course_id, site_id, chair_id):
+    """Load (course, patient, enrollment, screening, site, policy, chair) in one query, the
+    patient's row locked (see _lock_patient). 404 for no course, then for no site; chair is
+    None when it is not one of the site's."""
     found = session.exec(_lock_patient(
-        select(TreatmentCourse, Patient, RemsEnrollment, Screening)
-        .join(Patient, Patient.id == TreatmentCourse.patient_id)
-        .outerjoin(RemsEnrollment, RemsEnrollment.patient_id == Patient.id)
-        .outerjoin(Screening, Screening.patient_id == Patient.id)
+        with_policy(
+            select(TreatmentCourse, Patient, RemsEnrollment, Screening, Site, Chair)
+            .join(Patient, Patient.id == TreatmentCourse.patient_id)
+            .outerjoin(RemsEnrollment, RemsEnrollment.patient_id == Patient.id)
+            .outerjoin(Screening, Screening.patient_id == Patient.id)
+            .join(Site, Site.id == site_id)
+            .outerjoin(Chair, (Chair.id == chair_id) & (Chair.site_id == Site.id)),
+            site_id=Site.id)
         .where(TreatmentCourse.id == course_id)
     )).first()
     if found is None:
-        abort(404, f"Course {course_id} not found.")
-    return found
-
-
-def _site_and_chair(session, site_id, chair_id):
-    """Load the site, its policy and the chair if it is one of the site's (404: no site)."""
-    found = session.exec(
-        select_with_policy(Site, Chair, site_id=Site.id)
-        .outerjoin(Chair, (Chair.id == chair_id) & (Chair.site_id == Site.id))
-        .where(Site.id == site_id)
-    ).first()
-    if found is None:
+        if session.get(TreatmentCourse, course_id) is None:
+            abort(404, f"Course {course_id} not found.")
         abort(404, f"Site {site_id} not found.")
-    site, chair, settings = found
-    return site, policy_from(settings), chair
+    course, patient, enrollment, screening, site, chair, settings = found
+    return course, patient, enrollment, screening, site, policy_from(settings), chair
 
 
 def _lock_patient(query):
@@ -216,18 +211,24 @@ def _patient_facts(patient, enrollment):
                         enrolled_on=enrollment.enrolled_on if enrollment else None)
 
 
-def _active_sessions():
-    return select(TreatmentSession).where(TreatmentSession.state.not_in(RELEASED_STATES))
-
-
-def _sessions_of_course_and_patient(session, course):
-    """The course's sessions and the patient's others, any state, by start: one query."""
+def _related_sessions(session, slot, exclude_session_id):
+    """The sessions a booking is checked against, by start, in one query: the course's and
+    the patient's others in any state (`mine`), and the active sessions on the chair whose
+    P-SLOT block overlaps the proposed one (`chair_conflict`)."""
+    s = TreatmentSession
+    mine = or_(s.course_id == slot.course.id, s.patient_id == slot.course.patient_id)
+    overlap = and_(s.chair_id == slot.chair.id, s.scheduled_start < slot.end,
+                   s.scheduled_end > slot.start, s.state.not_in(RELEASED_STATES),
+                   # implied by the two above, as no block exceeds LONGEST_SLOT: it bounds
+                   # the scan of ix_sessions_chair_end to the blocks around this one
+                   s.scheduled_end < slot.end + LONGEST_SLOT)
+    if exclude_session_id is not None:
+        overlap = and_(overlap, s.id != exclude_session_id)
     return session.exec(
-        select(TreatmentSession.id, TreatmentSession.course_id, TreatmentSession.local_day,
-               TreatmentSession.planned_dose_mg, TreatmentSession.state)
-        .where(or_(TreatmentSession.course_id == course.id,
-                   TreatmentSession.patient_id == course.patient_id))
-        .order_by(TreatmentSession.scheduled_start)
+        select(s.id, s.course_id, s.local_day, s.planned_dose_mg, s.state, s.scheduled_start,
+               s.scheduled_end, mine.label("mine"), overlap.label("chair_conflict"))
+        .where(or_(mine, overlap))
+        .order_by(s.scheduled_start)
     ).all()
 
 
@@ -250,14 +251,9 @@ def _same_day_violation(slot):
                      f"The patient already has a session on {slot.local_day}.")
 
 
-def _chair_conflicts(session, slot, exclude_session_id):
-    """Active sessions on the chair whose P-SLOT block overlaps the proposed one."""
-    query = _active_sessions().where(TreatmentSession.chair_id == slot.chair.id,
-                                     TreatmentSession.scheduled_start < slot.end,
-                                     TreatmentSession.scheduled_end > slot.start)
-    if exclude_session_id is not None:
-        query = query.where(TreatmentSession.id != exclude_session_id)
-    return session.exec(query.order_by(TreatmentSession.scheduled_start)).all()
+def _chair_conflicts(rows):
+    """Of _related_sessions, the active ones on the chair that overlap the proposed block."""
+    return [row for row in rows if row.chair_conflict]
 
 
 def _chair_violation(slot, other=None):
@@ -290,7 +286,7 @@ def _commit(session, slot, exclude_session_id, write):
         session.rollback()
         name = _constraint_name(exc)
         if name == CHAIR_OVERLAP:
-            found = _chair_conflicts(session, slot, exclude_session_id)
+            found = _chair_conflicts(_related_sessions(session, slot, exclude_session_id))
             violations = ([_chair_violation(slot, other) for other in found]
                           or [_chair_violation(slot)])
         elif name == PATIENT_DAY:

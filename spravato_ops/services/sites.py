@@ -61,6 +61,13 @@ def select_with_policy(*columns, site_id):
             .outerjoin(SitePolicyRecord, SitePolicyRecord.site_id == site_id))
 
 
+def with_policy(query, *, site_id):
+    """A select of several columns plus a last one: the stored policy settings of site
+    `site_id`, joined after the query's own joins (select_with_policy for a new select)."""
+    return (query.add_columns(SitePolicyRecord.settings)
+            .outerjoin(SitePolicyRecord, SitePolicyRecord.site_id == site_id))
+
+
 def site_with_policy(session, site_id):
     """Return (site, SitePolicy) in one query; 404 for an unknown site."""
     found = session.exec(select_with_policy(Site, site_id=Site.id)
