@@ -210,16 +210,17 @@ def measure(small, large, requests):
 
 
 def bookings(app, client, headers, count):
-    """A call that books the i-th of `count` first sessions, for new patients, on free future
-    chair slots at site 1."""
-    from spravato_ops.models import Patient, RemsEnrollment, Screening, TreatmentCourse
+    """A call that books the i-th of `count` first sessions, for new patients, from tomorrow on
+    chairs this run adds to site 1 (so runs neither collide nor drift into the future)."""
+    from spravato_ops.models import Chair, Patient, RemsEnrollment, Screening, TreatmentCourse
 
     now = utcnow()
-    with get_engine(app).connect() as conn:
-        booked_until = conn.execute(text(
-            "SELECT max(scheduled_start) FROM sessions WHERE site_id = 1")).scalar()
-    start_day = (max(now, booked_until) + timedelta(days=1)).date()  # slots free of earlier runs
+    start_day = (now + timedelta(days=1)).date()
     with Session(get_engine(app)) as session:
+        chairs = [Chair(site_id=1, label=f"Bench {now:%Y%m%d%H%M%S}-{c}") for c in range(CHAIRS)]
+        session.add_all(chairs)
+        session.flush()
+        chair_ids = [chair.id for chair in chairs]
         course_ids = []
         for n in range(count):
             patient = Patient(mrn=f"BN{now.timestamp():.0f}-{n}", first_name="New",
@@ -244,8 +245,8 @@ def bookings(app, client, headers, count):
 
     def book(n):
         day = start_day + timedelta(days=n // (CHAIRS * SLOTS))
-        slot, chair = (n // CHAIRS) % SLOTS, n % CHAIRS + 1
-        body = {"course_id": course_ids[n], "site_id": 1, "chair_id": chair,
+        slot, chair_id = (n // CHAIRS) % SLOTS, chair_ids[n % CHAIRS]
+        body = {"course_id": course_ids[n], "site_id": 1, "chair_id": chair_id,
                 "scheduled_start": f"{day}T{13 + 3 * slot:02d}:00:00Z", "planned_dose_mg": 56}
         return timed(client, "POST", "/api/v1/sessions", headers, json=body, expect=201)
 
