@@ -18,7 +18,7 @@ from . import permissions
 from .clock import utcnow
 from .db import get_session
 from .models import ApiToken, User
-from .site_access import enforce_site_access
+from .site_access import assigned_to_sites, enforce_site_access
 
 API_PREFIX = "/api/v1"
 _hasher = PasswordHasher()
@@ -58,8 +58,10 @@ def issue_token(session, user, ttl_hours):
     return token, record
 
 
-# Every API request runs this lookup: build it once.
-_TOKEN_WITH_USER = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+# Every API request runs this lookup: build it once. It also tells whether the user is
+# assigned to sites, so that site access costs no query for users who are not.
+_TOKEN_WITH_USER = (select(ApiToken, User, assigned_to_sites(User.id))
+                    .join(User, User.id == ApiToken.user_id)
                     .where(ApiToken.token_hash == bindparam("digest")))
 
 
@@ -68,10 +70,10 @@ def user_for_token(session, token):
     found = session.exec(_TOKEN_WITH_USER, params={"digest": token_digest(token)}).first()
     if found is None:
         return None
-    api_token, user = found
+    api_token, user, has_sites = found
     if api_token.revoked_at is not None or api_token.expires_at <= utcnow() or not user.active:
         return None
-    g.api_token = api_token
+    g.api_token, g.user_has_sites = api_token, bool(has_sites)
     return user
 
 
@@ -106,7 +108,8 @@ def enforce_api_roles():
     g.current_user = user
     if user.role not in permissions.roles_allowed(operation):
         abort(403, f"The role '{user.role}' may not {operation}.")
-    enforce_site_access(get_session(), user)
+    if g.user_has_sites:
+        enforce_site_access(get_session(), user)
     return None
 
 

@@ -23,6 +23,11 @@ SITE_OF_RECORD = {
 }
 
 
+def assigned_to_sites(user_id):
+    """SQL: is the user `user_id` (a column or parameter) assigned to any site?"""
+    return exists().where(UserSite.user_id == user_id)
+
+
 def enforce_site_access(session, user):
     """403 when the request is about a site the user is not assigned to."""
     if user.role == "admin":
@@ -43,7 +48,7 @@ def _access_query(argument):
     site = SITE_OF_RECORD[argument].scalar_subquery()
     return select(site.label("site_id"),
                   exists().where(UserSite.user_id == USER_ID, UserSite.site_id == site),
-                  exists().where(UserSite.user_id == USER_ID))
+                  assigned_to_sites(USER_ID))
 
 
 def _requested_site():
