@@ -1,9 +1,10 @@
 """Book, reschedule, cancel and no-show treatment sessions (R1, R4, R5, chair capacity)."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from flask import abort
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, bindparam, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -160,19 +161,10 @@ def _slot(course, patient, screening, site, chair, policy, start, dose_mg):
 
 def _load(session, course_id, site_id, chair_id):
     """Load (course, patient, enrollment, screening, site, policy, chair) in one query, the
-    patient's row locked (see _lock_patient). 404 for no course, then for no site; chair is
+    patient's row locked (see LOCK_PATIENT). 404 for no course, then for no site; chair is
     None when it is not one of the site's."""
-    found = session.exec(_lock_patient(
-        with_policy(
-            select(TreatmentCourse, Patient, RemsEnrollment, Screening, Site, Chair)
-            .join(Patient, Patient.id == TreatmentCourse.patient_id)
-            .outerjoin(RemsEnrollment, RemsEnrollment.patient_id == Patient.id)
-            .outerjoin(Screening, Screening.patient_id == Patient.id)
-            .join(Site, Site.id == site_id)
-            .outerjoin(Chair, (Chair.id == chair_id) & (Chair.site_id == Site.id)),
-            site_id=Site.id)
-        .where(TreatmentCourse.id == course_id)
-    )).first()
+    found = session.exec(_load_query(LOCK_PATIENT), params=dict(
+        course_id=course_id, site_id=site_id, chair_id=chair_id)).first()
     if found is None:
         if session.get(TreatmentCourse, course_id) is None:
             abort(404, f"Course {course_id} not found.")
@@ -181,15 +173,27 @@ def _load(session, course_id, site_id, chair_id):
     return course, patient, enrollment, screening, site, policy_from(settings), chair
 
 
-def _lock_patient(query):
-    """Serialize check-then-write per patient: the cadence and same-day checks read the
-    patient's sessions, so two bookings for one patient take turns (row lock to commit).
+# Serialize check-then-write per patient: the cadence and same-day checks read the patient's
+# sessions, so two bookings for one patient take turns (row lock to commit). Chairs need no
+# lock: the exclusion constraint refuses an overlap that slips past the check, and the commit
+# turns it into a 409. SQLite ignores FOR UPDATE; its engine opens every transaction with
+# BEGIN IMMEDIATE, which already serializes writers.
+LOCK_PATIENT = True
 
-    Chairs need no lock: the exclusion constraint refuses an overlap that slips past the
-    check, and the commit turns it into a 409. SQLite ignores FOR UPDATE; its engine opens
-    every transaction with BEGIN IMMEDIATE, which already serializes writers.
-    """
-    return query.with_for_update(key_share=True, of=Patient)
+
+@cache
+def _load_query(lock_patient):
+    """The query of _load, built once (bound parameters course_id, site_id, chair_id)."""
+    query = with_policy(
+        select(TreatmentCourse, Patient, RemsEnrollment, Screening, Site, Chair)
+        .join(Patient, Patient.id == TreatmentCourse.patient_id)
+        .outerjoin(RemsEnrollment, RemsEnrollment.patient_id == Patient.id)
+        .outerjoin(Screening, Screening.patient_id == Patient.id)
+        .join(Site, Site.id == bindparam("site_id"))
+        .outerjoin(Chair, (Chair.id == bindparam("chair_id")) & (Chair.site_id == Site.id)),
+        site_id=Site.id,
+    ).where(TreatmentCourse.id == bindparam("course_id"))
+    return query.with_for_update(key_share=True, of=Patient) if lock_patient else query
 
 
 def _refuse_invalid(site, chair, chair_id, start, grace):
@@ -215,21 +219,27 @@ def _related_sessions(session, slot, exclude_session_id):
     """The sessions a booking is checked against, by start, in one query: the course's and
     the patient's others in any state (`mine`), and the active sessions on the chair whose
     P-SLOT block overlaps the proposed one (`chair_conflict`)."""
+    return session.exec(_related_query(), params=dict(
+        course_id=slot.course.id, patient_id=slot.course.patient_id, chair_id=slot.chair.id,
+        start=slot.start, end=slot.end, end_bound=slot.end + LONGEST_SLOT,
+        exclude_id=exclude_session_id or 0)).all()  # ids start at 1: 0 excludes none
+
+
+@cache
+def _related_query():
+    """The query of _related_sessions, built once (bound parameters)."""
     s = TreatmentSession
-    mine = or_(s.course_id == slot.course.id, s.patient_id == slot.course.patient_id)
-    overlap = and_(s.chair_id == slot.chair.id, s.scheduled_start < slot.end,
-                   s.scheduled_end > slot.start, s.state.not_in(RELEASED_STATES),
+    mine = or_(s.course_id == bindparam("course_id"), s.patient_id == bindparam("patient_id"))
+    overlap = and_(s.chair_id == bindparam("chair_id"), s.scheduled_start < bindparam("end"),
+                   s.scheduled_end > bindparam("start"), s.state.not_in(RELEASED_STATES),
                    # implied by the two above, as no block exceeds LONGEST_SLOT: it bounds
                    # the scan of ix_sessions_chair_end to the blocks around this one
-                   s.scheduled_end < slot.end + LONGEST_SLOT)
-    if exclude_session_id is not None:
-        overlap = and_(overlap, s.id != exclude_session_id)
-    return session.exec(
-        select(s.id, s.course_id, s.local_day, s.planned_dose_mg, s.state, s.scheduled_start,
-               s.scheduled_end, mine.label("mine"), overlap.label("chair_conflict"))
-        .where(or_(mine, overlap))
-        .order_by(s.scheduled_start)
-    ).all()
+                   s.scheduled_end < bindparam("end_bound"),
+                   s.id != bindparam("exclude_id"))
+    return (select(s.id, s.course_id, s.local_day, s.planned_dose_mg, s.state, s.scheduled_start,
+                   s.scheduled_end, mine.label("mine"), overlap.label("chair_conflict"))
+            .where(or_(mine, overlap))
+            .order_by(s.scheduled_start))
 
 
 def _booked(row):

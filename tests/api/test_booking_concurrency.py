@@ -52,7 +52,7 @@ def _tomorrow_at_ten():
 
 
 def _only_database_guards(monkeypatch, *checks):
-    monkeypatch.setattr(booking, "_lock_patient", lambda query: query)
+    monkeypatch.setattr(booking, "LOCK_PATIENT", False)
     for name in checks:
         monkeypatch.setattr(booking, name, lambda *args, **kwargs: [])
 
