@@ -21,8 +21,8 @@ from sqlalchemy import text
 
 sys.path.insert(0, ".")
 
-from spravato_ops import create_app, schema  # noqa: E402
-from spravato_ops.auth import issue_token  # noqa: E402
+from spravato_ops import create_app, migrate  # noqa: E402
+from spravato_ops.services.credentials import issue_token  # noqa: E402
 from spravato_ops.clock import utcnow  # noqa: E402
 from spravato_ops.db import get_engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
@@ -143,7 +143,7 @@ def seed(app, sessions):
 def prepared(base_url, name, sessions, reseed):
     url = ensure_database(base_url, name, reseed)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": False})
-    schema.upgrade(app)
+    migrate.upgrade(app)
     with get_engine(app).connect() as conn:
         have = conn.execute(text("SELECT count(*) FROM sessions")).scalar()
     if have == 0:

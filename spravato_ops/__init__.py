@@ -1,8 +1,6 @@
 """spravato-ops: the clinic day of esketamine nasal-spray treatment under the REMS."""
 import os
 
-from flask import Flask
-
 
 def create_app(test_config=None, instance_path=None):
     """Build the application: defaults, then instance/config.py, then SPRAVATO_* variables.
@@ -10,6 +8,9 @@ def create_app(test_config=None, instance_path=None):
     `test_config` replaces the last two; `instance_path` moves the instance folder.
     """
     # Imported here so that `spravato_ops.<module>` can be imported alone (schemas, scripts).
+    # Flask too: the services and the scheduler's jobs import this package without it.
+    from flask import Flask
+
     from . import api, audit, auth, cli, config, db, errors, idempotency, web
 
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)

@@ -1,11 +1,6 @@
 """Passwords, bearer tokens, browser login, and the one place roles are enforced."""
-import hashlib
 import re
-import secrets
-from datetime import timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, g, request
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
@@ -18,44 +13,13 @@ from . import permissions
 from .clock import utcnow
 from .db import get_session
 from .models import ApiToken, User
+from .services.credentials import token_digest
 from .site_access import assigned_to_sites, enforce_site_access
 
 API_PREFIX = "/api/v1"
-_hasher = PasswordHasher()
 login_manager = LoginManager()
 login_manager.login_view = "web.login"
 csrf = CSRFProtect()
-
-
-def hash_password(password):
-    return _hasher.hash(password)
-
-
-def verify_password(user, password):
-    """Check a password in constant time; a missing user still costs one hash."""
-    if user is None:
-        _hasher.hash(password)
-        return False
-    try:
-        return _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def token_digest(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_token(session, user, ttl_hours):
-    """Create a bearer token; only its digest is stored."""
-    token = secrets.token_urlsafe(32)
-    now = utcnow()
-    record = ApiToken(
-        user_id=user.id, token_hash=token_digest(token), created_at=now,
-        expires_at=now + timedelta(hours=ttl_hours),
-    )
-    session.add(record)
-    return token, record
 
 
 # Every API request runs this lookup: build it once. It also tells whether the user is

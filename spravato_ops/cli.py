@@ -3,12 +3,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
 
-from . import schema
+from . import migrate
 from .db import get_session
 from .domain.enums import Role
-from .errors import InvalidInput
+from .services.failures import InvalidInput, ServiceError
 
 db_cli = AppGroup("db", help="Create or migrate the database schema.")
 users_cli = AppGroup("users", help="Manage staff users.")
@@ -18,33 +17,33 @@ users_cli = AppGroup("users", help="Manage staff users.")
 @click.argument("revision", default="head")
 def db_upgrade(revision):
     """Create or upgrade the schema to REVISION (default: head)."""
-    schema.upgrade(current_app, revision)
+    migrate.upgrade(current_app, revision)
     click.echo(f"Database at {revision}.")
 
 
 @db_cli.command("downgrade")
 @click.argument("revision")
 def db_downgrade(revision):
-    schema.downgrade(current_app, revision)
+    migrate.downgrade(current_app, revision)
 
 
 @db_cli.command("revision")
 @click.option("-m", "--message", required=True)
 def db_revision(message):
     """Write a new migration from the difference between the models and the database."""
-    schema.revision(current_app, message)
+    migrate.revision(current_app, message)
 
 
 @db_cli.command("current")
 def db_current():
-    schema.current(current_app)
+    migrate.current(current_app)
 
 
 @click.command("init-db")
 @with_appcontext  # `flask` pushes one itself; app.cli.main() and test runners do not
 def init_db():
     """Same as `db upgrade`: create or migrate the schema."""
-    schema.upgrade(current_app)
+    migrate.upgrade(current_app)
     click.echo("Database at head.")
 
 
@@ -63,13 +62,13 @@ def users_create(email, role, password, name, site_ids):
     try:
         data = UserIn().load(dict(email=email, name=name or email.split("@")[0], role=role,
                                   password=password, site_ids=list(site_ids)))
-        user = create_user(get_session(), **data)
+        user = create_user(get_session(), actor=None, **data)
     except ValidationError as exc:
         raise click.UsageError(_field_messages(exc.messages)) from None
     except InvalidInput as exc:
         raise click.ClickException(_field_messages(exc.errors)) from None
-    except HTTPException as exc:  # the services' 404/409 refusals
-        raise click.ClickException(exc.description) from None
+    except ServiceError as exc:  # the services' other refusals (a duplicate email)
+        raise click.ClickException(exc.message) from None
     click.echo(f"Created user {user.id} {user.email} ({user.role}).")
 
 

@@ -4,8 +4,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import select
 
-from . import audit
-from .auth import hash_password
+from .services import audit
+from .services.credentials import hash_password
 from .clock import utcnow
 from .domain.calendar import local_date, zone
 from .models import (

@@ -5,26 +5,12 @@ from flask import g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
+from .services.failures import (
+    Conflict, InvalidInput, NotAuthenticated, NotFound, NotPermitted, RuleRefusal, ServiceError,
+    StaleVersion,
+)
+
 log = logging.getLogger(__name__)
-
-
-class RuleRefusal(Exception):
-    """A request refused by clinical or REMS rules (409 with violations) or state (409)."""
-
-    def __init__(self, violations, message=None, code=409):
-        super().__init__(message)
-        self.violations = list(violations)
-        self.code = code
-        self.message = message or " ".join(v.message for v in self.violations)
-
-
-class InvalidInput(Exception):
-    """Input that parses but cannot be accepted: 422 with per-field errors."""
-
-    def __init__(self, errors, message="The request contains invalid fields."):
-        super().__init__(message)
-        self.errors = errors
-        self.message = message
 
 
 def wants_json():
@@ -79,12 +65,19 @@ def handle_http_exception(exc):
     return _respond(exc.code, message, errors=errors, headers=headers)
 
 
-def handle_rule_refusal(exc):
-    return _respond(exc.code, exc.message, violations=[v.as_dict() for v in exc.violations])
+# A service's refusal -> its HTTP status; the most specific class first.
+SERVICE_STATUS = ((NotFound, 404), (NotAuthenticated, 401), (NotPermitted, 403),
+                  (Conflict, 409), (StaleVersion, 412), (RuleRefusal, 409), (InvalidInput, 422))
 
 
-def handle_invalid_input(exc):
-    return _respond(422, exc.message, errors=exc.errors)
+def handle_service_error(exc):
+    """Answer a service's refusal; the services roll back what they refused."""
+    _rollback()
+    code = next(status for kind, status in SERVICE_STATUS if isinstance(exc, kind))
+    violations = [v.as_dict() for v in getattr(exc, "violations", ())]
+    headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
+    return _respond(code, exc.message, errors=getattr(exc, "errors", None),
+                    violations=violations, headers=headers)
 
 
 def handle_integrity_error(exc):
@@ -120,8 +113,7 @@ def _rollback():
 def init_app(app):
     """Register after flask-smorest so these handlers replace its JSON-only one."""
     app.register_error_handler(HTTPException, handle_http_exception)
-    app.register_error_handler(RuleRefusal, handle_rule_refusal)
-    app.register_error_handler(InvalidInput, handle_invalid_input)
+    app.register_error_handler(ServiceError, handle_service_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(DataError, handle_unstorable_value)
     app.register_error_handler(OverflowError, handle_unstorable_value)

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
-from spravato_ops import create_app, schema
+from spravato_ops import create_app, migrate
 from spravato_ops.db import get_engine, is_sqlite
 
 from . import factories
@@ -38,7 +38,7 @@ def postgres_schema():
     with get_engine(app).begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
-    schema.upgrade(app)
+    migrate.upgrade(app)
     get_engine(app).dispose()
     return POSTGRES_URL
 

@@ -3,7 +3,7 @@ import functools
 import itertools
 from datetime import date, timedelta
 
-from spravato_ops.auth import hash_password, issue_token
+from spravato_ops.services.credentials import hash_password, issue_token
 from spravato_ops.clock import utcnow
 from spravato_ops.domain.calendar import local_date
 from spravato_ops.models import (

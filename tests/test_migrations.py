@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
-from spravato_ops import create_app, schema
+from spravato_ops import create_app, migrate
 from spravato_ops.db import get_engine
 
 
@@ -21,7 +21,7 @@ def fresh_sqlite_app(tmp_path):
 
 
 def head_revision():
-    return ScriptDirectory(schema.MIGRATIONS).get_current_head()
+    return ScriptDirectory(migrate.MIGRATIONS).get_current_head()
 
 
 def schema_differences(app):
@@ -36,7 +36,7 @@ def stamped_revision(app):
 
 
 def test_upgrade_on_an_empty_sqlite_file_matches_the_models(fresh_sqlite_app):
-    schema.upgrade(fresh_sqlite_app)
+    migrate.upgrade(fresh_sqlite_app)
     assert schema_differences(fresh_sqlite_app) == []
     assert stamped_revision(fresh_sqlite_app) == head_revision()
 
@@ -49,7 +49,7 @@ def test_migrated_postgresql_database_matches_the_models(app):
 
 
 def test_migrated_audit_trail_is_append_only(fresh_sqlite_app):
-    schema.upgrade(fresh_sqlite_app)
+    migrate.upgrade(fresh_sqlite_app)
     with get_engine(fresh_sqlite_app).begin() as connection:
         connection.execute(text("INSERT INTO audit_events (at, action, entity) "
                                 "VALUES ('2025-01-01', 'create', 'site')"))
@@ -60,10 +60,10 @@ def test_migrated_audit_trail_is_append_only(fresh_sqlite_app):
 
 
 def test_downgrade_to_base_and_up_again(fresh_sqlite_app):
-    schema.upgrade(fresh_sqlite_app)
-    schema.downgrade(fresh_sqlite_app, "base")
+    migrate.upgrade(fresh_sqlite_app)
+    migrate.downgrade(fresh_sqlite_app, "base")
     assert set(inspect(get_engine(fresh_sqlite_app)).get_table_names()) <= {"alembic_version"}
-    schema.upgrade(fresh_sqlite_app)
+    migrate.upgrade(fresh_sqlite_app)
     assert schema_differences(fresh_sqlite_app) == []
 
 

@@ -12,7 +12,7 @@ from schemas.alert import AlertOut, AlertQuery, AlertStreamQuery
 from ..db import close_session, get_engine, get_session
 from ..models import Site
 from ..services import alerts as service
-from ..services.common import get_or_404
+from ..services.common import get_existing
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/v1/alerts", description="Staff alerts")
 POLL_SECONDS = 2.0
@@ -24,7 +24,7 @@ POLL_SECONDS = 2.0
 def list_alerts(query):
     """Open (unacknowledged) alerts of a site, newest last."""
     session = get_session()
-    get_or_404(session, Site, query["site_id"], "Site")
+    get_existing(session, Site, query["site_id"], "Site")
     return service.open_alerts(session, site_id=query["site_id"])
 
 
@@ -71,7 +71,7 @@ def stream_events(engine, site_id, since_id, polls, interval):
                        "content": {"text/event-stream": {"schema": {"type": "string"}}}}})
 def stream_alerts(query):
     session = get_session()
-    get_or_404(session, Site, query["site_id"], "Site")
+    get_existing(session, Site, query["site_id"], "Site")
     close_session()  # hold no connection (nor SQLite's write lock) while streaming
     interval = float(current_app.config.get("ALERT_STREAM_POLL_SECONDS", POLL_SECONDS))
     polls = 1 + math.floor(query["timeout"] / interval) if interval > 0 else 1

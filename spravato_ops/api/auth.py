@@ -27,4 +27,4 @@ def create_token(credentials):
 @bp.response(204)
 def revoke_current_token():
     """Revoke the token this request carries (log out a tablet)."""
-    service.revoke_token(get_session(), api_token=g.api_token)
+    service.revoke_token(get_session(), api_token=g.api_token, actor=g.current_user)

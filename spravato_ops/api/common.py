@@ -1,9 +1,10 @@
 """Request helpers shared by the API blueprints."""
 import json
+from datetime import timedelta
 
-from flask import abort, g, request
+from flask import abort, current_app, request
 
-from ..errors import InvalidInput
+from ..services.failures import InvalidInput
 
 # Deeper JSON is refused before any view: no request body needs it, and recursion over it
 # (the JSON parser, json columns) can exhaust the stack.
@@ -66,8 +67,9 @@ def if_match_version():
     return int(value)
 
 
-def current_user():
-    return g.current_user
+def clock_skew():
+    """How far ahead of the server clock an instant a tablet sends may be (CLOCK_SKEW_SECONDS)."""
+    return timedelta(seconds=current_app.config["CLOCK_SKEW_SECONDS"])
 
 
 def with_etag(payload, version):

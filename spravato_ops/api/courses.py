@@ -1,5 +1,5 @@
 """Treatment courses and their plan."""
-from flask import current_app
+from flask import current_app, g
 from flask_smorest import Blueprint
 
 from schemas.course import CourseOut, CoursePatch, CoursePlanOut
@@ -7,7 +7,7 @@ from schemas.course import CourseOut, CoursePatch, CoursePlanOut
 from ..db import get_session
 from ..models import TreatmentCourse
 from ..services import courses as service
-from ..services.common import get_or_404
+from ..services.common import get_existing
 from .common import if_match_version, with_etag
 
 bp = Blueprint("courses", __name__, url_prefix="/api/v1/courses", description="Treatment courses")
@@ -16,7 +16,7 @@ bp = Blueprint("courses", __name__, url_prefix="/api/v1/courses", description="T
 @bp.get("/<int:course_id>")
 @bp.response(200, CourseOut)
 def get_course(course_id):
-    course = get_or_404(get_session(), TreatmentCourse, course_id, "Course")
+    course = get_existing(get_session(), TreatmentCourse, course_id, "Course")
     return with_etag(course, course.version)
 
 
@@ -25,7 +25,7 @@ def get_course(course_id):
 @bp.response(200, CourseOut)
 def update_course(changes, course_id):
     course = service.update_course(get_session(), course_id=course_id, changes=changes,
-                                   expected_version=if_match_version())
+                                   actor=g.current_user, expected_version=if_match_version())
     return with_etag(course, course.version)
 
 

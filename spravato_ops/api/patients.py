@@ -13,7 +13,7 @@ from ..db import get_session
 from ..models import Patient, RemsEnrollment, Screening, TreatmentCourse
 from ..services import courses as course_service
 from ..services import patients as service
-from ..services.common import get_or_404
+from ..services.common import get_existing
 from .common import if_match_version, with_etag
 
 bp = Blueprint("patients", __name__, url_prefix="/api/v1/patients", description="Patients")
@@ -38,7 +38,7 @@ def patient_view(session, patient):
 @bp.response(201, PatientOut)
 def create_patient(data):
     session = get_session()
-    return patient_view(session, service.create_patient(session, data=data))
+    return patient_view(session, service.create_patient(session, data=data, actor=g.current_user))
 
 
 @bp.get("")
@@ -54,7 +54,7 @@ def search_patients(query):
 @bp.response(200, PatientOut)
 def get_patient(patient_id):
     session = get_session()
-    patient = get_or_404(session, Patient, patient_id, "Patient")
+    patient = get_existing(session, Patient, patient_id, "Patient")
     return with_etag(patient_view(session, patient), patient.version)
 
 
@@ -64,7 +64,7 @@ def get_patient(patient_id):
 def update_patient(changes, patient_id):
     session = get_session()
     patient = service.update_patient(session, patient_id=patient_id, changes=changes,
-                                     expected_version=if_match_version())
+                                     actor=g.current_user, expected_version=if_match_version())
     return with_etag(patient_view(session, patient), patient.version)
 
 
@@ -79,7 +79,7 @@ def screening_view(screening):
 def record_screening(answers, patient_id):
     """Record the R5 screening; contraindications are hard stops at booking (R5.1)."""
     screening = service.record_screening(get_session(), patient_id=patient_id, answers=answers,
-                                         recorded_by=g.current_user.id)
+                                         actor=g.current_user)
     return screening_view(screening)
 
 
@@ -87,8 +87,8 @@ def record_screening(answers, patient_id):
 @bp.response(200, ScreeningOut)
 def get_screening(patient_id):
     session = get_session()
-    get_or_404(session, Patient, patient_id, "Patient")
-    return screening_view(get_or_404(session, Screening, patient_id, "Screening of patient"))
+    get_existing(session, Patient, patient_id, "Patient")
+    return screening_view(get_existing(session, Screening, patient_id, "Screening of patient"))
 
 
 @bp.put("/<int:patient_id>/rems-enrollment")
@@ -97,15 +97,15 @@ def get_screening(patient_id):
 def record_enrollment(data, patient_id):
     """Record the patient's REMS enrollment (R4.2)."""
     return service.record_enrollment(get_session(), patient_id=patient_id,
-                                     recorded_by=g.current_user.id, **data)
+                                     actor=g.current_user, **data)
 
 
 @bp.get("/<int:patient_id>/rems-enrollment")
 @bp.response(200, EnrollmentOut)
 def get_enrollment(patient_id):
     session = get_session()
-    get_or_404(session, Patient, patient_id, "Patient")
-    return get_or_404(session, RemsEnrollment, patient_id, "REMS enrollment of patient")
+    get_existing(session, Patient, patient_id, "Patient")
+    return get_existing(session, RemsEnrollment, patient_id, "REMS enrollment of patient")
 
 
 @bp.post("/<int:patient_id>/courses")
@@ -113,13 +113,14 @@ def get_enrollment(patient_id):
 @bp.response(201, CourseOut)
 def create_course(data, patient_id):
     """Start a treatment course (TRD or MDSI)."""
-    return course_service.create_course(get_session(), patient_id=patient_id, data=data)
+    return course_service.create_course(get_session(), patient_id=patient_id, data=data,
+                                        actor=g.current_user)
 
 
 @bp.get("/<int:patient_id>/courses")
 @bp.response(200, CourseOut(many=True))
 def list_courses(patient_id):
     session = get_session()
-    get_or_404(session, Patient, patient_id, "Patient")
+    get_existing(session, Patient, patient_id, "Patient")
     query = select(TreatmentCourse).where(TreatmentCourse.patient_id == patient_id)
     return session.exec(query.order_by(TreatmentCourse.start_date)).all()

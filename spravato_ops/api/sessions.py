@@ -1,7 +1,5 @@
 """Treatment sessions: book, list a site's day, reschedule, cancel, no-show."""
-from datetime import timedelta
-
-from flask import abort, current_app, g
+from flask import abort, g
 from flask_smorest import Blueprint
 from sqlmodel import select
 
@@ -14,16 +12,12 @@ from ..db import get_session
 from ..domain.calendar import local_date
 from ..models import Patient, Site, TreatmentSession
 from ..services import booking as service
-from ..services.common import get_or_404
-from .common import if_match_version, with_etag
+from ..services.common import get_existing
+from .common import clock_skew, if_match_version, with_etag
 
 bp = Blueprint("sessions", __name__, url_prefix="/api/v1/sessions",
                description="Treatment sessions (front desk: today's, without clinical fields)")
 DESK_FIELDS = frozenset(SessionDeskOut().fields)
-
-
-def _grace():
-    return timedelta(seconds=current_app.config["CLOCK_SKEW_SECONDS"])
 
 
 def _is_desk():
@@ -53,7 +47,7 @@ def _view(record, first_name, last_name, warnings=None):
 @bp.response(201, SessionOut)
 def book_session(data):
     """Book a session; 409 lists every rule it breaks (R1, R4, R5, chair and patient conflicts)."""
-    booked = service.book(get_session(), data=data, actor=g.current_user, grace=_grace())
+    booked = service.book(get_session(), data=data, actor=g.current_user, clock_skew=clock_skew())
     patient, record = booked.patient, booked.record
     return with_etag(_view(record, patient.first_name, patient.last_name, booked.warnings),
                      record.version)
@@ -65,7 +59,7 @@ def book_session(data):
 def list_sessions(query):
     """A site's sessions on a site-local date (default today); front desk: today's only."""
     session = get_session()
-    site = get_or_404(session, Site, query["site_id"], "Site")
+    site = get_existing(session, Site, query["site_id"], "Site")
     day = query.get("date") or _site_today(site)
     if _is_desk() and day != _site_today(site):
         abort(403, "Front desk sees today's sessions only.")
@@ -81,7 +75,7 @@ def list_sessions(query):
 @bp.response(200, SessionOut)
 def get_session_record(session_id):
     session = get_session()
-    record = get_or_404(session, TreatmentSession, session_id, "Session")
+    record = get_existing(session, TreatmentSession, session_id, "Session")
     if _is_desk() and record.local_day != _site_today(session.get(Site, record.site_id)):
         abort(403, "Front desk sees today's sessions only.")
     return with_etag(session_view(session, record), record.version)
@@ -95,7 +89,7 @@ def reschedule_session(changes, session_id):
     session = get_session()
     record, warnings = service.reschedule_session(
         session, session_id=session_id, changes=changes, expected_version=if_match_version(),
-        actor=g.current_user, grace=_grace())
+        actor=g.current_user, clock_skew=clock_skew())
     return with_etag(session_view(session, record, warnings), record.version)
 
 

@@ -1,11 +1,12 @@
 """Sites, chairs and site policy."""
+from flask import g
 from flask_smorest import Blueprint
 
 from schemas.site import ChairIn, ChairOut, PolicyIn, PolicyOut, SiteIn, SiteOut, SitePatch
 
 from ..db import get_session
 from ..services import sites as service
-from ..services.common import get_or_404
+from ..services.common import get_existing
 from ..models import Site
 from .common import if_match_version, with_etag
 from .presenters import site_view
@@ -18,7 +19,7 @@ bp = Blueprint("sites", __name__, url_prefix="/api/v1/sites", description="Sites
 @bp.response(201, SiteOut)
 def create_site(data):
     """Register a treatment site (R4.1)."""
-    return site_view(service.create_site(get_session(), data=data))
+    return site_view(service.create_site(get_session(), data=data, actor=g.current_user))
 
 
 @bp.get("")
@@ -30,7 +31,7 @@ def list_sites():
 @bp.get("/<int:site_id>")
 @bp.response(200, SiteOut)
 def get_site(site_id):
-    site = get_or_404(get_session(), Site, site_id, "Site")
+    site = get_existing(get_session(), Site, site_id, "Site")
     return with_etag(site_view(site), site.version)
 
 
@@ -40,7 +41,7 @@ def get_site(site_id):
 def update_site(changes, site_id):
     """Change a site; send If-Match with the version you read."""
     site = service.update_site(get_session(), site_id=site_id, changes=changes,
-                               expected_version=if_match_version())
+                               actor=g.current_user, expected_version=if_match_version())
     return with_etag(site_view(site), site.version)
 
 
@@ -48,7 +49,8 @@ def update_site(changes, site_id):
 @bp.arguments(ChairIn)
 @bp.response(201, ChairOut)
 def add_chair(data, site_id):
-    return service.add_chair(get_session(), site_id=site_id, label=data["label"])
+    return service.add_chair(get_session(), site_id=site_id, label=data["label"],
+                             actor=g.current_user)
 
 
 @bp.get("/<int:site_id>/chairs")
@@ -62,7 +64,7 @@ def list_chairs(site_id):
 def get_policy(site_id):
     """The site's P-ids (DOMAIN.md), defaults where none were set."""
     session = get_session()
-    get_or_404(session, Site, site_id, "Site")
+    get_existing(session, Site, site_id, "Site")
     record = service.policy_record(session, site_id)
     version = record.version if record else 0
     body = dict(service.site_policy(session, site_id).to_mapping(), site_id=site_id,
@@ -76,5 +78,5 @@ def get_policy(site_id):
 def replace_policy(settings, site_id):
     """Replace the site's P-ids; keys left out return to their defaults."""
     record = service.replace_policy(get_session(), site_id=site_id, settings=settings,
-                                    expected_version=if_match_version())
+                                    actor=g.current_user, expected_version=if_match_version())
     return with_etag(dict(record.settings, site_id=site_id, version=record.version), record.version)

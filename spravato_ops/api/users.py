@@ -22,7 +22,7 @@ def user_view(session, user):
 def create_user(data):
     """Create a staff user with a role and sites."""
     session = get_session()
-    return user_view(session, service.create_user(session, **data))
+    return user_view(session, service.create_user(session, actor=g.current_user, **data))
 
 
 @bp.get("")

@@ -12,12 +12,18 @@ from schemas.session import ArrivalIn, SessionOut, StateChangeIn
 from ..db import get_session
 from ..models import TreatmentSession
 from ..services import monitoring, treatment_day
-from ..services.common import get_or_404
+from ..services.common import get_existing
 from ..services.records import entry_view, record_view
+from .common import clock_skew
 
 bp = Blueprint("workflow", __name__, url_prefix="/api/v1/sessions",
                description="The treatment day: arrival, checklist, vitals, devices, "
                            "observations, adverse events, discharge")
+
+
+def _writing(session_id):
+    """What every timed treatment-day write is told: the session, who acts, the clock skew."""
+    return dict(session_id=session_id, actor=g.current_user, clock_skew=clock_skew())
 
 
 def written(result):
@@ -31,8 +37,7 @@ def written(result):
 @bp.response(200, ArrivalOut)
 def record_arrival(data, session_id):
     """Mark the patient arrived (front desk or nurse): scheduled -> arrived."""
-    return treatment_day.record_arrival(get_session(), session_id=session_id,
-                                        actor=g.current_user, **data)
+    return treatment_day.record_arrival(get_session(), **_writing(session_id), **data)
 
 
 @bp.put("/<int:session_id>/checklist")
@@ -49,8 +54,7 @@ def record_checklist(data, session_id):
 @bp.response(201, VitalsOut)
 def record_vitals(data, session_id):
     """Every reading is kept. Pre-dose: R2.1 judged as warnings. After dosing: R2.3/R3.3 alerts."""
-    return written(treatment_day.record_vitals(get_session(), session_id=session_id,
-                                               actor=g.current_user, data=data))
+    return written(treatment_day.record_vitals(get_session(), **_writing(session_id), data=data))
 
 
 @bp.post("/<int:session_id>/devices")
@@ -59,8 +63,7 @@ def record_vitals(data, session_id):
 def record_device(data, session_id):
     """R1.5 one 28 mg device, numbered in order. The first needs the R2.1 pre-dose BP: missing or
     at P-BP-HOLD a hard stop, above P-BP-ELEVATED a soft stop a prescriber may override."""
-    return written(treatment_day.record_device(get_session(), session_id=session_id,
-                                               actor=g.current_user, data=data))
+    return written(treatment_day.record_device(get_session(), **_writing(session_id), data=data))
 
 
 @bp.post("/<int:session_id>/observations")
@@ -68,16 +71,16 @@ def record_device(data, session_id):
 @bp.response(201, ObservationOut)
 def record_observation(data, session_id):
     """R3.2 observation; R3.3 and R2.3 alerts are raised at once."""
-    return written(monitoring.record_observation(get_session(), session_id=session_id,
-                                                 actor=g.current_user, data=data))
+    return written(monitoring.record_observation(get_session(), **_writing(session_id),
+                                                 data=data))
 
 
 @bp.post("/<int:session_id>/adverse-events")
 @bp.arguments(AdverseEventIn)
 @bp.response(201, AdverseEventOut)
 def record_adverse_event(data, session_id):
-    return written(monitoring.record_adverse_event(get_session(), session_id=session_id,
-                                                   actor=g.current_user, data=data))
+    return written(monitoring.record_adverse_event(get_session(), **_writing(session_id),
+                                                   data=data))
 
 
 @bp.patch("/<int:session_id>/adverse-events/<int:event_id>")
@@ -85,9 +88,8 @@ def record_adverse_event(data, session_id):
 @bp.response(200, AdverseEventOut)
 def update_adverse_event(changes, session_id, event_id):
     """Resolve or correct an event: answers the new entry that amends `event_id`."""
-    return written(monitoring.update_adverse_event(get_session(), session_id=session_id,
-                                                   event_id=event_id, actor=g.current_user,
-                                                   changes=changes))
+    return written(monitoring.update_adverse_event(get_session(), **_writing(session_id),
+                                                   event_id=event_id, changes=changes))
 
 
 @bp.post("/<int:session_id>/withhold")
@@ -104,7 +106,7 @@ def withhold_dose(data, session_id):
 def get_record(session_id):
     """Every clinical entry of the session; corrected ones flagged `amended`."""
     session = get_session()
-    return record_view(session, get_or_404(session, TreatmentSession, session_id, "Session"))
+    return record_view(session, get_existing(session, TreatmentSession, session_id, "Session"))
 
 
 @bp.get("/<int:session_id>/timers")
@@ -127,5 +129,4 @@ def get_discharge_readiness(query, session_id):
 @bp.response(201, DischargeOut)
 def discharge(data, session_id):
     """R3.4 discharge; R3.1 120 minutes is a hard stop; other unmet criteria are soft stops."""
-    return written(monitoring.discharge(get_session(), session_id=session_id,
-                                        actor=g.current_user, data=data))
+    return written(monitoring.discharge(get_session(), **_writing(session_id), data=data))

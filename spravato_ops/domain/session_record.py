@@ -108,10 +108,6 @@ class SessionRecord:
         return self.pre_dose_reading.bp if self.pre_dose_reading else None
 
     @property
-    def latest_vitals(self) -> VitalsReading | None:
-        return self.vitals_in_order[-1] if self.vitals else None
-
-    @property
     def latest_observation(self) -> ObservationEntry | None:
         return self.observations_in_order[-1] if self.observations else None
 

@@ -12,14 +12,14 @@ from .clinical import (
 from .course import TreatmentCourse
 from .patient import Patient, RemsEnrollment, Screening
 from .rems_form import RemsForm
-from .session import RELEASED_STATES, TreatmentSession
+from .session import TreatmentSession
 from .site import Chair, Site, SitePolicyRecord
 from .user import ApiToken, User, UserSite
 
 __all__ = [
     "AdverseEvent", "ApiToken", "AuditEvent", "Chair", "ChecklistEntry", "Discharge",
     "DeviceAdministration", "IdempotencyRecord", "ObservationEntry", "Patient",
-    "RELEASED_STATES", "Reminder", "RemsEnrollment", "RemsForm", "Screening", "Site",
+    "Reminder", "RemsEnrollment", "RemsForm", "Screening", "Site",
     "SitePolicyRecord", "StaffAlert", "TreatmentCourse", "TreatmentSession", "User",
     "UserSite", "VitalsEntry",
 ]

@@ -6,11 +6,11 @@ from sqlalchemy import JSON, Column, Index, text
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlmodel import Field, SQLModel
 
+from ..domain.cadence import NOT_A_VISIT
 from .types import UTCDateTime
 
-# States that no longer hold a chair or a patient's day.
-RELEASED_STATES = ("cancelled", "no_show")
-_ACTIVE = text("state NOT IN ('cancelled', 'no_show')")
+# Sessions in the other states hold a chair and a patient's day.
+_ACTIVE = text("state NOT IN (%s)" % ", ".join(f"'{state}'" for state in sorted(NOT_A_VISIT)))
 
 
 class TreatmentSession(SQLModel, table=True):

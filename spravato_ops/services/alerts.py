@@ -1,10 +1,10 @@
 """Staff alerts: raised once per dedupe key, listed while open, acknowledged by name."""
 from sqlmodel import select
 
-from .. import audit
 from ..clock import utcnow
 from ..models import StaffAlert
-from .common import get_or_404
+from . import audit
+from .common import get_existing
 
 EMERGENCY_KINDS = frozenset({"emergency_symptom", "respiratory_depression",
                              "serious_adverse_event"})
@@ -38,13 +38,13 @@ def open_alerts(session, *, site_id, since_id=None):
 
 def acknowledge(session, *, alert_id, actor):
     """Record who acknowledged an alert and when (idempotent: the first stays)."""
-    alert = get_or_404(session, StaffAlert, alert_id, "Alert")
+    alert = get_existing(session, StaffAlert, alert_id, "Alert")
     if alert.acknowledged_at is not None:
         return alert
     before = audit.snapshot(alert)
     alert.acknowledged_by, alert.acknowledged_at = actor.id, utcnow()
     session.add(alert)
     audit.record(session, action="acknowledge", entity="alert", entity_id=alert.id,
-                 before=before, after=audit.snapshot(alert))
+                 actor=actor, before=before, after=audit.snapshot(alert))
     session.commit()
     return alert

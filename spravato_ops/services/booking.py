@@ -1,16 +1,14 @@
 """Book, reschedule, cancel and no-show treatment sessions (R1, R4, R5, chair capacity)."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache
 
-from flask import abort
 from sqlalchemy import and_, bindparam, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from .. import audit
 from ..clock import utcnow
-from ..domain.cadence import BookedSession, check_booking
+from ..domain.cadence import NOT_A_VISIT, BookedSession, check_booking
 from ..domain.calendar import local_date, zone
 from ..domain.eligibility import PatientFacts, ScreeningFacts, check_eligibility
 from ..domain.enums import SessionState
@@ -18,14 +16,14 @@ from ..domain.policy import SitePolicy
 from ..domain.schedule import LONGEST_SLOT, slot_end
 from ..domain.state_machine import Action, check_action, next_state
 from ..domain.violations import hard_stop
-from ..errors import InvalidInput, RuleRefusal
 from ..models import (
-    RELEASED_STATES, Chair, Patient, RemsEnrollment, Screening, Site, TreatmentCourse,
+    Chair, Patient, RemsEnrollment, Screening, Site, TreatmentCourse,
     TreatmentSession,
 )
-from . import rules
+from . import audit, rules
 from .common import check_version
 from .courses import course_facts
+from .failures import InvalidInput, NotFound, RuleRefusal
 from .patients import screening_facts
 from .sites import policy_from, site_facts, with_policy
 
@@ -60,20 +58,14 @@ class Booked:
     patient: Patient
 
 
-def book_session(session, *, data, actor, grace=timedelta(0)):
-    """Book a session after every check, reported all at once; return (session, warnings)."""
-    booked = book(session, data=data, actor=actor, grace=grace)
-    return booked.record, booked.warnings
-
-
-def book(session, *, data, actor, grace=timedelta(0)):
+def book(session, *, data, actor, clock_skew):
     """Book a session after every check, reported all at once; return what was Booked.
 
-    `grace` tolerates tablet clocks slightly behind ours for "not in the past".
+    `clock_skew` tolerates tablet clocks slightly behind ours for "not in the past".
     """
     course, patient, enrollment, screening, site, policy, chair = _load(
         session, data["course_id"], data["site_id"], data["chair_id"])
-    _refuse_invalid(site, chair, data["chair_id"], data["scheduled_start"], grace)
+    _refuse_invalid(site, chair, data["chair_id"], data["scheduled_start"], clock_skew)
     slot = _slot(course, _patient_facts(patient, enrollment), screening_facts(screening), site,
                  chair, policy, data["scheduled_start"], data["planned_dose_mg"])
     warnings, override = rules.enforce(booking_violations(session, slot), actor=actor,
@@ -92,7 +84,7 @@ def book(session, *, data, actor, grace=timedelta(0)):
 
 
 def reschedule_session(session, *, session_id, changes, expected_version, actor,
-                       grace=timedelta(0)):
+                       clock_skew):
     """Move a scheduled session (time, chair, dose), re-running every booking check."""
     record = _load_locked(session, session_id)
     check_version(record, expected_version)
@@ -104,7 +96,7 @@ def reschedule_session(session, *, session_id, changes, expected_version, actor,
     start = moves.get("scheduled_start", record.scheduled_start)
     course, patient, enrollment, screening, site, policy, chair = _load(
         session, record.course_id, record.site_id, chair_id)
-    _refuse_invalid(site, chair, chair_id, moves.get("scheduled_start"), grace)
+    _refuse_invalid(site, chair, chair_id, moves.get("scheduled_start"), clock_skew)
     slot = _slot(course, _patient_facts(patient, enrollment), screening_facts(screening), site,
                  chair, policy, start, moves.get("planned_dose_mg", record.planned_dose_mg))
     warnings, override = rules.enforce(booking_violations(session, slot, record.id), actor=actor,
@@ -161,14 +153,14 @@ def _slot(course, patient, screening, site, chair, policy, start, dose_mg):
 
 def _load(session, course_id, site_id, chair_id):
     """Load (course, patient, enrollment, screening, site, policy, chair) in one query, the
-    patient's row locked (see LOCK_PATIENT). 404 for no course, then for no site; chair is
+    patient's row locked (see _load_query). 404 for no course, then for no site; chair is
     None when it is not one of the site's."""
-    found = session.exec(_load_query(LOCK_PATIENT), params=dict(
+    found = session.exec(_load_query(), params=dict(
         course_id=course_id, site_id=site_id, chair_id=chair_id)).first()
     if found is None:
         if session.get(TreatmentCourse, course_id) is None:
-            abort(404, f"Course {course_id} not found.")
-        abort(404, f"Site {site_id} not found.")
+            raise NotFound(f"Course {course_id} not found.")
+        raise NotFound(f"Site {site_id} not found.")
     course, patient, enrollment, screening, site, chair, settings = found
     return course, patient, enrollment, screening, site, policy_from(settings), chair
 
@@ -178,11 +170,8 @@ def _load(session, course_id, site_id, chair_id):
 # lock: the exclusion constraint refuses an overlap that slips past the check, and the commit
 # turns it into a 409. SQLite ignores FOR UPDATE; its engine opens every transaction with
 # BEGIN IMMEDIATE, which already serializes writers.
-LOCK_PATIENT = True
-
-
 @cache
-def _load_query(lock_patient):
+def _load_query():
     """The query of _load, built once (bound parameters course_id, site_id, chair_id)."""
     query = with_policy(
         select(TreatmentCourse, Patient, RemsEnrollment, Screening, Site, Chair)
@@ -193,17 +182,17 @@ def _load_query(lock_patient):
         .outerjoin(Chair, (Chair.id == bindparam("chair_id")) & (Chair.site_id == Site.id)),
         site_id=Site.id,
     ).where(TreatmentCourse.id == bindparam("course_id"))
-    return query.with_for_update(key_share=True, of=Patient) if lock_patient else query
+    return query.with_for_update(key_share=True, of=Patient)
 
 
-def _refuse_invalid(site, chair, chair_id, start, grace):
+def _refuse_invalid(site, chair, chair_id, start, clock_skew):
     """422: the chair must be an active chair of the site; a new start not in the past."""
     errors = {}
     if chair is None:
         errors["chair_id"] = [f"Chair {chair_id} is not a chair of site {site.id}."]
     elif not chair.active:
         errors["chair_id"] = [f"Chair '{chair.label}' is not in use."]
-    if start is not None and start < utcnow() - grace:
+    if start is not None and start < utcnow() - clock_skew:
         errors["scheduled_start"] = ["Must not be in the past."]
     if errors:
         raise InvalidInput(errors)
@@ -231,7 +220,7 @@ def _related_query():
     s = TreatmentSession
     mine = or_(s.course_id == bindparam("course_id"), s.patient_id == bindparam("patient_id"))
     overlap = and_(s.chair_id == bindparam("chair_id"), s.scheduled_start < bindparam("end"),
-                   s.scheduled_end > bindparam("start"), s.state.not_in(RELEASED_STATES),
+                   s.scheduled_end > bindparam("start"), s.state.not_in(NOT_A_VISIT),
                    # implied by the two above, as no block exceeds LONGEST_SLOT: it bounds
                    # the scan of ix_sessions_chair_end to the blocks around this one
                    s.scheduled_end < bindparam("end_bound"),
@@ -250,7 +239,7 @@ def _booked(row):
 def _same_day_other_courses(slot, others, exclude_session_id):
     """R1.8 across courses: the domain check sees only this course's sessions."""
     if any(row.course_id != slot.course.id and row.local_day == slot.local_day
-           and row.state not in RELEASED_STATES and row.id != exclude_session_id
+           and row.state not in NOT_A_VISIT and row.id != exclude_session_id
            for row in others):
         return [_same_day_violation(slot)]
     return []
@@ -319,7 +308,7 @@ def _load_locked(session, session_id):
     record = session.get(TreatmentSession, session_id, populate_existing=True,
                          with_for_update={"key_share": True})
     if record is None:
-        abort(404, f"Session {session_id} not found.")
+        raise NotFound(f"Session {session_id} not found.")
     return record
 
 

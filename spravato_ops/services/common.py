@@ -1,25 +1,23 @@
 """Loading, optimistic versions and writes shared by the services."""
-from flask import abort
-
-from .. import audit
 from ..clock import utcnow
+from . import audit
+from .failures import NotFound, StaleVersion
 
 
-def get_or_404(session, model, record_id, name=None):
+def get_existing(session, model, record_id, name=None):
+    """Return the record with this id, or raise NotFound naming it."""
     record = session.get(model, record_id)
     if record is None:
-        abort(404, f"{name or model.__name__} {record_id} not found.")
+        raise NotFound(f"{name or model.__name__} {record_id} not found.")
     return record
 
 
 def check_version(record, expected_version):
     """Refuse a write made against a stale copy (If-Match), 412."""
     if expected_version is not None and expected_version != record.version:
-        abort(
-            412,
+        raise StaleVersion(
             f"{type(record).__name__} {record_key(record)} is at version {record.version}, "
-            f"not {expected_version}; reload and try again.",
-        )
+            f"not {expected_version}; reload and try again.")
 
 
 def apply_changes(record, changes):
@@ -32,17 +30,18 @@ def apply_changes(record, changes):
     return changed
 
 
-def save_new(session, record, *, entity, action="create"):
+def save_new(session, record, *, entity, actor, action="create"):
     """Insert `record` with its audit row, commit, and return it."""
     session.add(record)
     session.flush()
     audit.record(session, action=action, entity=entity, entity_id=record_key(record),
-                 after=audit.snapshot(record))
+                 actor=actor, after=audit.snapshot(record))
     session.commit()
     return record
 
 
-def save_update(session, record, changes, *, entity, expected_version=None, action="update"):
+def save_update(session, record, changes, *, entity, actor, expected_version=None,
+                action="update"):
     """Apply `changes` under optimistic locking with an audit row, commit, and return it."""
     check_version(record, expected_version)
     before = audit.snapshot(record)
@@ -53,7 +52,7 @@ def save_update(session, record, changes, *, entity, expected_version=None, acti
             record.updated_at = utcnow()
         session.add(record)
         audit.record(session, action=action, entity=entity, entity_id=record_key(record),
-                     before=before, after=audit.snapshot(record))
+                     actor=actor, before=before, after=audit.snapshot(record))
         session.commit()
     return record
 

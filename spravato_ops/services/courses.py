@@ -8,9 +8,9 @@ from ..domain.enums import Indication, SessionState
 from ..domain.plan import course_plan
 from ..domain.policy import DEFAULT_POLICY
 from ..domain.violations import hard_stop
-from ..errors import InvalidInput, RuleRefusal
 from ..models import Patient, Site, TreatmentCourse, TreatmentSession, User
-from .common import get_or_404, save_new, save_update
+from .common import get_existing, save_new, save_update
+from .failures import InvalidInput, RuleRefusal
 from .sites import site_policy
 
 
@@ -29,19 +29,20 @@ def _check_mdsi_antidepressant(indication, oral_antidepressant):
         )])
 
 
-def create_course(session, *, patient_id, data):
-    get_or_404(session, Patient, patient_id, "Patient")
+def create_course(session, *, patient_id, data, actor):
+    get_existing(session, Patient, patient_id, "Patient")
     _check_prescriber(session, data["prescriber_id"])
     _check_mdsi_antidepressant(data["indication"], data.get("oral_antidepressant"))
     course = TreatmentCourse(patient_id=patient_id, created_at=utcnow(), **data)
-    return save_new(session, course, entity="course")
+    return save_new(session, course, entity="course", actor=actor)
 
 
-def update_course(session, *, course_id, changes, expected_version=None):
-    course = get_or_404(session, TreatmentCourse, course_id, "Course")
+def update_course(session, *, course_id, changes, actor, expected_version=None):
+    course = get_existing(session, TreatmentCourse, course_id, "Course")
     if "oral_antidepressant" in changes:
         _check_mdsi_antidepressant(course.indication, changes["oral_antidepressant"])
-    return save_update(session, course, changes, entity="course", expected_version=expected_version)
+    return save_update(session, course, changes, entity="course", actor=actor,
+                       expected_version=expected_version)
 
 
 def course_facts(course):
@@ -65,7 +66,7 @@ def plan_for_course(session, *, course_id, default_timezone):
     A course has no site: "today" and the P-CADENCE gaps are those of the site of
     the patient's most recent session, else `default_timezone` and the defaults.
     """
-    course = get_or_404(session, TreatmentCourse, course_id, "Course")
+    course = get_existing(session, TreatmentCourse, course_id, "Course")
     latest = session.exec(select(TreatmentSession)
                           .where(TreatmentSession.patient_id == course.patient_id)
                           .order_by(TreatmentSession.scheduled_start.desc(),

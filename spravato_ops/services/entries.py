@@ -1,11 +1,7 @@
 """Writing a session's clinical entries: lock, state, timestamps, corrections, audit, alerts."""
 import functools
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from flask import abort, current_app
-
-from .. import audit
 from ..clock import utcnow
 from ..domain.calendar import local_day_bounds
 from ..domain.policy import SitePolicy
@@ -13,9 +9,9 @@ from ..domain.session_record import SessionRecord
 from ..domain.enums import SessionState as S
 from ..domain.state_machine import check_action
 from ..domain.violations import hard_stop
-from ..errors import InvalidInput, RuleRefusal
 from ..models import Site, TreatmentSession
-from . import alerts as alert_service
+from . import alerts as alert_service, audit
+from .failures import InvalidInput, NotFound, RuleRefusal
 from .records import load_record
 from .sites import policy_from, select_with_policy
 
@@ -52,7 +48,7 @@ def lock_session(session, session_id):
     """Load the session row FOR UPDATE: writes to one session's record run one at a time."""
     treatment_session = session.get(TreatmentSession, session_id, with_for_update=True)
     if treatment_session is None:
-        abort(404, f"Session {session_id} not found.")
+        raise NotFound(f"Session {session_id} not found.")
     return treatment_session
 
 
@@ -69,9 +65,9 @@ def check_amend_state(treatment_session):
                                      f"session is {treatment_session.state}.")])
 
 
-def validate_times(session, treatment_session, times):
-    """422 per field for an instant in the future (beyond clock skew) or before the day."""
-    skew = timedelta(seconds=current_app.config["CLOCK_SKEW_SECONDS"])
+def validate_times(session, treatment_session, times, *, clock_skew):
+    """422 per field for an instant in the future (beyond `clock_skew`) or before the day."""
+    skew = clock_skew
     latest = utcnow() + skew
     site = session.get(Site, treatment_session.site_id)
     day_start, _ = local_day_bounds(treatment_session.local_day, site.timezone)
@@ -133,7 +129,7 @@ def session_with_policy(session, session_id, *, lock=False):
                  .execution_options(populate_existing=True))
     found = session.exec(query).first()
     if found is None:
-        abort(404, f"Session {session_id} not found.")
+        raise NotFound(f"Session {session_id} not found.")
     treatment_session, settings = found
     return treatment_session, policy_from(settings)
 

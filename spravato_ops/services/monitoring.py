@@ -1,6 +1,4 @@
 """The treatment day after the dose: observations, adverse events, timers, readiness, discharge."""
-from flask import abort
-
 from ..clock import utcnow
 from ..domain.alerts import alerts_for_adverse_event, alerts_for_observation
 from ..domain.blood_pressure import emergency_symptoms
@@ -9,13 +7,13 @@ from ..domain.enums import AlertKind, Dissociation
 from ..domain.session_record import AdverseEventEntry, ObservationEntry as ObservationValue
 from ..domain.state_machine import Action, next_state
 from ..domain.timers import session_timers
-from ..errors import InvalidInput
 from ..models import AdverseEvent, Discharge, ObservationEntry
 from .entries import (
     Written, keep_override, move, prepare, raise_alerts, rolls_back, save_entry,
     session_with_policy, validate_times,
 )
 from .records import build_record, read_entries
+from .failures import InvalidInput, NotFound
 from .rules import enforce
 
 OBSERVATION_FIELDS = ("observed_at", "moaas", "dissociation", "cadss_total",
@@ -34,12 +32,13 @@ def _observation_alert_messages(value, policy):
 
 
 @rolls_back
-def record_observation(session, *, session_id, actor, data):
+def record_observation(session, *, session_id, actor, clock_skew, data):
     """R3.2 observation from the first device on; R3.3/R2.3 alerts raised at once."""
     prepared = prepare(session, session_id=session_id, action=Action.RECORD_OBSERVATION,
                        kind="observations", amends=data.get("amends"))
     treatment_session, policy = prepared.session, prepared.policy
-    validate_times(session, treatment_session, {"observed_at": data["observed_at"]})
+    validate_times(session, treatment_session, {"observed_at": data["observed_at"]},
+                   clock_skew=clock_skew)
     first = prepared.record.first_device_at
     if first is None or data["observed_at"] < first:
         raise InvalidInput({"observed_at": ["Observations start at the first device (R3.2)."]})
@@ -59,12 +58,13 @@ def record_observation(session, *, session_id, actor, data):
 
 
 @rolls_back
-def record_adverse_event(session, *, session_id, actor, data):
+def record_adverse_event(session, *, session_id, actor, clock_skew, data):
     """Record an adverse event (from arrival on, late reports included, R4.2)."""
     prepared = prepare(session, session_id=session_id, action=Action.RECORD_ADVERSE_EVENT,
                        kind="adverse_events", amends=data.get("amends"))
     treatment_session = prepared.session
-    validate_times(session, treatment_session, {"resolved_at": data.get("resolved_at")})
+    validate_times(session, treatment_session, {"resolved_at": data.get("resolved_at")},
+                   clock_skew=clock_skew)
     entry = AdverseEvent(session_id=treatment_session.id,
                          **{name: data.get(name) for name in EVENT_FIELDS})
     save_entry(session, entry, entity="adverse_event", actor=actor, original=prepared.original,
@@ -75,19 +75,19 @@ def record_adverse_event(session, *, session_id, actor, data):
 
 
 @rolls_back
-def update_adverse_event(session, *, session_id, event_id, actor, changes):
+def update_adverse_event(session, *, session_id, event_id, actor, clock_skew, changes):
     """Resolve or correct an event: a new entry amends it; the original stays visible."""
     prepared = prepare(session, session_id=session_id, action=Action.RECORD_ADVERSE_EVENT,
                        kind="adverse_events", amends=event_id,
-                       missing=lambda: abort(404, f"Adverse event {event_id} not found in "
-                                             f"session {session_id}."))
+                       missing=lambda: _no_such_event(event_id, session_id))
     treatment_session, original = prepared.session, prepared.original
     values = {name: getattr(original, name) for name in EVENT_FIELDS}
     changed = [name for name in EVENT_FIELDS if name in changes and changes[name] != values[name]]
     if not changed:
         raise InvalidInput({"_schema": ["Nothing to change."]})
     values.update({name: changes[name] for name in changed})
-    validate_times(session, treatment_session, {"resolved_at": changes.get("resolved_at")})
+    validate_times(session, treatment_session, {"resolved_at": changes.get("resolved_at")},
+                   clock_skew=clock_skew)
     reason = changes.get("reason") or "Updated " + ", ".join(changed) + "."
     entry = AdverseEvent(session_id=treatment_session.id, **values)
     save_entry(session, entry, entity="adverse_event", actor=actor, original=original,
@@ -95,6 +95,10 @@ def update_adverse_event(session, *, session_id, event_id, actor, changes):
     raised = _raise_adverse_event_alert(session, treatment_session, entry)
     session.commit()
     return Written(entry, treatment_session, alerts=raised)
+
+
+def _no_such_event(event_id, session_id):
+    raise NotFound(f"Adverse event {event_id} not found in session {session_id}.")
 
 
 def _raise_adverse_event_alert(session, treatment_session, entry):
@@ -113,11 +117,12 @@ def _check_ready_to_leave(record, ready_to_leave_at):
 
 
 @rolls_back
-def discharge(session, *, session_id, actor, data):
+def discharge(session, *, session_id, actor, clock_skew, data):
     """R3.4 discharge: R3.1 min_observation is never overridable; other unmet criteria are soft."""
     prepared = prepare(session, session_id=session_id, action=Action.DISCHARGE)
     treatment_session, record = prepared.session, prepared.record
-    validate_times(session, treatment_session, {"ready_to_leave_at": data["ready_to_leave_at"]})
+    validate_times(session, treatment_session, {"ready_to_leave_at": data["ready_to_leave_at"]},
+                   clock_skew=clock_skew)
     _check_ready_to_leave(record, data["ready_to_leave_at"])
     now = utcnow()
     readiness = discharge_readiness(record, prepared.policy, now)

@@ -1,32 +1,33 @@
 """Patients, their R5 screening and their REMS enrollment."""
-from flask import abort
 from sqlalchemy import func, or_
 from sqlmodel import select
 
-from .. import audit
 from ..clock import utcnow
 from ..domain.eligibility import ScreeningFacts, check_screening
 from ..models import Patient, RemsEnrollment, Screening
-from .common import get_or_404, save_new, save_update
+from . import audit
+from .common import get_existing, save_new, save_update
+from .failures import Conflict
 
 
 def _refuse_duplicate_mrn(session, mrn, patient_id=None):
     clash = session.exec(select(Patient).where(Patient.mrn == mrn)).first()
     if clash is not None and clash.id != patient_id:
-        abort(409, f"A patient with MRN {mrn} already exists.")
+        raise Conflict(f"A patient with MRN {mrn} already exists.")
 
 
-def create_patient(session, *, data):
+def create_patient(session, *, data, actor):
     _refuse_duplicate_mrn(session, data["mrn"])
     now = utcnow()
-    return save_new(session, Patient(**data, created_at=now, updated_at=now), entity="patient")
+    return save_new(session, Patient(**data, created_at=now, updated_at=now), entity="patient",
+                    actor=actor)
 
 
-def update_patient(session, *, patient_id, changes, expected_version=None):
-    patient = get_or_404(session, Patient, patient_id, "Patient")
+def update_patient(session, *, patient_id, changes, actor, expected_version=None):
+    patient = get_existing(session, Patient, patient_id, "Patient")
     if "mrn" in changes:
         _refuse_duplicate_mrn(session, changes["mrn"], patient_id)
-    return save_update(session, patient, changes, entity="patient",
+    return save_update(session, patient, changes, entity="patient", actor=actor,
                        expected_version=expected_version)
 
 
@@ -63,21 +64,21 @@ def screening_facts(screening):
     )
 
 
-def record_screening(session, *, patient_id, answers, recorded_by):
+def record_screening(session, *, patient_id, answers, actor):
     """Store the R5 screening (replacing the previous answers; the audit keeps them)."""
-    get_or_404(session, Patient, patient_id, "Patient")
+    get_existing(session, Patient, patient_id, "Patient")
     current = session.get(Screening, patient_id)
     before = audit.snapshot(current) if current else None
     if current is None:
-        current = Screening(patient_id=patient_id, recorded_by=recorded_by, recorded_at=utcnow(),
+        current = Screening(patient_id=patient_id, recorded_by=actor.id, recorded_at=utcnow(),
                             **answers)
     else:
         for key, value in answers.items():
             setattr(current, key, value)
-        current.recorded_by, current.recorded_at = recorded_by, utcnow()
+        current.recorded_by, current.recorded_at = actor.id, utcnow()
     session.add(current)
     audit.record(session, action="record_screening", entity="patient", entity_id=patient_id,
-                 before=before, after=audit.snapshot(current))
+                 actor=actor, before=before, after=audit.snapshot(current))
     session.commit()
     return current
 
@@ -90,20 +91,20 @@ def screening_summary(screening):
     return eligible, warnings
 
 
-def record_enrollment(session, *, patient_id, rems_patient_id, enrolled_on, recorded_by):
+def record_enrollment(session, *, patient_id, rems_patient_id, enrolled_on, actor):
     """Store the patient's REMS enrollment (R4.2)."""
-    get_or_404(session, Patient, patient_id, "Patient")
+    get_existing(session, Patient, patient_id, "Patient")
     current = session.get(RemsEnrollment, patient_id)
     before = audit.snapshot(current) if current else None
     if current is None:
         current = RemsEnrollment(patient_id=patient_id, rems_patient_id=rems_patient_id,
-                                 enrolled_on=enrolled_on, recorded_by=recorded_by,
+                                 enrolled_on=enrolled_on, recorded_by=actor.id,
                                  recorded_at=utcnow())
     else:
         current.rems_patient_id, current.enrolled_on = rems_patient_id, enrolled_on
-        current.recorded_by, current.recorded_at = recorded_by, utcnow()
+        current.recorded_by, current.recorded_at = actor.id, utcnow()
     session.add(current)
     audit.record(session, action="record_enrollment", entity="patient", entity_id=patient_id,
-                 before=before, after=audit.snapshot(current))
+                 actor=actor, before=before, after=audit.snapshot(current))
     session.commit()
     return current

@@ -1,11 +1,9 @@
 """Apply rule outcomes to a request: refuse stops, allow a prescriber's override, keep warnings."""
-from flask import abort
-
 from ..clock import utcnow
 from ..domain.enums import ViolationKind
 from ..domain.violations import split
-from ..errors import RuleRefusal
 from ..permissions import OVERRIDE_ROLES
+from .failures import NotPermitted, RuleRefusal
 
 
 def enforce(violations, *, actor, override=None):
@@ -17,7 +15,7 @@ def enforce(violations, *, actor, override=None):
     """
     stops, warnings = split(violations)
     if override is not None and actor.role not in OVERRIDE_ROLES:
-        abort(403, "Only a prescriber may override a soft stop.")
+        raise NotPermitted("Only a prescriber may override a soft stop.")
     hard = [v for v in stops if v.kind is ViolationKind.HARD_STOP]
     soft = [v for v in stops if v.kind is ViolationKind.SOFT_STOP]
     if hard or (soft and override is None):

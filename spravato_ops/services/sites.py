@@ -1,41 +1,41 @@
 """Sites, chairs and site policy."""
-from flask import abort
 from sqlmodel import select
 
-from .. import audit
 from ..clock import utcnow
 from ..domain.policy import DEFAULT_POLICY, SitePolicy, validate_policy
 from ..domain.eligibility import SiteFacts
-from ..errors import InvalidInput
 from ..models import Chair, Site, SitePolicyRecord
-from .common import check_version, get_or_404, save_new, save_update
+from . import audit
+from .common import check_version, get_existing, save_new, save_update
+from .failures import InvalidInput, NotFound
 
 
-def create_site(session, *, data):
+def create_site(session, *, data, actor):
     site = Site(**data, created_at=utcnow())
-    return save_new(session, site, entity="site")
+    return save_new(session, site, entity="site", actor=actor)
 
 
-def update_site(session, *, site_id, changes, expected_version=None):
-    site = get_or_404(session, Site, site_id, "Site")
-    return save_update(session, site, changes, entity="site", expected_version=expected_version)
+def update_site(session, *, site_id, changes, actor, expected_version=None):
+    site = get_existing(session, Site, site_id, "Site")
+    return save_update(session, site, changes, entity="site", actor=actor,
+                       expected_version=expected_version)
 
 
 def list_sites(session):
     return session.exec(select(Site).order_by(Site.id)).all()
 
 
-def add_chair(session, *, site_id, label):
-    get_or_404(session, Site, site_id, "Site")
+def add_chair(session, *, site_id, label, actor):
+    get_existing(session, Site, site_id, "Site")
     clash = session.exec(select(Chair).where(Chair.site_id == site_id,
                                              Chair.label == label)).first()
     if clash is not None:
         raise InvalidInput({"label": [f"Chair '{label}' already exists at this site."]})
-    return save_new(session, Chair(site_id=site_id, label=label), entity="chair")
+    return save_new(session, Chair(site_id=site_id, label=label), entity="chair", actor=actor)
 
 
 def list_chairs(session, *, site_id):
-    get_or_404(session, Site, site_id, "Site")
+    get_existing(session, Site, site_id, "Site")
     return session.exec(select(Chair).where(Chair.site_id == site_id).order_by(Chair.label)).all()
 
 
@@ -73,14 +73,14 @@ def site_with_policy(session, site_id):
     found = session.exec(select_with_policy(Site, site_id=Site.id)
                          .where(Site.id == site_id)).first()
     if found is None:
-        abort(404, f"Site {site_id} not found.")
+        raise NotFound(f"Site {site_id} not found.")
     site, settings = found
     return site, policy_from(settings)
 
 
-def replace_policy(session, *, site_id, settings, expected_version=None):
+def replace_policy(session, *, site_id, settings, actor, expected_version=None):
     """PUT the site's P-ids: keys left out take the defaults; every value validated."""
-    get_or_404(session, Site, site_id, "Site")
+    get_existing(session, Site, site_id, "Site")
     try:
         policy = SitePolicy.from_mapping(settings)
     except (TypeError, ValueError) as exc:
@@ -98,7 +98,7 @@ def replace_policy(session, *, site_id, settings, expected_version=None):
     record.version += 1
     record.updated_at = utcnow()
     session.add(record)
-    audit.record(session, action="update", entity="site_policy", entity_id=site_id,
+    audit.record(session, action="update", entity="site_policy", entity_id=site_id, actor=actor,
                  before=before, after=record.settings)
     session.commit()
     return record

@@ -9,12 +9,12 @@ from ..domain.policy import BloodPressure
 from ..domain.session_record import VitalsReading
 from ..domain.state_machine import Action, next_state
 from ..domain.violations import hard_stop
-from ..errors import InvalidInput
 from ..models import ChecklistEntry, DeviceAdministration, VitalsEntry
 from .entries import (
     Written, check_state, keep_override, lock_session, move, prepare, raise_alerts, rolls_back,
     save_entry, validate_times, without,
 )
+from .failures import InvalidInput
 from .records import current
 from .rules import enforce
 
@@ -26,12 +26,13 @@ VITALS_FIELDS = ("timepoint", "systolic", "diastolic", "heart_rate", "spo2", "re
 
 
 @rolls_back
-def record_arrival(session, *, session_id, actor, arrived_at=None, reason=None):
+def record_arrival(session, *, session_id, actor, clock_skew, arrived_at=None, reason=None):
     """Mark the patient arrived: scheduled -> arrived."""
     treatment_session = lock_session(session, session_id)
     check_state(treatment_session, Action.ARRIVE)
     arrived_at = arrived_at or utcnow()
-    validate_times(session, treatment_session, {"arrived_at": arrived_at})
+    validate_times(session, treatment_session, {"arrived_at": arrived_at},
+                   clock_skew=clock_skew)
     move(session, treatment_session, next_state(treatment_session.state, Action.ARRIVE),
          actor=actor, arrived_at=arrived_at,
          state_reason=reason.strip() if reason else treatment_session.state_reason)
@@ -98,13 +99,14 @@ def _pre_dose_warnings(reading, record, policy):
 
 
 @rolls_back
-def record_vitals(session, *, session_id, actor, data):
+def record_vitals(session, *, session_id, actor, clock_skew, data):
     """Record vitals; every reading is kept. R2.1 shown as warnings before dosing;
     R2.3 alerts after."""
     prepared = prepare(session, session_id=session_id, action=Action.RECORD_VITALS,
                        kind="vitals", amends=data.get("amends"))
     treatment_session, record, policy = prepared.session, prepared.record, prepared.policy
-    validate_times(session, treatment_session, {"taken_at": data["taken_at"]})
+    validate_times(session, treatment_session, {"taken_at": data["taken_at"]},
+                   clock_skew=clock_skew)
     _check_vitals_timing(data, record.first_device_at)
     reading = VitalsReading(VitalsTimepoint(data["timepoint"]),
                             BloodPressure(data["systolic"], data["diastolic"]),
@@ -156,12 +158,13 @@ def _dose_complete(treatment_session, record, _entries):
 
 
 @rolls_back
-def record_device(session, *, session_id, actor, data):
+def record_device(session, *, session_id, actor, clock_skew, data):
     """Record one device (R1.5, R2.1): the first moves to dosing, the last planned to observing."""
     prepared = prepare(session, session_id=session_id, action=Action.RECORD_DEVICE,
                        kind="devices", amends=data.get("amends"), explain=_dose_complete)
     treatment_session, original = prepared.session, prepared.original
-    validate_times(session, treatment_session, {"administered_at": data["administered_at"]})
+    validate_times(session, treatment_session, {"administered_at": data["administered_at"]},
+                   clock_skew=clock_skew)
     devices = without(current(prepared.entries["devices"]), original)
     violations, flagged = _device_violations(treatment_session, prepared.record, devices,
                                              original, data, prepared.policy)

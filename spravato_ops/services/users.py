@@ -1,20 +1,19 @@
 """Staff users and bearer tokens."""
-from flask import abort
 from sqlmodel import select
 
-from .. import audit
-from ..auth import hash_password, issue_token, verify_password
 from ..clock import utcnow
-from ..errors import InvalidInput
 from ..models import Site, User, UserSite
+from . import audit
 from .common import save_new
+from .credentials import hash_password, issue_token, verify_password
+from .failures import Conflict, InvalidInput, NotAuthenticated
 
 
-def create_user(session, *, email, name, role, password, site_ids=()):
+def create_user(session, *, email, name, role, password, actor, site_ids=()):
     """Create a user with a hashed password and their sites."""
     email = email.strip().lower()
     if session.exec(select(User).where(User.email == email)).first() is not None:
-        abort(409, f"A user with email {email} already exists.")
+        raise Conflict(f"A user with email {email} already exists.")
     missing = [sid for sid in site_ids if session.get(Site, sid) is None]
     if missing:
         raise InvalidInput({"site_ids": [f"Unknown site ids: {missing}"]})
@@ -24,7 +23,7 @@ def create_user(session, *, email, name, role, password, site_ids=()):
     session.flush()
     for site_id in dict.fromkeys(site_ids):
         session.add(UserSite(user_id=user.id, site_id=site_id))
-    return save_new(session, user, entity="user")
+    return save_new(session, user, entity="user", actor=actor)
 
 
 def site_ids_of(session, user):
@@ -36,7 +35,7 @@ def login(session, *, email, password, ttl_hours):
     """Check credentials and issue a bearer token (401 on failure, same message either way)."""
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
     if not verify_password(user, password) or not user.active:
-        abort(401, "Email or password is not correct.")
+        raise NotAuthenticated("Email or password is not correct.")
     token, record = issue_token(session, user, ttl_hours)
     audit.record(session, action="token_issued", entity="user", entity_id=user.id, actor=user,
                  after={"token_id": None, "expires_at": record.expires_at.isoformat()})
@@ -44,8 +43,9 @@ def login(session, *, email, password, ttl_hours):
     return token, record
 
 
-def revoke_token(session, *, api_token):
+def revoke_token(session, *, api_token, actor):
     api_token.revoked_at = utcnow()
     session.add(api_token)
-    audit.record(session, action="token_revoked", entity="api_token", entity_id=api_token.id)
+    audit.record(session, action="token_revoked", entity="api_token", entity_id=api_token.id,
+                 actor=actor)
     session.commit()

@@ -6,10 +6,10 @@ from sqlmodel import select
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
-from .. import audit
-from ..auth import verify_password
 from ..db import get_session
 from ..models import User
+from ..services import audit
+from ..services.credentials import verify_password
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/web")

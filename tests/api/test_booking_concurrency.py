@@ -3,8 +3,8 @@
 Two layers keep it so: the booking service locks the patient's row before checking
 (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE), and the database refuses
 what slips through (PostgreSQL's exclusion constraint on chair overlap, the unique
-index on patient and day). The `database-only` cases switch the first layer off to
-show the second alone still answers 409, never 500.
+index on patient and day). The `database-only` cases switch the service's checks off to
+show the database alone still answers 409, never 500.
 """
 import threading
 from datetime import datetime, time, timedelta
@@ -52,7 +52,6 @@ def _tomorrow_at_ten():
 
 
 def _only_database_guards(monkeypatch, *checks):
-    monkeypatch.setattr(booking, "LOCK_PATIENT", False)
     for name in checks:
         monkeypatch.setattr(booking, name, lambda *args, **kwargs: [])
 

@@ -1,15 +1,17 @@
 """The booking service outside a request (seeding, CLI) and its database-conflict translation."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
 from freezegun import freeze_time
 from sqlalchemy.exc import IntegrityError
 
-from spravato_ops.errors import RuleRefusal
 from spravato_ops.services import booking
+from spravato_ops.services.failures import NotFound, RuleRefusal
 
 from ..api.booking_setup import NOW, START, audit_actions, clinic, local
+
+NO_SKEW = timedelta(0)
 
 
 @pytest.fixture(autouse=True)
@@ -24,34 +26,39 @@ def _data(place, course, when=None, dose=56):
                 scheduled_start=start, planned_dose_mg=dose)
 
 
-def test_book_outside_a_request_audits_with_the_actor(app, make, db):
+def test_book_outside_a_request_audits_with_the_actor(make, db):
     place, course, actor = clinic(make), make.course(start_date=START), make.user("scheduler")
-    with app.app_context():
-        record, warnings = booking.book_session(db, data=_data(place, course), actor=actor)
-    assert record.id and record.local_day == date(2026, 3, 3) and warnings == []
-    assert audit_actions(db, record.id) == ["book"]
+    booked = booking.book(db, data=_data(place, course), actor=actor, clock_skew=NO_SKEW)
+    assert booked.record.id and booked.record.local_day == date(2026, 3, 3)
+    assert booked.warnings == []
+    assert audit_actions(db, booked.record.id) == ["book"]
 
 
-def test_reschedule_without_changes_writes_nothing(app, make, db):
+def test_reschedule_without_changes_writes_nothing(make, db):
     place, course, actor = clinic(make), make.course(start_date=START), make.user("scheduler")
-    with app.app_context():
-        record, _ = booking.book_session(db, data=_data(place, course), actor=actor)
-        same, warnings = booking.reschedule_session(
-            db, session_id=record.id, changes={"chair_id": record.chair_id},
-            expected_version=1, actor=actor)
+    record = booking.book(db, data=_data(place, course), actor=actor, clock_skew=NO_SKEW).record
+    same, warnings = booking.reschedule_session(
+        db, session_id=record.id, changes={"chair_id": record.chair_id},
+        expected_version=1, actor=actor, clock_skew=NO_SKEW)
     assert same.version == 1 and warnings == []
     assert audit_actions(db, record.id) == ["book"]
 
 
-def test_hard_stops_are_refused_all_at_once_R1_2_R1_8(app, make, db):
+def test_hard_stops_are_refused_all_at_once_R1_2_R1_8(make, db):
     place, course, actor = clinic(make), make.course(start_date=START), make.user("prescriber")
-    with app.app_context():
-        booking.book_session(db, data=_data(place, course), actor=actor)
-        with pytest.raises(RuleRefusal) as refusal:
-            booking.book_session(db, data=_data(place, course, dose=84), actor=actor)
+    booking.book(db, data=_data(place, course), actor=actor, clock_skew=NO_SKEW)
+    with pytest.raises(RuleRefusal) as refusal:
+        booking.book(db, data=_data(place, course, dose=84), actor=actor, clock_skew=NO_SKEW)
     db.rollback()
     assert {v.code for v in refusal.value.violations} == {
         "same_day_session", "first_dose_must_be_56", "chair_conflict"}
+
+
+def test_an_unknown_course_is_not_found(make, db):
+    place, actor = clinic(make), make.user("scheduler")
+    data = dict(_data(place, make.course(start_date=START)), course_id=999)
+    with pytest.raises(NotFound, match="Course 999 not found"):
+        booking.book(db, data=data, actor=actor, clock_skew=NO_SKEW)
 
 
 @pytest.mark.parametrize("orig, name", [

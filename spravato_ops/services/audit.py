@@ -1,0 +1,39 @@
+"""The audit trail: every write records who did what, before and after, in its transaction."""
+from contextvars import ContextVar
+
+from ..clock import utcnow
+from ..models import AuditEvent
+
+# The id of the request (or job run) being served; set by its entry point, stored on each row.
+request_id = ContextVar("request_id", default=None)
+
+
+def record(session, *, action, entity, actor, entity_id=None, before=None, after=None):
+    """Add an audit row to `session`; it commits with the change it describes.
+
+    `actor` is the user who acts, or None for the system itself (a scheduler job).
+    """
+    session.add(
+        AuditEvent(
+            at=utcnow(),
+            actor_id=getattr(actor, "id", None),
+            actor_email=getattr(actor, "email", None),
+            action=action,
+            entity=entity,
+            entity_id=None if entity_id is None else str(entity_id),
+            before=before,
+            after=after,
+            request_id=request_id.get(),
+        )
+    )
+
+
+def snapshot(record_obj, exclude=("password_hash", "token_hash")):
+    """Return a JSON-ready dict of a table row for the audit's before/after."""
+    data = {}
+    for column in record_obj.__table__.columns:
+        if column.name in exclude:
+            continue
+        value = getattr(record_obj, column.name)
+        data[column.name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return data
