@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres install install-test bench clean
+.PHONY: run test test-sqlite test-postgres install install-test chromium bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+## The browser tests drive Debian's Chromium (Playwright's own download is not used).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
@@ -31,7 +35,7 @@ run: install
 
 ## Set up the test tools and run the whole suite (on PostgreSQL too when
 ## SPRAVATO_TEST_DATABASE_URL is set).
-test: install-test
+test: install-test chromium
 	@echo "== the suite on SQLite"
 	env -u SPRAVATO_TEST_DATABASE_URL $(BIN)/python -m pytest -n 2
 	@if [ -n "$$SPRAVATO_TEST_DATABASE_URL" ]; then \

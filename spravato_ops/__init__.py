@@ -11,7 +11,7 @@ def create_app(test_config=None, instance_path=None):
     # Flask too: the services and the scheduler's jobs import this package without it.
     from flask import Flask
 
-    from . import api, audit, auth, cli, config, db, errors, idempotency, web
+    from . import api, audit, auth, cli, config, db, errors, idempotency, testing, web
 
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_object(config.Defaults)
@@ -29,6 +29,7 @@ def create_app(test_config=None, instance_path=None):
     idempotency.init_app(app)
     api.init_app(app)
     web.init_app(app)
+    testing.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -1,0 +1,59 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live server."""
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from ..factories import PASSWORD
+from .live import live_server
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+PORTRAIT, LANDSCAPE = {"width": 768, "height": 1024}, {"width": 1024, "height": 768}
+
+
+@pytest.fixture
+def server(tmp_path):
+    with live_server(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tablet(browser):
+    """A portrait tablet: a browser context of 768x1024 with touch."""
+    context = browser.new_context(viewport=PORTRAIT, has_touch=True)
+    yield context
+    context.close()
+
+
+def log_in(page, server, user):
+    """Log `user` in through the login form; return the page where it landed."""
+    page.goto(f"{server.url}/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def screenshot(page, name):
+    """Save a screenshot under tests/artifacts/ (git-ignored) for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def axe_violations(page, impacts=("serious", "critical")):
+    """Run the vendored axe-core in the page; return its violations of these impacts."""
+    vendor = Path(__file__).resolve().parents[2] / "spravato_ops" / "web" / "static" / "vendor"
+    # Evaluated through the browser's debugging protocol: the page's CSP forbids inline script.
+    page.evaluate((vendor / "axe.min.js").read_text())
+    found = page.evaluate("async () => (await axe.run(document)).violations")
+    return [v for v in found if v["impact"] in impacts]
