@@ -1,8 +1,8 @@
 """Passwords, bearer tokens, browser login, and the one place roles are enforced."""
 import re
 
-from flask import abort, g, request
-from flask_login import LoginManager
+from flask import abort, current_app, g, request
+from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 from sqlalchemy import bindparam
 from sqlmodel import select
@@ -41,6 +41,25 @@ def user_for_token(session, token):
     return user
 
 
+def _bearer_user():
+    scheme, _, token = request.headers["Authorization"].partition(" ")
+    return user_for_token(get_session(), token.strip()) if scheme.lower() == "bearer" else None
+
+
+def _browser_user():
+    """The user of a logged-in page calling the API with its session cookie.
+
+    Its writes must carry the page's CSRF token (`X-CSRFToken`), as the forms do.
+    """
+    if not current_user.is_authenticated:
+        return None
+    if request.method not in ("GET", "HEAD") and current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()
+    user = current_user._get_current_object()
+    g.user_has_sites = bool(get_session().exec(select(assigned_to_sites(user.id))).one())
+    return user
+
+
 def operation_name(method, rule):
     """Turn a URL rule into the API.md spelling: `GET /sessions/{}/timers`."""
     path = rule[len(API_PREFIX):] if rule.startswith(API_PREFIX) else rule
@@ -63,9 +82,7 @@ def enforce_api_roles():
     operation = operation_name(method, request.url_rule.rule)
     if operation in permissions.PUBLIC:
         return None
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = user_for_token(get_session(), token.strip()) if scheme.lower() == "bearer" else None
+    user = _bearer_user() if "Authorization" in request.headers else _browser_user()
     if user is None:
         raise Unauthorized("A valid bearer token is required.",
                            www_authenticate=WWWAuthenticate("Bearer"))
