@@ -80,6 +80,20 @@ MATRIX = {
     "GET /audit": ADMIN,
 }
 
+# Browser pages (web/): page name -> roles allowed; the others get the 403 page.
+PAGES = {
+    "nurse": CLINICAL,
+    "schedule": SCHEDULING,
+    "board": EVERYONE,
+    "patients": EVERYONE,
+    "rems_forms": STAFF_NOT_DESK,
+    "reports": frozenset({"admin", "scheduler", "prescriber"}),
+    "admin": ADMIN,
+}
+# Where each role lands after logging in.
+LANDING_PAGE = {"nurse": "nurse", "prescriber": "nurse", "scheduler": "schedule",
+                "front_desk": "board", "admin": "admin"}
+
 # Soft stops may be overridden only by these roles (DOMAIN.md, API.md "overrides").
 OVERRIDE_ROLES = SIGNING
 

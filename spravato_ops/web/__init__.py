@@ -1,6 +1,33 @@
 """Server-rendered pages for clinic staff."""
+from flask_login import current_user
+
+from .. import clock
+from .access import may_use
+from . import admin  # noqa: F401  (registers its routes on bp)
 from .views import bp
+
+# The navigation: (page name, endpoint, label), shown to the roles that may use each page.
+NAVIGATION = (
+    ("nurse", "web.nurse", "Today's chairs"),
+    ("schedule", "web.schedule", "Schedule"),
+    ("board", "web.board", "Board"),
+    ("patients", "web.patients", "Patients"),
+    ("rems_forms", "web.rems_forms", "REMS forms"),
+    ("reports", "web.reports", "Reports"),
+    ("admin", "web.admin", "Admin"),
+)
+
+
+def page_context():
+    """What every page's layout needs: the server's time (for countdowns) and the navigation."""
+    from flask import current_app
+
+    links = [(endpoint, label) for name, endpoint, label in NAVIGATION
+             if endpoint in current_app.view_functions and may_use(current_user, name)]
+    return {"server_now": clock.utcnow().isoformat().replace("+00:00", "Z"),
+            "navigation": links}
 
 
 def init_app(app):
     app.register_blueprint(bp)
+    app.context_processor(page_context)

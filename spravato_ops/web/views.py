@@ -1,5 +1,5 @@
 """Login, logout and the home page."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlmodel import select
@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired
 
 from ..db import get_session
 from ..models import User
+from ..permissions import LANDING_PAGE
 from ..services import audit
 from ..services.credentials import verify_password
 
@@ -52,4 +53,8 @@ def logout():
 @bp.route("/")
 @login_required
 def home():
+    """Send each role to the page it starts on."""
+    endpoint = f"web.{LANDING_PAGE[current_user.role]}"
+    if endpoint in current_app.view_functions:
+        return redirect(url_for(endpoint))
     return render_template("home.html", user=current_user)

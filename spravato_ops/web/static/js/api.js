@@ -1,0 +1,41 @@
+// The pages' one way to the JSON API: the browser session, the page's CSRF token, JSON in and
+// out, and the error shape of the API ({code, message, errors, violations}) passed back whole.
+const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message ?? `The server answered ${status}.`);
+    this.status = status;
+    this.errors = body?.errors ?? {};
+    this.violations = body?.violations ?? [];
+  }
+}
+
+// A network failure (offline, timeout) is thrown as NetworkError: the caller may retry it.
+export class NetworkError extends Error {}
+
+export function newIdempotencyKey() {
+  return crypto.randomUUID ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+export async function api(method, path, { body, idempotencyKey, ifMatch, timeoutMs = 15000 } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
+  if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
+  if (ifMatch !== undefined) headers["If-Match"] = `"${ifMatch}"`;
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method, headers, credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    throw new NetworkError(error.message);
+  }
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, data);
+  return { data, etag: response.headers.get("ETag") };
+}

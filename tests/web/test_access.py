@@ -1,0 +1,32 @@
+"""Pages: login lands each role on its page; a page a role may not use answers a 403 page."""
+from ..factories import PASSWORD
+
+
+def _log_in(client, user):
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_an_admin_lands_on_the_admin_page(client, make):
+    admin = make.user("admin")
+    make.site(name="Riverside")
+    _log_in(client, admin)
+    response = client.get("/", follow_redirects=True)
+    assert response.request.path == "/admin"
+    page = response.get_data(as_text=True)
+    assert "Riverside" in page and admin.email in page
+
+
+def test_a_page_the_role_may_not_use_is_a_403_page(client, make):
+    _log_in(client, make.user("front_desk"))
+    response = client.get("/admin")
+    assert response.status_code == 403
+    assert response.mimetype == "text/html"
+    assert "does not use this page" in response.get_data(as_text=True)
+
+
+def test_without_a_login_a_page_goes_to_login_with_next(client):
+    response = client.get("/admin?tab=sites")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=/admin?tab%3Dsites"
