@@ -67,14 +67,31 @@ def init_app(app):
     Runs before any blueprint is registered, so every `<int:...>` route uses IdConverter.
     """
     app.url_map.converters["int"] = IdConverter
+    _install_engine(app, database_url(app))
+    app.teardown_appcontext(close_session)
+
+
+def bind(app, url):
+    """Move a built application to the database at `url`, disposing of its old engine.
+
+    Building the application is slow (every blueprint's OpenAPI document), so the tests
+    build it once and bind it to a fresh database per test; production never rebinds.
+    """
+    previous = app.extensions.get(EXTENSION_KEY)
+    app.config["DATABASE_URL"] = url
+    _install_engine(app, url)
+    if previous is not None:
+        previous.dispose()
+
+
+def _install_engine(app, url):
     engine = make_engine(
-        database_url(app),
+        url,
         pool_size=app.config["DATABASE_POOL_SIZE"],
         max_overflow=app.config["DATABASE_MAX_OVERFLOW"],
     )
     app.extensions[EXTENSION_KEY] = engine
     app.extensions[READ_ENGINE_KEY] = read_engine(engine)
-    app.teardown_appcontext(close_session)
 
 
 def read_engine(engine):
