@@ -1,16 +1,29 @@
-"""A fresh database per test, on SQLite by default or on SPRAVATO_TEST_DATABASE_URL."""
+"""One application per test process and a fresh database per test: SQLite, or PostgreSQL."""
+import contextlib
+import itertools
 import os
+import shutil
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import Session, SQLModel
 
 from spravato_ops import create_app, migrate
-from spravato_ops.db import get_engine, is_sqlite
+from spravato_ops.db import bind, get_engine, make_engine
 
 from . import factories
 
 POSTGRES_URL = os.environ.get("SPRAVATO_TEST_DATABASE_URL")
+# What SQLite keeps beside a database file in WAL mode.
+SIDE_FILES = ("-wal", "-shm")
+# PostgreSQL connections kept open between tests: the test's session and a request's.
+IDLE_CONNECTIONS_KEPT = 2
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "own_app: the test changes the application's setup (adds a route, a handler),"
+        " so it gets an application of its own rather than the shared one")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -30,17 +43,40 @@ def _test_config(url):
 
 
 @pytest.fixture(scope="session")
-def postgres_schema():
-    """Migrate the PostgreSQL test database once, from empty, with Alembic."""
-    if not POSTGRES_URL:
-        return None
-    app = create_app(_test_config(POSTGRES_URL))
+def built_app():
+    """The application, built once per test process (building it is the slow part).
+
+    On PostgreSQL its database is migrated once, from empty, with Alembic; on SQLite each
+    test binds it to a file of its own (see `app`).
+    """
+    app = create_app(_test_config(POSTGRES_URL or "sqlite://"))
+    if POSTGRES_URL:
+        _migrate_from_empty(app)
+    yield app
+    get_engine(app).dispose()
+
+
+def _migrate_from_empty(app):
     with get_engine(app).begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     migrate.upgrade(app)
-    get_engine(app).dispose()
-    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def sqlite_files(tmp_path_factory):
+    """Per test process: a template SQLite file with the schema, and names for its copies."""
+    if POSTGRES_URL:
+        return None
+    folder = tmp_path_factory.mktemp("databases")
+    template = folder / "template.sqlite"
+    engine = make_engine(f"sqlite:///{template}")
+    SQLModel.metadata.create_all(engine)
+    # Closing the last connection checkpoints the write-ahead log into the file, so a copy
+    # of the file alone holds the whole schema.
+    engine.dispose()
+    names = (folder / f"test-{n}.sqlite" for n in itertools.count(1))
+    return template, names
 
 
 def _truncate_all(engine):
@@ -50,17 +86,66 @@ def _truncate_all(engine):
 
 
 @pytest.fixture
-def app(tmp_path, postgres_schema):
-    """The application on an empty database of its own."""
-    url = postgres_schema or f"sqlite:///{tmp_path / 'test.sqlite'}"
-    app = create_app(_test_config(url))
-    engine = get_engine(app)
-    if is_sqlite(url):
-        SQLModel.metadata.create_all(engine)
-    else:
+def app(request, built_app, sqlite_files):
+    """The shared application on an empty database of this test's own.
+
+    Whatever the test changes in `app.config` is put back afterwards. A test marked own_app
+    gets an application built for it alone instead.
+    """
+    if request.node.get_closest_marker("own_app"):
+        yield from _own_app(sqlite_files)
+        return
+    with _empty_database(built_app, sqlite_files):
+        config = dict(built_app.config)
+        yield built_app
+        built_app.config.clear()
+        built_app.config.update(config)
+
+
+def _own_app(sqlite_files):
+    app = create_app(_test_config(POSTGRES_URL or "sqlite://"))
+    with _empty_database(app, sqlite_files):
+        yield app
+    get_engine(app).dispose()
+
+
+@contextlib.contextmanager
+def _empty_database(app, sqlite_files):
+    """Give `app` an empty database: a copy of the template file, or the emptied tables."""
+    if sqlite_files is None:
+        engine = get_engine(app)
         _truncate_all(engine)
-    yield app
-    engine.dispose()
+        yield
+        # Connections are kept from test to test, but not a concurrency test's many: the
+        # server's connection limit is shared with everything else that uses it.
+        if engine.pool.checkedin() > IDLE_CONNECTIONS_KEPT:
+            engine.dispose()
+        return
+    template, names = sqlite_files
+    database = next(names)
+    shutil.copyfile(template, database)
+    bind(app, f"sqlite:///{database}")
+    _skip_fsync(get_engine(app))
+    try:
+        yield
+    finally:
+        get_engine(app).dispose()
+        _remove_sqlite_file(database)
+
+
+def _skip_fsync(engine):
+    """Let SQLite commit without waiting for the disk: the file is thrown away after the test.
+
+    Locking and transactions are unchanged; only durability across a power cut is given up.
+    """
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+def _remove_sqlite_file(database):
+    for path in (database, *(database.with_name(database.name + end) for end in SIDE_FILES)):
+        path.unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -290,6 +290,7 @@ def test_a_caller_request_id_is_echoed_only_when_it_is_a_plain_token(client, aut
         assert len(replaced.headers["X-Request-ID"]) == 32
 
 
+@pytest.mark.own_app  # it adds a route
 def test_a_value_the_database_cannot_hold_is_a_422_on_either_database(app, client):
     """The safety net behind the schemas: SQLite raises OverflowError, PostgreSQL DataError."""
     app.add_url_rule("/probe/huge-id", "probe_huge_id",
