@@ -15,6 +15,10 @@ class Defaults:
     TOKEN_TTL_HOURS = 12
     MAX_CONTENT_LENGTH = 1024 * 1024
     CLOCK_SKEW_SECONDS = 120
+    # Idempotency-Key: how long a duplicate waits for the first request's answer, and how
+    # long a claimed key without an answer counts as a request still running.
+    IDEMPOTENCY_WAIT_SECONDS = 2
+    IDEMPOTENCY_CLAIM_SECONDS = 60
     DEMO_TIMEZONE = "America/New_York"
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25

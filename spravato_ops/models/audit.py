@@ -25,6 +25,11 @@ class AuditEvent(SQLModel, table=True):
 
 
 class IdempotencyRecord(SQLModel, table=True):
+    """A claimed Idempotency-Key: the request it was first used with and, once given, its answer.
+
+    A claim commits with the write it guards; `status_code` is None until the answer is stored.
+    """
+
     __tablename__ = "idempotency_records"
     __table_args__ = (UniqueConstraint("user_id", "key"),)
 
@@ -34,7 +39,7 @@ class IdempotencyRecord(SQLModel, table=True):
     method: str = Field(max_length=10)
     path: str = Field(max_length=500)
     body_hash: str = Field(max_length=64)
-    status_code: int
+    status_code: Optional[int] = None
     response_body: Optional[str] = None
     created_at: datetime = Field(sa_type=UTCDateTime)
 
