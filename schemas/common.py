@@ -64,11 +64,14 @@ class WarningSchema(Schema):
 
 
 class ErrorSchema(Schema):
-    code = fields.Integer()
-    status = fields.String()
-    message = fields.String()
-    errors = fields.Dict()
-    violations = fields.List(fields.Nested(ViolationSchema))
+    """Every error under /api/ (errors.py `error_body`): all five keys, always."""
+
+    code = fields.Integer(required=True, metadata={"description": "the HTTP status code"})
+    status = fields.String(required=True, metadata={"description": "the status name"})
+    message = fields.String(required=True)
+    errors = fields.Dict(required=True, metadata={"description": "messages per field (422)"})
+    violations = fields.List(fields.Nested(ViolationSchema), required=True,
+                             metadata={"description": "the rules that refuse the request (409)"})
 
 
 class ReasonSchema(Schema):

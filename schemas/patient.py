@@ -43,6 +43,8 @@ class PatientContactOut(Schema):
 
 
 class PatientOut(PatientIn):
+    """The whole record, as every role but the front desk reads it."""
+
     id = fields.Integer()
     version = fields.Integer()
     rems_enrolled = fields.Boolean()

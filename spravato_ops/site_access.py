@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from .db import MAX_ID
 from .models import Site, StaffAlert, TreatmentSession, UserSite
+from .request_json import json_body
 
 RECORD_ID, USER_ID = bindparam("record_id"), bindparam("user_id")
 # URL argument -> the site of the record it names (NULL when there is no such record).
@@ -61,8 +62,8 @@ def _requested_site():
         if name in args:
             return name, args[name]
     site_id = request.args.get("site_id", type=int)
-    if site_id is None and request.method == "POST" and request.is_json:
-        body = request.get_json(silent=True)
+    if site_id is None and request.method == "POST":
+        body = json_body()  # parsed with the depth guard: this runs before the input checks
         site_id = body.get("site_id") if isinstance(body, dict) else None
     if isinstance(site_id, int) and not isinstance(site_id, bool) and 0 < site_id <= MAX_ID:
         return "site_id", site_id

@@ -3,11 +3,20 @@ from flask import send_from_directory
 from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
+from schemas.common import ErrorSchema
+
 from ..auth import csrf
 from . import alerts, audit, auth, board, courses, patients, sessions, sites, users, workflow
 from .common import refuse_unsafe_input
 
-api = Api()
+
+class ClinicApi(Api):
+    """Document every error response as the body errors.py sends (with `violations`)."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+
+api = ClinicApi()
 BLUEPRINTS = [auth.bp, sites.bp, users.bp, patients.bp, courses.bp, audit.bp, workflow.bp,
               alerts.bp, board.bp, sessions.bp]
 

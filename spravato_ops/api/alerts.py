@@ -13,6 +13,8 @@ from ..db import close_session, get_engine, get_session
 from ..models import Site
 from ..services import alerts as service
 from ..services.common import get_existing
+from ..services.failures import InvalidInput
+from .common import PLAIN_NUMBER, plain_number
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/v1/alerts", description="Staff alerts")
 POLL_SECONDS = 2.0
@@ -35,9 +37,23 @@ def acknowledge_alert(alert_id):
     return service.acknowledge(get_session(), alert_id=alert_id, actor=g.current_user)
 
 
+LAST_EVENT_ID = {"in": "header", "name": "Last-Event-ID", "required": False,
+                 "description": "the `id:` of the last event received: resume after it",
+                 "schema": {"type": "string", "pattern": f"^{PLAIN_NUMBER.pattern}$"}}
+
+
 def _last_event_id():
+    """The alert id a reconnecting client last received (None: from the first open alert).
+
+    Checked before streaming starts: a bad id would otherwise break the stream mid-body.
+    """
     raw = request.headers.get("Last-Event-ID", "").strip()
-    return int(raw) if raw.isdigit() else None
+    if not raw:
+        return None
+    since_id = plain_number(raw)
+    if since_id is None:
+        raise InvalidInput({"Last-Event-ID": ["Must be the id of an event from this stream."]})
+    return since_id
 
 
 def sse_event(alert):
@@ -60,7 +76,7 @@ def stream_events(engine, site_id, since_id, polls, interval):
             time.sleep(interval)
 
 
-@bp.get("/stream")
+@bp.get("/stream", parameters=[LAST_EVENT_ID])
 @bp.arguments(AlertStreamQuery, location="query")
 @bp.doc(description=(
     "`text/event-stream` of the site's open alerts: each one event `alert` with `id:` = the "
@@ -70,11 +86,12 @@ def stream_events(engine, site_id, since_id, polls, interval):
     responses={"200": {"description": "server-sent events",
                        "content": {"text/event-stream": {"schema": {"type": "string"}}}}})
 def stream_alerts(query):
+    since_id = _last_event_id()
     session = get_session()
     get_existing(session, Site, query["site_id"], "Site")
     close_session()  # hold no connection (nor SQLite's write lock) while streaming
     interval = float(current_app.config.get("ALERT_STREAM_POLL_SECONDS", POLL_SECONDS))
     polls = 1 + math.floor(query["timeout"] / interval) if interval > 0 else 1
-    events = stream_events(get_engine(), query["site_id"], _last_event_id(), polls, interval)
+    events = stream_events(get_engine(), query["site_id"], since_id, polls, interval)
     return Response(events, mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -1,59 +1,75 @@
 """Request helpers shared by the API blueprints."""
-import json
+import re
 from datetime import timedelta
 
 from flask import abort, current_app, request
 
+from ..db import MAX_ID
+from ..request_json import json_body
 from ..services.failures import InvalidInput
 
-# Deeper JSON is refused before any view: no request body needs it, and recursion over it
-# (the JSON parser, json columns) can exhaust the stack.
-MAX_JSON_DEPTH = 32
-NUL = "\x00"
-NUL_MESSAGE = "Must not contain NUL (\\u0000) characters."
+# Text the database cannot store, and why each is refused.
+UNSTORABLE_TEXT = [
+    # PostgreSQL text cannot hold NUL.
+    (re.compile("\x00"), "Must not contain NUL (\\u0000) characters."),
+    # A lone surrogate (a JSON escape such as "\ud800") has no UTF-8 encoding.
+    (re.compile("[\ud800-\udfff]"), "Must not contain unpaired surrogates (\\ud800-\\udfff)."),
+]
+# A version or event id: a plain ASCII number, short enough to be read without cost.
+PLAIN_NUMBER = re.compile(r"[0-9]{1,10}")
 
 
 def refuse_unsafe_input():
-    """Refuse NUL characters (PostgreSQL cannot store them) and over-deep JSON in API input.
+    """Refuse text the database cannot store (NUL, lone surrogates) and over-deep JSON.
 
     Runs before every API view, so each endpoint's answer is the same on SQLite and PostgreSQL.
     """
     if not request.path.startswith("/api/"):
         return None
-    errors = {key: [NUL_MESSAGE]
-              for key, value in request.args.items(multi=True) if NUL in key or NUL in value}
-    body = request.get_data(cache=True) if request.is_json else b""
-    try:
-        data = json.loads(body.decode("utf-8")) if body else None
-    except RecursionError:
-        abort(400, "The JSON body is nested too deeply.")
-    except ValueError:
-        data = None  # not JSON or not UTF-8: the argument parser answers 400
-    errors.update(_nul_fields(data))
+    errors = {key: [message] for key, value in request.args.items(multi=True)
+              if (message := unstorable(key) or unstorable(value))}
+    errors.update(_unstorable_fields(json_body()))
     if errors:
         raise InvalidInput(errors)
     return None
 
 
-def _nul_fields(data):
-    """Return {top-level field: [message]} for NUL found anywhere in `data`; abort if too deep."""
+def unstorable(text):
+    """Return why `text` cannot be stored, or None when it can."""
+    for pattern, message in UNSTORABLE_TEXT:
+        if pattern.search(text):
+            return message
+    return None
+
+
+def _unstorable_fields(data):
+    """Return {top-level field: [message]} for unstorable text anywhere in `data`."""
     found = {}
-    pending = [(data, "_schema" if not isinstance(data, dict) else None, 0)]
+    pending = [(data, "_schema" if not isinstance(data, dict) else None)]
     while pending:
-        value, field, depth = pending.pop()
-        if depth > MAX_JSON_DEPTH:
-            abort(400, f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
+        value, field = pending.pop()
         if isinstance(value, dict):
             for key, item in value.items():
                 name = field or key
-                if NUL in key:
-                    found[name] = [NUL_MESSAGE]
-                pending.append((item, name, depth + 1))
+                if message := unstorable(key):
+                    found[name] = [message]
+                pending.append((item, name))
         elif isinstance(value, list):
-            pending.extend((item, field, depth + 1) for item in value)
-        elif isinstance(value, str) and NUL in value:
-            found[field] = [NUL_MESSAGE]
+            pending.extend((item, field) for item in value)
+        elif isinstance(value, str) and (message := unstorable(value)):
+            found[field] = [message]
     return found
+
+
+def plain_number(raw):
+    """Return `raw` as an int if it is a plain ASCII number a database integer holds, else None.
+
+    `str.isdigit` is no test: it accepts '²' and other digits that `int` refuses.
+    """
+    if raw is None or not PLAIN_NUMBER.fullmatch(raw):
+        return None
+    number = int(raw)
+    return number if number <= MAX_ID else None
 
 
 def if_match_version():
@@ -61,10 +77,10 @@ def if_match_version():
     raw = request.headers.get("If-Match")
     if raw is None or raw.strip() == "*":
         return None
-    value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    version = plain_number(raw.strip().removeprefix("W/").strip('"'))
+    if version is None:
         abort(412, "If-Match must carry the record's version number.")
-    return int(value)
+    return version
 
 
 def clock_skew():

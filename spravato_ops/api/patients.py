@@ -17,6 +17,13 @@ from ..services.common import get_existing
 from .common import if_match_version, with_etag
 
 bp = Blueprint("patients", __name__, url_prefix="/api/v1/patients", description="Patients")
+# A patient as read: PatientContactOut for the front desk, PatientOut for every other role.
+PATIENT_AS_READ = {"oneOf": [PatientOut, PatientContactOut]}
+
+
+def documented_as_read(schema):
+    """Document a read's 200 body as `schema` (the role's view) instead of PatientOut."""
+    return bp.doc(responses={200: {"content": {"application/json": {"schema": schema}}}})
 
 
 def patient_view(session, patient):
@@ -44,6 +51,7 @@ def create_patient(data):
 @bp.get("")
 @bp.arguments(PatientQuery, location="query")
 @bp.response(200, PatientOut(many=True))
+@documented_as_read({"type": "array", "items": PATIENT_AS_READ})
 def search_patients(query):
     """Search by name or MRN (`q`); front desk sees name and contact only."""
     session = get_session()
@@ -52,6 +60,7 @@ def search_patients(query):
 
 @bp.get("/<int:patient_id>")
 @bp.response(200, PatientOut)
+@documented_as_read(PATIENT_AS_READ)
 def get_patient(patient_id):
     session = get_session()
     patient = get_existing(session, Patient, patient_id, "Patient")
