@@ -25,8 +25,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _test_config(url):
+    # The suite logs in many times from one address: the login throttle has tests of its own.
     return {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-            "DATABASE_POOL_SIZE": 25, "DATABASE_MAX_OVERFLOW": 5}
+            "DATABASE_POOL_SIZE": 25, "DATABASE_MAX_OVERFLOW": 5, "RATELIMIT_ENABLED": False}
 
 
 @pytest.fixture(scope="session")
@@ -50,10 +51,16 @@ def _truncate_all(engine):
 
 
 @pytest.fixture
-def app(tmp_path, postgres_schema):
+def app_settings():
+    """Settings that a test module adds to the test configuration: override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, postgres_schema, app_settings):
     """The application on an empty database of its own."""
     url = postgres_schema or f"sqlite:///{tmp_path / 'test.sqlite'}"
-    app = create_app(_test_config(url))
+    app = create_app({**_test_config(url), **app_settings})
     engine = get_engine(app)
     if is_sqlite(url):
         SQLModel.metadata.create_all(engine)
