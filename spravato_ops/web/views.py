@@ -43,7 +43,6 @@ def login():
 def _start_browser_session(session, user):
     """Log the user in with a server-side token in the cookie, which logout revokes."""
     token, _ = issue_token(session, user, current_app.config["TOKEN_TTL_HOURS"])
-    browser_session.clear()
     login_user(user)
     browser_session[BROWSER_TOKEN] = token
 
