@@ -27,8 +27,14 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+## A secret key of this machine's own for signing cookies: written once (O_EXCL), never replaced.
+instance/secret_key:
+	@mkdir -p instance
+	@$(PYTHON) -c 'import os, secrets, sys; fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600); os.write(fd, secrets.token_hex(32).encode() + b"\n")' $@
+	@echo "wrote a new secret key to $@"
+
 ## Set up, migrate the SQLite database in instance/, load the demo clinic, and serve.
-run: install
+run: install instance/secret_key
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi seed-demo
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)

@@ -3,26 +3,31 @@ import os
 
 
 def create_app(test_config=None, instance_path=None):
-    """Build the application: defaults, then instance/config.py, then SPRAVATO_* variables.
+    """Build the application: defaults, then instance/secret_key, then instance/config.py, then
+    SPRAVATO_* variables.
 
-    `test_config` replaces the last two; `instance_path` moves the instance folder.
+    `test_config` replaces the last three; `instance_path` moves the instance folder.
     """
     # Imported here so that `spravato_ops.<module>` can be imported alone (schemas, scripts).
     # Flask too: the services and the scheduler's jobs import this package without it.
     from flask import Flask
 
-    from . import api, audit, auth, cli, config, db, errors, idempotency, testing, web
+    from . import (api, audit, auth, cli, config, db, errors, idempotency, security, testing,
+                   throttle, web)
 
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_object(config.Defaults)
     if test_config is None:
+        app.config["SECRET_KEY"] = (config.read_secret_key_file(app.instance_path)
+                                    or app.config["SECRET_KEY"])
         app.config.from_pyfile("config.py", silent=True)
         app.config.update(config.from_environment())
     else:
         app.config.update(test_config)
-    app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])
+    config.require_secret_key(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    security.init_app(app)
     db.init_app(app)
     audit.init_app(app)
     auth.init_app(app)
@@ -30,6 +35,7 @@ def create_app(test_config=None, instance_path=None):
     api.init_app(app)
     web.init_app(app)
     testing.init_app(app)
+    throttle.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

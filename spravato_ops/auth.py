@@ -1,7 +1,7 @@
 """Passwords, bearer tokens, browser login, and the one place roles are enforced."""
 import re
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, request, session
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 from sqlalchemy import bindparam
@@ -17,6 +17,9 @@ from .services.credentials import token_digest
 from .site_access import assigned_to_sites, enforce_site_access
 
 API_PREFIX = "/api/v1"
+# The browser session's own token (stored, like bearer tokens, as a digest): logout revokes
+# it, so a copy of the cookie taken before logout no longer logs anyone in.
+BROWSER_TOKEN = "login_token"
 login_manager = LoginManager()
 login_manager.login_view = "web.login"
 csrf = CSRFProtect()
@@ -55,9 +58,7 @@ def _browser_user():
         return None
     if request.method not in ("GET", "HEAD") and current_app.config["WTF_CSRF_ENABLED"]:
         csrf.protect()
-    user = current_user._get_current_object()
-    g.user_has_sites = bool(get_session().exec(select(assigned_to_sites(user.id))).one())
-    return user
+    return current_user._get_current_object()  # its loader set g.user_has_sites
 
 
 def operation_name(method, rule):
@@ -96,8 +97,10 @@ def enforce_api_roles():
 
 @login_manager.user_loader
 def _load_user(user_id):
-    user = get_session().get(User, int(user_id)) if user_id.isdigit() else None
-    if user is not None and user.active:
+    """Return the active user of this browser session while its token is live."""
+    token = session.get(BROWSER_TOKEN)
+    user = user_for_token(get_session(), token) if isinstance(token, str) else None
+    if user is not None and user.get_id() == user_id:
         g.current_user = user
         return user
     return None

@@ -3,12 +3,14 @@ import json
 import os
 
 ENV_PREFIX = "SPRAVATO_"
+DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
+SECRET_KEY_FILE = "secret_key"
 
 
 class Defaults:
     """Settings used unless instance/config.py or the environment says otherwise."""
 
-    SECRET_KEY = "dev-only-change-me"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY  # refused outside debug and testing
     DATABASE_URL = None  # None: SQLite file in the instance folder
     DATABASE_POOL_SIZE = 10
     DATABASE_MAX_OVERFLOW = 20
@@ -30,7 +32,22 @@ class Defaults:
     SCHEDULER_INTERVAL_SECONDS = 60
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    PREFERRED_URL_SCHEME = "http"  # "https": session and remember cookies always Secure
+    TRUSTED_PROXIES = 0  # reverse proxies whose X-Forwarded-For/-Proto are believed
+    HSTS_MAX_AGE = 31536000
+
+    # Failed logins (401) per account and per client address, on the API and the form;
+    # once a limit is reached, logins answer 429 until the oldest failure leaves the window.
+    LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"  # one process only; production: redis://127.0.0.1:6379
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "spravato-ops"
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on 429
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # storage down: count in this process
 
     API_TITLE = "spravato-ops"
     API_VERSION = "v1"
@@ -39,6 +56,7 @@ class Defaults:
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
+    OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None}  # no badge fetched from the internet
     API_SPEC_OPTIONS = {
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
@@ -63,3 +81,32 @@ def from_environment(environ=None):
         for key, value in environ.items()
         if key.startswith(ENV_PREFIX) and key != ENV_PREFIX
     }
+
+
+def read_secret_key_file(instance_path):
+    """Return the key `make run` keeps in instance/secret_key, or None when there is none."""
+    try:
+        with open(os.path.join(instance_path, SECRET_KEY_FILE), encoding="utf-8") as file:
+            return file.read().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+class InsecureConfiguration(RuntimeError):
+    """A setting that must not reach production, such as the development secret key."""
+
+
+def require_secret_key(app):
+    """Refuse the development (or an empty) secret key unless the app runs in debug or tests."""
+    key = app.config.get("SECRET_KEY")
+    if key and str(key) != DEVELOPMENT_SECRET_KEY:
+        app.config["SECRET_KEY"] = str(key)
+        return
+    if app.debug or app.testing:
+        app.config["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
+        return
+    raise InsecureConfiguration(
+        "No secret key is set: the development key signs cookies anyone can forge. Set "
+        "SPRAVATO_SECRET_KEY, or SECRET_KEY in instance/config.py, to a long random value "
+        "(python3 -c 'import secrets; print(secrets.token_hex(32))'); `make run` writes one "
+        f"to instance/{SECRET_KEY_FILE}.")

@@ -38,8 +38,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _test_config(url):
+    # The suite logs in many times from one address: the login throttle has tests of its own.
     return {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-            "DATABASE_POOL_SIZE": 25, "DATABASE_MAX_OVERFLOW": 5}
+            "DATABASE_POOL_SIZE": 25, "DATABASE_MAX_OVERFLOW": 5, "RATELIMIT_ENABLED": False}
 
 
 @pytest.fixture(scope="session")
@@ -86,14 +87,21 @@ def _truncate_all(engine):
 
 
 @pytest.fixture
-def app(request, built_app, sqlite_files):
+def app_settings():
+    """Settings that a test module adds to the test configuration: override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(request, built_app, sqlite_files, app_settings):
     """The shared application on an empty database of this test's own.
 
-    Whatever the test changes in `app.config` is put back afterwards. A test marked own_app
-    gets an application built for it alone instead.
+    Whatever the test changes in `app.config` is put back afterwards. A test marked own_app,
+    or given app_settings (read when the application is built), gets an application built
+    for it alone instead.
     """
-    if request.node.get_closest_marker("own_app"):
-        yield from _own_app(sqlite_files)
+    if request.node.get_closest_marker("own_app") or app_settings:
+        yield from _own_app(sqlite_files, app_settings)
         return
     with _empty_database(built_app, sqlite_files):
         config = dict(built_app.config)
@@ -102,8 +110,8 @@ def app(request, built_app, sqlite_files):
         built_app.config.update(config)
 
 
-def _own_app(sqlite_files):
-    app = create_app(_test_config(POSTGRES_URL or "sqlite://"))
+def _own_app(sqlite_files, settings):
+    app = create_app({**_test_config(POSTGRES_URL or "sqlite://"), **settings})
     with _empty_database(app, sqlite_files):
         yield app
     get_engine(app).dispose()

@@ -1,6 +1,9 @@
-"""The factory reads defaults, then instance/config.py, then SPRAVATO_*; nothing at import time."""
+"""The factory reads defaults, then instance/secret_key, then instance/config.py, then
+SPRAVATO_*; nothing at import time; no production start with the development key."""
 import ast
 import os
+import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ def clean_environment(monkeypatch):
     for key in list(os.environ):
         if key.startswith(config.ENV_PREFIX):
             monkeypatch.delenv(key)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
     return monkeypatch
 
 
@@ -35,27 +39,29 @@ def build(tmp_path):
         get_engine(app).dispose()
 
 
-FILE_SETTINGS = 'TOKEN_TTL_HOURS = 3\nDATABASE_URL = "sqlite:///from-file.db"\n'
+FILE_SETTINGS = ('TOKEN_TTL_HOURS = 3\nDATABASE_URL = "sqlite:///from-file.db"\n'
+                 'SECRET_KEY = "from-config-py"\n')
 
 
-def write_instance_config(tmp_path, text):
+def write_instance_file(tmp_path, text, name="config.py"):
     folder = tmp_path / "instance"
     folder.mkdir(exist_ok=True)
-    (folder / "config.py").write_text(text)
+    (folder / name).write_text(text)
 
 
 def test_defaults(clean_environment, build, tmp_path):
+    write_instance_file(tmp_path, "made-by-make-run\n", name="secret_key")
     app = build()
     assert app.config["TOKEN_TTL_HOURS"] == config.Defaults.TOKEN_TTL_HOURS == 12
     assert app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
-    assert app.config["SECRET_KEY"] == config.Defaults.SECRET_KEY
+    assert app.config["SECRET_KEY"] == "made-by-make-run"
     database = tmp_path / "instance" / "spravato.sqlite"
     assert get_engine(app).url.render_as_string() == f"sqlite:///{database}"
     assert (tmp_path / "instance").is_dir()
 
 
 def test_instance_config_overrides_the_defaults(clean_environment, build, tmp_path):
-    write_instance_config(tmp_path, FILE_SETTINGS)
+    write_instance_file(tmp_path, FILE_SETTINGS)
     app = build()
     assert app.config["TOKEN_TTL_HOURS"] == 3
     assert get_engine(app).url.database == "from-file.db"
@@ -63,7 +69,7 @@ def test_instance_config_overrides_the_defaults(clean_environment, build, tmp_pa
 
 
 def test_environment_overrides_the_instance_config(clean_environment, build, tmp_path):
-    write_instance_config(tmp_path, FILE_SETTINGS)
+    write_instance_file(tmp_path, FILE_SETTINGS)
     clean_environment.setenv("SPRAVATO_DATABASE_URL", "postgresql+psycopg://clinic@db.example/ops")
     clean_environment.setenv("SPRAVATO_TOKEN_TTL_HOURS", "5")
     clean_environment.setenv("SPRAVATO_SECRET_KEY", "12345")
@@ -79,11 +85,60 @@ def test_environment_overrides_the_instance_config(clean_environment, build, tmp
 
 
 def test_test_config_replaces_file_and_environment(clean_environment, build, tmp_path):
-    write_instance_config(tmp_path, "TOKEN_TTL_HOURS = 3\n")
+    write_instance_file(tmp_path, "TOKEN_TTL_HOURS = 3\n")
     clean_environment.setenv("SPRAVATO_TOKEN_TTL_HOURS", "5")
     app = build({"TESTING": True, "DATABASE_URL": "sqlite:///given.db"})
     assert app.config["TOKEN_TTL_HOURS"] == 12
     assert get_engine(app).url.database == "given.db"
+
+
+def test_the_development_key_is_refused_outside_debug_and_testing(clean_environment, build):
+    with pytest.raises(config.InsecureConfiguration) as refused:
+        build()
+    message = str(refused.value)
+    assert "SPRAVATO_SECRET_KEY" in message and "instance/config.py" in message
+
+
+@pytest.mark.parametrize("given", [{"SPRAVATO_SECRET_KEY": '""'},
+                                   {"SPRAVATO_SECRET_KEY": config.DEVELOPMENT_SECRET_KEY},
+                                   {"SPRAVATO_DEBUG": "false"}])
+def test_an_empty_or_development_key_is_refused(clean_environment, build, given):
+    for key, value in given.items():
+        clean_environment.setenv(key, value)
+    with pytest.raises(config.InsecureConfiguration):
+        build()
+
+
+@pytest.mark.parametrize("debug_variable", ["FLASK_DEBUG", "SPRAVATO_DEBUG"])
+def test_debug_may_use_the_development_key(clean_environment, build, debug_variable):
+    clean_environment.setenv(debug_variable, "1")
+    assert build().config["SECRET_KEY"] == config.DEVELOPMENT_SECRET_KEY
+
+
+def test_testing_may_use_the_development_key(clean_environment, build):
+    app = build({"TESTING": True, "DATABASE_URL": "sqlite://"})
+    assert app.config["SECRET_KEY"] == config.DEVELOPMENT_SECRET_KEY
+
+
+def test_config_py_and_environment_override_the_key_file(clean_environment, build, tmp_path):
+    write_instance_file(tmp_path, "from-the-file\n", name="secret_key")
+    write_instance_file(tmp_path, 'SECRET_KEY = "from-config-py"\n')
+    assert build().config["SECRET_KEY"] == "from-config-py"
+    clean_environment.setenv("SPRAVATO_SECRET_KEY", "from-the-environment")
+    assert build().config["SECRET_KEY"] == "from-the-environment"
+
+
+def test_make_writes_a_secret_key_once_and_the_app_uses_it(clean_environment, build, tmp_path):
+    """`make run` depends on instance/secret_key: made once, private, never overwritten."""
+    def make_key():
+        subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "-C", str(tmp_path),
+                        "instance/secret_key"], check=True, capture_output=True)
+        return (tmp_path / "instance" / "secret_key").read_text().strip()
+
+    key = make_key()
+    assert len(key) == 64 and make_key() == key
+    assert stat.S_IMODE((tmp_path / "instance" / "secret_key").stat().st_mode) == 0o600
+    assert build().config["SECRET_KEY"] == key
 
 
 def test_from_environment_takes_only_prefixed_keys():
@@ -94,6 +149,7 @@ def test_from_environment_takes_only_prefixed_keys():
 
 def test_configuration_is_read_when_the_app_is_built_not_at_import(clean_environment, build):
     """Everything was imported long before this test; each build still sees the environment."""
+    clean_environment.setenv("SPRAVATO_SECRET_KEY", "from-the-environment")
     urls = []
     for name in ("first.db", "second.db"):
         clean_environment.setenv("SPRAVATO_DATABASE_URL", f"sqlite:///{name}")

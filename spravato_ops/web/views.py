@@ -1,16 +1,19 @@
 """Login, logout and the home page."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, current_app, flash, g, redirect, render_template, request,
+                   url_for)
+from flask import session as browser_session
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlmodel import select
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
+from ..auth import BROWSER_TOKEN
 from ..db import get_session
 from ..models import User
 from ..permissions import LANDING_PAGE
-from ..services import audit
-from ..services.credentials import verify_password
+from ..services import audit, users
+from ..services.credentials import issue_token, verify_password
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/web")
@@ -29,12 +32,19 @@ def login():
         user = session.exec(
             select(User).where(User.email == form.email.data.strip().lower())).first()
         if verify_password(user, form.password.data) and user.active:
-            login_user(user)
+            _start_browser_session(session, user)
             audit.record(session, action="login", entity="user", entity_id=user.id, actor=user)
             session.commit()
             return redirect(_safe_next(request.args.get("next")))
         flash("Email or password is not correct.")
     return render_template("login.html", form=form), 200 if request.method == "GET" else 401
+
+
+def _start_browser_session(session, user):
+    """Log the user in with a server-side token in the cookie, which logout revokes."""
+    token, _ = issue_token(session, user, current_app.config["TOKEN_TTL_HOURS"])
+    login_user(user)
+    browser_session[BROWSER_TOKEN] = token
 
 
 def _safe_next(target):
@@ -44,9 +54,17 @@ def _safe_next(target):
     return url_for("web.home")
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+@bp.post("/logout")
 def logout():
-    logout_user()
+    """End the browser session for good: revoke its token, then empty the cookie.
+
+    POST only, with the CSRF token of the page's logout button; GET answers 405.
+    """
+    if current_user.is_authenticated:  # loading the user put its session's token on g
+        users.revoke_token(get_session(), api_token=g.api_token,
+                           actor=current_user._get_current_object())
+    browser_session.clear()
+    logout_user()  # after clear(): it marks the remember-me cookie for deletion
     return redirect(url_for("web.login"))
 
 

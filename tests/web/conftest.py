@@ -1,4 +1,5 @@
-"""Browser tests: Debian's Chromium driven by Playwright against a live server."""
+"""Browser tests: Debian's Chromium driven by Playwright against a live server; and pages
+through the test client with CSRF enforced."""
 from pathlib import Path
 
 import pytest
@@ -6,6 +7,7 @@ from playwright.sync_api import sync_playwright
 
 from ..factories import PASSWORD
 from .live import live_server
+from .pages import csrf_token
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -57,3 +59,21 @@ def axe_violations(page, impacts=("serious", "critical")):
     page.evaluate((vendor / "axe.min.js").read_text())
     found = page.evaluate("async () => (await axe.run(document)).violations")
     return [v for v in found if v["impact"] in impacts]
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The same application and database, with CSRF enforced as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.fixture
+def logged_in(csrf_app, make):
+    """A test client logged in as a new nurse through the login form."""
+    client = csrf_app.test_client()
+    user = make.user("nurse")
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                           "csrf_token": csrf_token(client.get("/login"))})
+    assert response.status_code == 302
+    return client

@@ -1,0 +1,15 @@
+"""Reading pages in tests."""
+import re
+
+_CSRF_FIELD = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_token(response):
+    """Return the first CSRF token a page carries (the login form, the logout button)."""
+    return _CSRF_FIELD.search(response.get_data(as_text=True)).group(1)
+
+
+def sent_to_login(client):
+    """Whether the home page sends this client to the login form (no live browser session)."""
+    response = client.get("/")
+    return response.status_code == 302 and response.headers["Location"].startswith("/login")
