@@ -1,23 +1,29 @@
-"""The treatment day: checklist, vitals, devices, observations, adverse events, discharge."""
+"""The treatment day: checklist, vitals, devices, observations, adverse events, discharge.
+
+Each entry kind is its table in models/clinical.py: a request schema adds to the columns a
+person enters only the ranges and enums the input keeps to (R2.1, R3.2); the response schemas
+are the table's columns.
+"""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow_sqlalchemy import auto_field
 
 from spravato_ops.domain.enums import Dissociation, Symptom, VitalsTimepoint
+from spravato_ops.models import (
+    AdverseEvent, ChecklistEntry, DeviceAdministration, Discharge, ObservationEntry, VitalsEntry,
+)
 
-from .common import OverrideSchema, UTCDateTime, WarningSchema, enum_field, not_blank
+from .common import OverrideSchema, Partial, UTCDateTime, WarningSchema, enum_field, not_blank
+from .tables import RequestSchema, ResponseSchema, column_of, column_within
 
 REASON = [not_blank, validate.Length(max=1000)]
 
 
-def _bool(**kwargs):
-    """A JSON boolean only: "yes" or "0" is not an answer to a clinical question."""
-    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+def _unanswered_allowed(**kwargs):
+    """A checklist answer: stored true or false, but a missing one is a soft stop, not a 422."""
+    return auto_field(required=False, allow_none=True, load_default=None, **kwargs)
 
 
-def _int(low, high, **kwargs):
-    return fields.Integer(strict=True, validate=validate.Range(min=low, max=high), **kwargs)
-
-
-class AmendableIn(Schema):
+class EntryIn(RequestSchema):
     """A correction names the entry it replaces (`amends`) and says why (`reason`)."""
 
     amends = fields.Integer(strict=True, metadata={
@@ -30,27 +36,31 @@ class AmendableIn(Schema):
             raise ValidationError("A correction needs a reason.", "reason")
 
 
-class ChecklistIn(AmendableIn):
+class ChecklistIn(EntryIn):
     """R1.6 pre-dose preparation and R3.5 ride home; a missing or false item is a soft stop."""
 
-    no_food_2h = _bool(allow_none=True, load_default=None)
-    no_liquids_30m = _bool(allow_none=True, load_default=None)
-    nasal_medication_ok = _bool(allow_none=True, load_default=None, metadata={
+    class Meta(EntryIn.Meta):
+        model = ChecklistEntry
+
+    no_food_2h = _unanswered_allowed()
+    no_liquids_30m = _unanswered_allowed()
+    nasal_medication_ok = _unanswered_allowed(metadata={
         "description": "no nasal corticosteroid/decongestant within 1 hour"})
-    transport_name = fields.String(allow_none=True, validate=validate.Length(max=200))
-    transport_phone = fields.String(allow_none=True, validate=validate.Length(max=40))
     override = fields.Nested(OverrideSchema,
                              metadata={"description": "prescriber only: soft stops"})
 
 
-class VitalsIn(AmendableIn):
-    timepoint = enum_field(VitalsTimepoint, required=True)
-    systolic = _int(50, 300, required=True)
-    diastolic = _int(20, 200, required=True)
-    heart_rate = _int(20, 250, required=True)
-    spo2 = _int(50, 100, required=True)
-    respiratory_rate = _int(4, 60, allow_none=True)
-    taken_at = UTCDateTime(required=True)
+class VitalsIn(EntryIn):
+    class Meta(EntryIn.Meta):
+        model = VitalsEntry
+
+    timepoint = column_of(VitalsTimepoint)
+    systolic = column_within(50, 300)
+    diastolic = column_within(20, 200)
+    heart_rate = column_within(20, 250)
+    # Stored rows may lack it; every new reading has one (R3.3: pulse oximetry every session).
+    spo2 = column_within(50, 100, required=True, allow_none=False)
+    respiratory_rate = column_within(4, 60)
 
     @validates_schema
     def _diastolic_below_systolic(self, data, **kwargs):
@@ -58,45 +68,48 @@ class VitalsIn(AmendableIn):
             raise ValidationError("Must be below the systolic pressure.", "diastolic")
 
 
-class DeviceIn(AmendableIn):
-    administered_at = UTCDateTime(required=True)
-    lot_number = fields.String(required=True, validate=[not_blank, validate.Length(max=64)])
-    deviation_reason = fields.String(allow_none=True, validate=validate.Length(max=1000),
-                                     metadata={"description": "R1.5: required under 5 minutes"})
+class DeviceIn(EntryIn):
+    class Meta(EntryIn.Meta):
+        model = DeviceAdministration
+
+    deviation_reason = auto_field(metadata={"description": "R1.5: required under 5 minutes"})
     override = fields.Nested(OverrideSchema, metadata={
         "description": "prescriber only: R2.1 pre-dose BP above P-BP-ELEVATED, first device"})
 
 
-class ObservationIn(AmendableIn):
-    observed_at = UTCDateTime(required=True)
-    moaas = _int(0, 5, required=True, metadata={"description": "MOAA/S, 5 = alert"})
-    dissociation = enum_field(Dissociation, required=True)
-    cadss_total = _int(0, 92, allow_none=True)
-    respiratory_depression = _bool(required=True)
-    spo2 = _int(50, 100, required=True)
+class ObservationIn(EntryIn):
+    class Meta(EntryIn.Meta):
+        model = ObservationEntry
+
+    moaas = column_within(0, 5, metadata={"description": "MOAA/S, 5 = alert"})
+    dissociation = column_of(Dissociation)
+    cadss_total = column_within(0, 92)
+    spo2 = column_within(50, 100, required=True, allow_none=False)
     symptoms = fields.List(enum_field(Symptom), load_default=list,
                            metadata={"description": "R2.3 emergency symptoms"})
 
 
-class AdverseEventIn(AmendableIn):
-    description = fields.String(required=True, validate=[not_blank, validate.Length(max=2000)])
-    serious = _bool(required=True)
-    resolved_at = UTCDateTime(allow_none=True)
+class AdverseEventIn(EntryIn):
+    class Meta(EntryIn.Meta):
+        model = AdverseEvent
 
 
-class AdverseEventPatch(Schema):
+class AdverseEventPatch(Partial, RequestSchema):
     """Resolve or correct an event: stored as a new entry that amends this one."""
 
-    description = fields.String(validate=[not_blank, validate.Length(max=2000)])
-    serious = _bool()
-    resolved_at = UTCDateTime(allow_none=True)
+    class Meta(RequestSchema.Meta):
+        model = AdverseEvent
+
     reason = fields.String(validate=REASON, metadata={"description": "default: what changed"})
 
 
-class DischargeIn(Schema):
-    clinically_stable = _bool(required=True, metadata={
+class DischargeIn(RequestSchema):
+    class Meta(RequestSchema.Meta):
+        model = Discharge
+
+    clinically_stable = auto_field(metadata={
         "description": "the nurse's attestation; must be true (R3.4)"})
-    ready_to_leave_at = UTCDateTime(required=True, metadata={
+    ready_to_leave_at = auto_field(metadata={
         "description": "R3.6: when the patient would have been ready without the 2-hour rule"})
     override = fields.Nested(OverrideSchema, metadata={
         "description": "prescriber only: unmet criteria other than min_observation"})
@@ -114,119 +127,75 @@ class AlertRaisedOut(Schema):
     message = fields.String()
 
 
-class EntryOut(Schema):
-    id = fields.Integer()
-    session_id = fields.Integer()
-    recorded_by = fields.Integer()
-    recorded_at = UTCDateTime()
-    amends_id = fields.Integer(allow_none=True)
-    amend_reason = fields.String(allow_none=True)
+class EntryOut(ResponseSchema):
+    """A stored entry, every column; `amended` marks one that a later entry corrects."""
+
     amended = fields.Boolean(metadata={"description": "a later entry corrects this one"})
     amended_by_id = fields.Integer(allow_none=True)
 
 
-class WriteOut(EntryOut):
+class WriteOut(Schema):
+    """What a write adds to the entry it stored."""
+
     session_state = fields.String()
     warnings = fields.List(fields.Nested(WarningSchema))
 
 
-class ChecklistFields(Schema):
-    no_food_2h = fields.Boolean()
-    no_liquids_30m = fields.Boolean()
-    nasal_medication_ok = fields.Boolean()
-    transport_name = fields.String(allow_none=True)
-    transport_phone = fields.String(allow_none=True)
-    override_reason = fields.String(allow_none=True)
+class ChecklistEntryOut(EntryOut):
+    class Meta(EntryOut.Meta):
+        model = ChecklistEntry
 
 
-class VitalsFields(Schema):
-    timepoint = fields.String()
-    systolic = fields.Integer()
-    diastolic = fields.Integer()
-    heart_rate = fields.Integer()
-    spo2 = fields.Integer(allow_none=True)
-    respiratory_rate = fields.Integer(allow_none=True)
-    taken_at = UTCDateTime()
+class VitalsEntryOut(EntryOut):
+    class Meta(EntryOut.Meta):
+        model = VitalsEntry
 
 
-class DeviceFields(Schema):
-    device_number = fields.Integer()
-    administered_at = UTCDateTime()
-    lot_number = fields.String()
-    deviation_reason = fields.String(allow_none=True)
-    spacing_flagged = fields.Boolean()
-    override_reason = fields.String(allow_none=True)
+class DeviceEntryOut(EntryOut):
+    class Meta(EntryOut.Meta):
+        model = DeviceAdministration
 
 
-class ObservationFields(Schema):
-    observed_at = UTCDateTime()
-    moaas = fields.Integer()
-    dissociation = fields.String()
-    cadss_total = fields.Integer(allow_none=True)
-    respiratory_depression = fields.Boolean()
-    spo2 = fields.Integer(allow_none=True)
+class ObservationEntryOut(EntryOut):
+    class Meta(EntryOut.Meta):
+        model = ObservationEntry
+
     symptoms = fields.List(fields.String())
 
 
-class AdverseEventFields(Schema):
-    description = fields.String()
-    serious = fields.Boolean()
-    resolved_at = UTCDateTime(allow_none=True)
+class AdverseEventEntryOut(EntryOut):
+    class Meta(EntryOut.Meta):
+        model = AdverseEvent
 
 
-class DischargeFields(Schema):
-    discharged_at = UTCDateTime()
-    clinically_stable = fields.Boolean()
-    ready_to_leave_at = UTCDateTime()
-    override_reason = fields.String(allow_none=True)
+class DischargeEntryOut(EntryOut):
+    class Meta(EntryOut.Meta):
+        model = Discharge
+
     unmet_criteria = fields.List(fields.Dict())
 
 
-class ChecklistOut(WriteOut, ChecklistFields):
+class ChecklistOut(ChecklistEntryOut, WriteOut):
     pass
 
 
-class VitalsOut(WriteOut, VitalsFields):
+class VitalsOut(VitalsEntryOut, WriteOut):
     alerts = fields.List(fields.Nested(AlertRaisedOut))
 
 
-class DeviceOut(WriteOut, DeviceFields):
+class DeviceOut(DeviceEntryOut, WriteOut):
     pass
 
 
-class ObservationOut(WriteOut, ObservationFields):
+class ObservationOut(ObservationEntryOut, WriteOut):
     alerts = fields.List(fields.Nested(AlertRaisedOut))
 
 
-class AdverseEventOut(WriteOut, AdverseEventFields):
+class AdverseEventOut(AdverseEventEntryOut, WriteOut):
     alerts = fields.List(fields.Nested(AlertRaisedOut))
 
 
-class DischargeOut(WriteOut, DischargeFields):
-    pass
-
-
-class ChecklistEntryOut(EntryOut, ChecklistFields):
-    pass
-
-
-class VitalsEntryOut(EntryOut, VitalsFields):
-    pass
-
-
-class DeviceEntryOut(EntryOut, DeviceFields):
-    pass
-
-
-class ObservationEntryOut(EntryOut, ObservationFields):
-    pass
-
-
-class AdverseEventEntryOut(EntryOut, AdverseEventFields):
-    pass
-
-
-class DischargeEntryOut(EntryOut, DischargeFields):
+class DischargeOut(DischargeEntryOut, WriteOut):
     pass
 
 

@@ -1,8 +1,9 @@
 """Fields and small schemas shared by the resources."""
 from datetime import timezone
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, missing, validate
 
+from spravato_ops.clock import utcnow
 from spravato_ops.db import MAX_ID
 
 
@@ -22,6 +23,53 @@ class UTCDateTime(fields.AwareDateTime):
         return result.astimezone(timezone.utc)
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: "no", "off", "true", 0 or 1 answer no yes/no question.
+
+    marshmallow's own truthy and falsy sets take these; a set of {True} still takes 1 (1 == True).
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def years_after(day, years):
+    """The date `years` whole years after `day` (before if negative); 29 February gives the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def years_from_today(years):
+    """A DateWithin bound: today's date moved by whole `years` (0: today)."""
+    return lambda today: years_after(today, years)
+
+
+TODAY = years_from_today(0)
+
+
+class DateWithin(validate.Validator):
+    """A date between `earliest` and `latest`, each a date or a function of today's date.
+
+    Today is read through the clock on every call, never at import, so the bounds move with it.
+    `error` may name `{earliest}` and `{latest}`.
+    """
+
+    def __init__(self, earliest, latest, *, error):
+        self.earliest, self.latest, self.error = earliest, latest, error
+
+    def __call__(self, value):
+        today = utcnow().date()
+        low, high = (bound(today) if callable(bound) else bound
+                     for bound in (self.earliest, self.latest))
+        if not low <= value <= high:
+            raise ValidationError(self.error.format(earliest=low, latest=high))
+        return value
+
+
 def enum_field(enum_cls, **kwargs):
     """A string field limited to an enum's values (the enums live in domain/)."""
     return fields.String(validate=validate.OneOf([member.value for member in enum_cls]), **kwargs)
@@ -33,11 +81,16 @@ def id_field(**kwargs):
 
 
 class Partial:
-    """Mix into a PATCH schema: every field optional (marshmallow has no `Meta.partial`)."""
+    """Mix into a PATCH schema: every field optional (marshmallow has no `Meta.partial`).
+
+    A partial load fills in no defaults, so none is documented either.
+    """
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("partial", True)
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.load_default = missing
 
 
 def not_blank(value):

@@ -1,33 +1,48 @@
-"""Treatment courses and their plan."""
+"""Treatment courses and their plan: a course's fields are its table's (schemas/tables.py)."""
 from marshmallow import Schema, fields, validate
+from marshmallow_sqlalchemy import auto_field
 
 from spravato_ops.domain.enums import Indication
+from spravato_ops.models import TreatmentCourse
 
-from .common import UTCDateTime, enum_field, id_field
+from .common import DateWithin, Partial, id_field, years_from_today
+from .tables import RequestSchema, ResponseSchema, column_of
+
+COURSE_STATUSES = ("active", "completed", "stopped")
+
+# A start far off (9999-12-25, 0001-01-01) is a typo, and its plan would be weeks away for ever.
+plausible_start_date = DateWithin(
+    years_from_today(-5), years_from_today(5),
+    error="Must be within 5 years of today: between {earliest} and {latest}.")
 
 
-class CourseIn(Schema):
-    indication = enum_field(Indication, required=True)
-    start_date = fields.Date(required=True)
+class CourseIn(RequestSchema):
+    class Meta(RequestSchema.Meta):
+        model = TreatmentCourse
+        exclude = ("status",)  # a course starts active
+
+    indication = column_of(Indication)
+    start_date = auto_field(validate=plausible_start_date,
+                            metadata={"description": "within 5 years of today"})
     prescriber_id = id_field(required=True)
-    oral_antidepressant = fields.String(allow_none=True, validate=validate.Length(max=200))
-    continuation_interval_weeks = fields.Integer(
-        load_default=1, strict=True, validate=validate.OneOf([1, 2])
-    )
+    continuation_interval_weeks = auto_field(validate=validate.OneOf([1, 2]))
 
 
-class CoursePatch(Schema):
-    oral_antidepressant = fields.String(allow_none=True, validate=validate.Length(max=200))
-    continuation_interval_weeks = fields.Integer(strict=True, validate=validate.OneOf([1, 2]))
-    status = fields.String(validate=validate.OneOf(["active", "completed", "stopped"]))
+class CoursePatch(Partial, CourseIn):
+    """What may change once a course has started: the antidepressant, the interval, the status."""
+
+    class Meta(CourseIn.Meta):
+        fields = ("oral_antidepressant", "continuation_interval_weeks", "status")
+        exclude = ()
+
+    status = auto_field(validate=validate.OneOf(COURSE_STATUSES))
 
 
 class CourseOut(CourseIn):
-    id = fields.Integer()
-    patient_id = fields.Integer()
-    status = fields.String()
-    version = fields.Integer()
-    created_at = UTCDateTime()
+    """The request's fields, and the table's other columns."""
+
+    class Meta(ResponseSchema.Meta):
+        model = TreatmentCourse
 
 
 class PlanWeekOut(Schema):

@@ -1,56 +1,57 @@
-"""Patients, screening and REMS enrollment."""
+"""Patients, screening and REMS enrollment: the fields are their tables' (schemas/tables.py)."""
 from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
+from marshmallow_sqlalchemy import auto_field
 
-from spravato_ops.clock import utcnow
 from spravato_ops.domain.enums import ConcomitantMedication, ReminderChannel, Sex
+from spravato_ops.models import Patient, RemsEnrollment, Screening
 
-from .common import Partial, UTCDateTime, WarningSchema, enum_field, not_blank
+from .common import TODAY, DateWithin, Partial, WarningSchema, enum_field
+from .tables import RequestSchema, ResponseSchema, column_of
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+REMS_BEGAN = date(2019, 1, 1)  # the SPRAVATO REMS began in 2019: no enrollment before it
+
+# Typos such as 2091 or 0198.
+plausible_birth_date = DateWithin(EARLIEST_BIRTH_DATE, TODAY,
+                                  error="Must be between {earliest} and today.")
+plausible_enrollment_date = DateWithin(
+    REMS_BEGAN, TODAY, error="Must be between {earliest} and today (the REMS began in 2019).")
 
 
-def plausible_birth_date(value):
-    """Refuse impossible dates of birth (typos such as 2091 or 0198)."""
-    if not EARLIEST_BIRTH_DATE <= value <= utcnow().date():
-        raise ValidationError(f"Must be between {EARLIEST_BIRTH_DATE} and today.")
+class PatientIn(RequestSchema):
+    class Meta(RequestSchema.Meta):
+        model = Patient
 
-
-class PatientIn(Schema):
-    mrn = fields.String(required=True, validate=[not_blank, validate.Length(max=40)])
-    first_name = fields.String(required=True, validate=[not_blank, validate.Length(max=100)])
-    last_name = fields.String(required=True, validate=[not_blank, validate.Length(max=100)])
-    date_of_birth = fields.Date(required=True, validate=plausible_birth_date)
-    sex = enum_field(Sex, required=True)
-    phone = fields.String(allow_none=True, validate=validate.Length(max=40))
-    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
-    reminder_channel = enum_field(ReminderChannel, load_default="none")
+    date_of_birth = auto_field(validate=plausible_birth_date,
+                               metadata={"description": "from 1900-01-01 to today"})
+    sex = column_of(Sex)
+    email = auto_field(field_class=fields.Email)
+    reminder_channel = column_of(ReminderChannel)
 
 
 class PatientPatch(Partial, PatientIn):
     """Any subset of a patient's fields."""
 
 
-class PatientContactOut(Schema):
+class PatientContactOut(ResponseSchema):
     """What front-desk staff see: name and contact, nothing clinical."""
 
-    id = fields.Integer()
-    first_name = fields.String()
-    last_name = fields.String()
-    phone = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
+    class Meta(ResponseSchema.Meta):
+        model = Patient
+        fields = ("id", "first_name", "last_name", "phone", "email")
 
 
 class PatientOut(PatientIn):
-    """The whole record, as every role but the front desk reads it."""
+    """The whole record, as every role but the front desk reads it: the request's fields and
+    the table's other columns."""
 
-    id = fields.Integer()
-    version = fields.Integer()
+    class Meta(ResponseSchema.Meta):
+        model = Patient
+
     rems_enrolled = fields.Boolean()
     screening_recorded = fields.Boolean()
-    created_at = UTCDateTime()
-    updated_at = UTCDateTime()
 
 
 class PatientQuery(Schema):
@@ -59,36 +60,33 @@ class PatientQuery(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
-class ScreeningIn(Schema):
-    """R5.1-R5.4 screening answers; each must be answered."""
+class ScreeningIn(RequestSchema):
+    """R5.1-R5.4 screening answers, each a JSON true or false; each must be answered."""
 
-    aneurysmal_vascular_disease = fields.Boolean(required=True)
-    arteriovenous_malformation = fields.Boolean(required=True)
-    intracerebral_hemorrhage_history = fields.Boolean(required=True)
-    hypersensitivity = fields.Boolean(required=True)
-    pregnant_or_breastfeeding = fields.Boolean(required=True)
-    psychosis_history = fields.Boolean(required=True)
-    hypertensive_encephalopathy_history = fields.Boolean(required=True)
-    substance_use_history = fields.Boolean(load_default=False)
+    class Meta(RequestSchema.Meta):
+        model = Screening
+
     concomitant_medications = fields.List(
         enum_field(ConcomitantMedication), load_default=list, validate=validate.Length(max=20)
     )
 
 
 class ScreeningOut(ScreeningIn):
-    patient_id = fields.Integer()
-    recorded_by = fields.Integer()
-    recorded_at = UTCDateTime()
+    class Meta(ResponseSchema.Meta):
+        model = Screening
+
     eligible = fields.Boolean(metadata={"description": "no R5.1 contraindication"})
     warnings = fields.List(fields.Nested(WarningSchema))
 
 
-class EnrollmentIn(Schema):
-    rems_patient_id = fields.String(required=True, validate=[not_blank, validate.Length(max=64)])
-    enrolled_on = fields.Date(required=True)
+class EnrollmentIn(RequestSchema):
+    class Meta(RequestSchema.Meta):
+        model = RemsEnrollment
+
+    enrolled_on = auto_field(validate=plausible_enrollment_date,
+                             metadata={"description": "from 2019-01-01 to today"})
 
 
 class EnrollmentOut(EnrollmentIn):
-    patient_id = fields.Integer()
-    recorded_by = fields.Integer()
-    recorded_at = UTCDateTime()
+    class Meta(ResponseSchema.Meta):
+        model = RemsEnrollment

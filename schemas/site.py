@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from spravato_ops.domain.enums import SettingType
 
-from .common import Partial, UTCDateTime, enum_field, not_blank
+from .common import Partial, StrictBoolean, UTCDateTime, enum_field, not_blank
 
 _ZONES = frozenset(available_timezones())
 
@@ -23,10 +23,10 @@ class SiteIn(Schema):
     rems_certified_until = fields.Date(allow_none=True)
     address = fields.String(allow_none=True, validate=validate.Length(max=500))
     phone = fields.String(allow_none=True, validate=validate.Length(max=40))
-    prescriber_on_site = fields.Boolean()
-    pulse_oximeter_available = fields.Boolean()
-    rems_enrollment_required = fields.Boolean()
-    rems_forms_required = fields.Boolean()
+    prescriber_on_site = StrictBoolean()
+    pulse_oximeter_available = StrictBoolean()
+    rems_enrollment_required = StrictBoolean()
+    rems_forms_required = StrictBoolean()
 
 
 class SitePatch(Partial, SiteIn):

@@ -1,4 +1,6 @@
 """The audit trail: every write leaves who, what, before and after; nothing else; append-only."""
+from datetime import date
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -74,7 +76,8 @@ def _record_enrollment(make):
 def _create_course(make):
     patient, prescriber = make.patient(), make.user("prescriber")
     return (("POST", f"/patients/{patient.id}/courses",
-             {"indication": "TRD", "start_date": "2025-01-06", "prescriber_id": prescriber.id}),
+             {"indication": "TRD", "start_date": date.today().isoformat(),
+              "prescriber_id": prescriber.id}),
             ("create", "course", "id", False))
 
 
@@ -150,9 +153,11 @@ def _failing_writes(make):
                                "date_of_birth": "1990-01-01", "sex": "male"}, 409),
         ("PATCH", f"/patients/{patient.id}", {"phone": "1"}, 412),
         ("POST", f"/patients/{patient.id}/courses",
-         {"indication": "MDSI", "start_date": "2025-01-06", "prescriber_id": prescriber.id}, 409),
+         {"indication": "MDSI", "start_date": date.today().isoformat(),
+          "prescriber_id": prescriber.id}, 409),
         ("POST", f"/patients/{patient.id}/courses",
-         {"indication": "TRD", "start_date": "2025-01-06", "prescriber_id": site.id + 999}, 422),
+         {"indication": "TRD", "start_date": date.today().isoformat(),
+          "prescriber_id": site.id + 999}, 422),
         ("POST", "/users", {"email": prescriber.email, "name": "Dup", "role": "nurse",
                             "password": "0123456789"}, 409),
     ]

@@ -8,6 +8,7 @@ from ..domain.session_record import AdverseEventEntry, ObservationEntry as Obser
 from ..domain.state_machine import Action, next_state
 from ..domain.timers import session_timers
 from ..models import AdverseEvent, Discharge, ObservationEntry
+from ..models.columns import entered_columns
 from .entries import (
     Written, keep_override, move, prepare, raise_alerts, rolls_back, save_entry,
     session_with_policy, validate_times,
@@ -16,9 +17,8 @@ from .records import build_record, read_entries
 from .failures import InvalidInput, NotFound
 from .rules import enforce
 
-OBSERVATION_FIELDS = ("observed_at", "moaas", "dissociation", "cadss_total",
-                      "respiratory_depression", "spo2", "symptoms")
-EVENT_FIELDS = ("description", "serious", "resolved_at")
+OBSERVATION_FIELDS = entered_columns(ObservationEntry)
+EVENT_FIELDS = entered_columns(AdverseEvent)
 
 
 def _observation_alert_messages(value, policy):

@@ -1,4 +1,6 @@
 """Patients, their R5 screening and their REMS enrollment."""
+from dataclasses import fields
+
 from sqlalchemy import func, or_
 from sqlmodel import select
 
@@ -49,19 +51,12 @@ def search_patients(session, *, q=None, limit=50, offset=0):
 
 
 def screening_facts(screening):
+    """The stored screening as the R5 rules see it: each ScreeningFacts field from its column."""
     if screening is None:
         return None
-    return ScreeningFacts(
-        aneurysmal_vascular_disease=screening.aneurysmal_vascular_disease,
-        arteriovenous_malformation=screening.arteriovenous_malformation,
-        intracerebral_hemorrhage_history=screening.intracerebral_hemorrhage_history,
-        hypersensitivity=screening.hypersensitivity,
-        pregnant_or_breastfeeding=screening.pregnant_or_breastfeeding,
-        psychosis_history=screening.psychosis_history,
-        hypertensive_encephalopathy_history=screening.hypertensive_encephalopathy_history,
-        substance_use_history=screening.substance_use_history,
-        concomitant_medications=tuple(screening.concomitant_medications),
-    )
+    answers = {field.name: getattr(screening, field.name) for field in fields(ScreeningFacts)}
+    answers["concomitant_medications"] = tuple(answers["concomitant_medications"])
+    return ScreeningFacts(**answers)
 
 
 def record_screening(session, *, patient_id, answers, actor):

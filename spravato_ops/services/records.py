@@ -19,6 +19,7 @@ from ..domain.session_record import (
 from ..models import (
     AdverseEvent, ChecklistEntry, Discharge, DeviceAdministration, ObservationEntry, VitalsEntry,
 )
+from ..models.columns import rule_columns
 
 # Entry kind -> table; the kinds are the keys of the record view.
 ENTRY_MODELS = {
@@ -31,16 +32,9 @@ ENTRY_MODELS = {
 }
 
 
-# The columns the rules read (build_record), besides id, session_id and amends_id.
-RULE_COLUMNS = {
-    "checklist": ("recorded_at", "transport_name", "transport_phone"),
-    "vitals": ("timepoint", "systolic", "diastolic", "heart_rate", "spo2", "taken_at"),
-    "devices": ("device_number", "administered_at"),
-    "observations": ("observed_at", "moaas", "dissociation", "cadss_total",
-                     "respiratory_depression", "spo2", "symptoms"),
-    "adverse_events": ("serious", "resolved_at"),
-    "discharges": ("discharged_at",),
-}
+# The columns the rules read (build_record), besides id, session_id and amends_id: those the
+# tables flag READ_BY_RULES (models/columns.py).
+RULE_COLUMNS = {kind: rule_columns(model) for kind, model in ENTRY_MODELS.items()}
 KEY_COLUMNS = ("id", "session_id", "amends_id")
 
 

@@ -10,6 +10,7 @@ from ..domain.session_record import VitalsReading
 from ..domain.state_machine import Action, next_state
 from ..domain.violations import hard_stop
 from ..models import ChecklistEntry, DeviceAdministration, VitalsEntry
+from ..models.columns import entered_columns
 from .entries import (
     Written, check_state, keep_override, lock_session, move, prepare, raise_alerts, rolls_back,
     save_entry, validate_times, without,
@@ -19,10 +20,8 @@ from .records import current
 from .rules import enforce
 
 BEFORE_DOSE = frozenset({S.ARRIVED, S.CHECKED_IN})
-CHECKLIST_ITEMS = ("no_food_2h", "no_liquids_30m", "nasal_medication_ok", "transport_name",
-                   "transport_phone")
-VITALS_FIELDS = ("timepoint", "systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate",
-                 "taken_at")
+CHECKLIST_ITEMS = entered_columns(ChecklistEntry)
+VITALS_FIELDS = entered_columns(VitalsEntry)
 
 
 @rolls_back

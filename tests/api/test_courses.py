@@ -1,7 +1,8 @@
 """Treatment courses: TRD and MDSI (R1.3, R1.4), prescriber and continuation interval."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from freezegun import freeze_time
 from sqlmodel import select
 
 from spravato_ops.models import TreatmentCourse
@@ -11,14 +12,20 @@ from ..readback import everything, rows
 API = "/api/v1"
 
 
+def recent_monday():
+    """A start date a few weeks back: inside the 5 years around today whenever the tests run."""
+    today = date.today()
+    return today - timedelta(days=today.weekday() + 21)
+
+
 @pytest.fixture
 def prescriber(make):
     return make.user("prescriber")
 
 
 def course_body(prescriber, **fields):
-    return {"indication": "TRD", "start_date": "2025-03-03", "prescriber_id": prescriber.id,
-            **fields}
+    return {"indication": "TRD", "start_date": recent_monday().isoformat(),
+            "prescriber_id": prescriber.id, **fields}
 
 
 def test_create_trd_course_without_oral_antidepressant(client, auth, make, prescriber, db):
@@ -33,7 +40,7 @@ def test_create_trd_course_without_oral_antidepressant(client, auth, make, presc
     assert (body["patient_id"], body["prescriber_id"]) == (patient.id, prescriber.id)
     assert body["status"] == "active" and body["version"] == 1
     [stored] = rows(db, select(TreatmentCourse))
-    assert (stored.id, stored.start_date) == (body["id"], date(2025, 3, 3))
+    assert (stored.id, stored.start_date) == (body["id"], recent_monday())
     read = client.get(f"{API}/courses/{body['id']}", headers=auth("nurse"))
     assert read.status_code == 200 and read.headers["ETag"] == '"1"'
     listed = client.get(f"{API}/patients/{patient.id}/courses", headers=auth("nurse"))
@@ -86,7 +93,8 @@ def test_prescriber_id_must_be_an_active_user(client, auth, make, db):
     headers = auth("admin")
     for prescriber_id in (retired.id, 4242):
         response = client.post(f"{API}/patients/{patient.id}/courses", headers=headers,
-                               json={"indication": "TRD", "start_date": "2025-03-03",
+                               json={"indication": "TRD",
+                                     "start_date": recent_monday().isoformat(),
                                      "prescriber_id": prescriber_id})
         assert response.status_code == 422
         assert set(response.json["errors"]) == {"prescriber_id"}
@@ -114,6 +122,39 @@ def test_create_course_refuses_invalid_fields(client, auth, make, prescriber, fi
                            json=course_body(prescriber, **{field: value}))
     assert response.status_code == 422
     assert set(response.json["errors"]) == {field}
+
+
+START_DATE_RANGE = ["Must be within 5 years of today: between 2021-03-02 and 2031-03-02."]
+
+
+@pytest.mark.parametrize(("start_date", "status"), [
+    ("2021-03-02", 201), ("2026-03-02", 201), ("2031-03-02", 201),
+    ("2021-03-01", 422), ("2031-03-03", 422), ("9999-12-25", 422), ("0001-01-01", 422),
+])
+def test_start_date_is_within_5_years_of_today(client, make, prescriber, db, start_date, status):
+    patient = make.patient()
+    with freeze_time("2026-03-02 23:00:00"):
+        headers = make.auth_headers("admin")
+        state = everything(db)
+        response = client.post(f"{API}/patients/{patient.id}/courses", headers=headers,
+                               json=course_body(prescriber, start_date=start_date))
+    assert response.status_code == status, response.json
+    if status == 422:
+        assert response.json["errors"] == {"start_date": START_DATE_RANGE}
+        assert everything(db) == state
+
+
+def test_start_date_bounds_on_a_leap_day_end_on_the_28th_of_february(client, make, prescriber):
+    patient = make.patient()
+    with freeze_time("2028-02-29 12:00:00"):
+        headers = make.auth_headers("admin")
+
+        def status(start_date):
+            return client.post(f"{API}/patients/{patient.id}/courses", headers=headers,
+                               json=course_body(prescriber, start_date=start_date)).status_code
+
+        assert [status(d) for d in ("2023-02-27", "2023-02-28", "2033-02-28", "2033-03-01")] \
+            == [422, 201, 201, 422]
 
 
 def test_course_for_an_unknown_patient_is_404(client, auth, prescriber):

@@ -1,5 +1,5 @@
 """One JSON error shape under /api/, an HTML page elsewhere, and never a 500 for bad input."""
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from marshmallow import Schema, ValidationError
@@ -119,7 +119,7 @@ def test_rule_refusal_is_a_409_with_violations(client, auth, make):
     patient = make.patient()
     prescriber = make.user("prescriber")
     response = client.post(f"{API}/patients/{patient.id}/courses", headers=auth("prescriber"),
-                           json={"indication": "MDSI", "start_date": "2025-05-05",
+                           json={"indication": "MDSI", "start_date": date.today().isoformat(),
                                  "prescriber_id": prescriber.id})
     body = assert_error(response, 409)
     assert body["status"] == "Conflict"

@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from freezegun import freeze_time
 from sqlmodel import select
 
 from spravato_ops.models import Patient, RemsEnrollment, Screening
@@ -271,3 +272,75 @@ def test_unknown_patient_is_404_everywhere(client, auth):
                       json=NEGATIVE_SCREENING).status_code == 404
     assert client.put(f"{API}/patients/4242/rems-enrollment", headers=headers,
                       json={"rems_patient_id": "R", "enrolled_on": "2025-01-01"}).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["no", "off", "true", "false", 0, 1, None])
+def test_screening_answers_are_json_booleans(client, auth, make, db, value):
+    patient = make.patient(screened=False)
+    headers = auth("prescriber")
+    state = everything(db)
+    answers = {name: value for name in [*NEGATIVE_SCREENING, "substance_use_history"]}
+    response = client.put(f"{API}/patients/{patient.id}/screening", headers=headers, json=answers)
+    assert response.status_code == 422
+    assert set(response.json["errors"]) == set(answers)
+    assert everything(db) == state
+
+
+def test_a_screening_without_substance_use_history_records_none(client, auth, make, db):
+    patient = make.patient(screened=False)
+    headers = auth("prescriber")
+    client.put(f"{API}/patients/{patient.id}/screening", headers=headers,
+               json={**NEGATIVE_SCREENING, "substance_use_history": True})
+    again = client.put(f"{API}/patients/{patient.id}/screening", headers=headers,
+                       json=NEGATIVE_SCREENING)
+    assert again.json["substance_use_history"] is False and again.json["warnings"] == []
+    [stored] = rows(db, select(Screening))
+    assert stored.substance_use_history is False
+
+
+BIRTH_DATE_RANGE = ["Must be between 1900-01-01 and today."]
+
+
+@pytest.mark.parametrize(("date_of_birth", "status"), [
+    ("1900-01-01", 201), ("2026-03-02", 201),
+    ("1899-12-31", 422), ("2026-03-03", 422), ("9999-12-31", 422), ("0001-01-01", 422),
+])
+def test_date_of_birth_is_from_1900_to_today(client, make, date_of_birth, status):
+    with freeze_time("2026-03-02 23:00:00"):
+        response = client.post(f"{API}/patients", headers=make.auth_headers("admin"),
+                               json={**PATIENT, "date_of_birth": date_of_birth})
+    assert response.status_code == status, response.json
+    if status == 422:
+        assert response.json["errors"] == {"date_of_birth": BIRTH_DATE_RANGE}
+
+
+ENROLLMENT_RANGE = ["Must be between 2019-01-01 and today (the REMS began in 2019)."]
+
+
+@pytest.mark.parametrize(("enrolled_on", "status"), [
+    ("2019-01-01", 200), ("2026-03-02", 200),
+    ("2018-12-31", 422), ("2026-03-03", 422), ("9999-12-31", 422), ("0001-01-01", 422),
+])
+def test_enrolled_on_is_from_the_start_of_the_rems_to_today(client, make, db, enrolled_on,
+                                                            status):
+    patient = make.patient(enrolled=False)
+    with freeze_time("2026-03-02 23:00:00"):
+        headers = make.auth_headers("scheduler")
+        state = everything(db)
+        response = client.put(f"{API}/patients/{patient.id}/rems-enrollment", headers=headers,
+                              json={"rems_patient_id": "RP-1", "enrolled_on": enrolled_on})
+    assert response.status_code == status, response.json
+    if status == 422:
+        assert response.json["errors"] == {"enrolled_on": ENROLLMENT_RANGE}
+        assert everything(db) == state
+
+
+def test_today_is_read_on_each_request(client, make):
+    patient = make.patient(enrolled=False)
+    body = {"rems_patient_id": "RP-1", "enrolled_on": "2026-03-03"}
+    url = f"{API}/patients/{patient.id}/rems-enrollment"
+    with freeze_time("2026-03-02 20:00:00") as frozen:
+        headers = make.auth_headers("admin")
+        assert client.put(url, headers=headers, json=body).status_code == 422
+        frozen.move_to("2026-03-03 00:00:01")
+        assert client.put(url, headers=headers, json=body).status_code == 200

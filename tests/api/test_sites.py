@@ -46,6 +46,10 @@ def test_rems_certified_follows_the_certification_dates(client, auth, make, cert
     ("setting_type", "home"),
     ("name", "   "),
     ("rems_certified_until", "2031-02-30"),
+    ("prescriber_on_site", "yes"),  # R4.1 site facts are JSON booleans
+    ("pulse_oximeter_available", 1),
+    ("rems_enrollment_required", "false"),
+    ("rems_forms_required", 0),
 ])
 def test_create_site_refuses_invalid_fields(client, auth, db, field, value):
     response = client.post(f"{API}/sites", headers=auth("admin"), json={**SITE, field: value})

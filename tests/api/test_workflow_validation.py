@@ -3,7 +3,8 @@ import pytest
 from sqlmodel import select
 
 from spravato_ops.models import (
-    AdverseEvent, DeviceAdministration, ObservationEntry, TreatmentSession, VitalsEntry,
+    AdverseEvent, ChecklistEntry, DeviceAdministration, ObservationEntry, TreatmentSession,
+    VitalsEntry,
 )
 
 from .treatment_support import (
@@ -74,14 +75,17 @@ def test_before_the_session_day_uses_the_site_local_day(dosing):
     ({"cadss_total": -1}, "cadss_total"), ({"cadss_total": 93}, "cadss_total"),
     ({"dissociation": "extreme"}, "dissociation"), ({"spo2": 101}, "spo2"),
     ({"spo2": None}, "spo2"), ({"respiratory_depression": None}, "respiratory_depression"),
+    ({"respiratory_depression": 0}, "respiratory_depression"),
+    ({"respiratory_depression": "no"}, "respiratory_depression"),
     ({"symptoms": ["hiccups"]}, "symptoms"), ({"symptoms": "chest_pain"}, "symptoms"),
     ({"observed_at": "2026-03-02T14:20:00"}, "observed_at"),
     ({"observed_at": iso(at(30))}, "observed_at"),
     ({"observed_at": iso(at(-1))}, "observed_at"),
     ({"amends": 1}, "reason"),
 ], ids=["moaas-low", "moaas-high", "cadss-low", "cadss-high", "dissociation", "spo2",
-        "spo2-missing", "resp-missing", "symptom-unknown", "symptoms-not-list", "naive-time",
-        "future", "R3.2-before-first-device", "amends-needs-reason"])
+        "spo2-missing", "resp-missing", "resp-zero", "resp-no", "symptom-unknown",
+        "symptoms-not-list", "naive-time", "future", "R3.2-before-first-device",
+        "amends-needs-reason"])
 def test_observation_input_is_checked_per_field(dosing, db, change, field):
     _refused(dosing, db, ObservationEntry, "/observations", {**observation(20), **change}, field)
 
@@ -106,8 +110,11 @@ def test_lot_number_of_64_characters_is_accepted(dosing):
     ({"serious": True}, "description"),
     ({"description": " ", "serious": True}, "description"),
     ({"description": "x"}, "serious"),
+    ({"description": "x", "serious": 1}, "serious"),
+    ({"description": "x", "serious": "true"}, "serious"),
     ({"description": "x", "serious": True, "resolved_at": "2026-03-02T14:00:00"}, "resolved_at"),
-], ids=["description-missing", "description-blank", "serious-missing", "naive-resolved"])
+], ids=["description-missing", "description-blank", "serious-missing", "serious-one",
+        "serious-string", "naive-resolved"])
 def test_adverse_event_input_is_checked_per_field(dosing, db, body, field):
     _refused(dosing, db, AdverseEvent, "/adverse-events", body, field)
 
@@ -123,6 +130,17 @@ def test_checklist_and_arrival_times_are_checked(day, db):
     assert long_name.status_code == 422 and "transport_name" in long_name.json["errors"]
 
 
+@pytest.mark.parametrize("value", [0, 1, "true", "no", "off"])
+def test_checklist_answers_are_json_booleans(day, db, value):
+    day.at(-20)
+    day.ok(day.post("/arrival", headers=day.desk), 200)
+    response = day.put("/checklist", {**CHECKLIST, "no_food_2h": value, "no_liquids_30m": value})
+    assert response.status_code == 422
+    assert set(response.json["errors"]) == {"no_food_2h", "no_liquids_30m"}
+    assert stored_rows(db, select(ChecklistEntry.id)) == []
+    assert stored(db, TreatmentSession, day.sid)["state"] == "arrived"
+
+
 def test_withhold_needs_a_reason(day):
     day.at(-10)
     day.ok(day.post("/arrival", headers=day.desk), 200)
@@ -133,6 +151,8 @@ def test_withhold_needs_a_reason(day):
 def test_discharge_input_is_checked(dosing):
     for body, field in [({"ready_to_leave_at": iso(at(10))}, "clinically_stable"),
                         ({"clinically_stable": "yes", "ready_to_leave_at": iso(at(10))},
+                         "clinically_stable"),
+                        ({"clinically_stable": 1, "ready_to_leave_at": iso(at(10))},
                          "clinically_stable"),
                         ({"clinically_stable": True, "ready_to_leave_at": "2026-03-02T14:10:00"},
                          "ready_to_leave_at"),
