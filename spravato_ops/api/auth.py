@@ -2,6 +2,7 @@
 from flask import current_app, g
 from flask_smorest import Blueprint
 
+from schemas.common import ErrorSchema
 from schemas.user import TokenIn, TokenOut
 
 from ..db import get_session
@@ -13,6 +14,10 @@ bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Bearer 
 @bp.post("/tokens")
 @bp.arguments(TokenIn)
 @bp.response(201, TokenOut)
+@bp.alt_response(429, schema=ErrorSchema, description=(
+    "Too many failed logins for this email or client address (the login form counts too); "
+    "even the right password waits until Retry-After has passed."),
+    headers={"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}})
 @bp.doc(security=[])
 def create_token(credentials):
     """Exchange email and password for a bearer token."""

@@ -148,3 +148,9 @@ def test_logins_go_on_and_stay_throttled_when_the_storage_is_down(client, make):
     for _ in range(PER_ACCOUNT):
         assert api_login(client, user.email).status_code == 401
     assert api_login(client, user.email, PASSWORD).status_code == 429
+
+
+def test_the_openapi_document_names_the_429(client):
+    answers = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/auth/tokens"]
+    too_many = answers["post"]["responses"]["429"]
+    assert "Retry-After" in too_many["headers"]
