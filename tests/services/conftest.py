@@ -5,13 +5,16 @@ from sqlmodel import Session, SQLModel
 
 from spravato_ops.db import is_sqlite, make_engine
 
-from ..conftest import _truncate_all
+from ..conftest import POSTGRES_URL, _truncate_all
 
 
 @pytest.fixture
-def engine(tmp_path, postgres_schema):
-    """An engine on an empty database, built without an application."""
-    url = postgres_schema or f"sqlite:///{tmp_path / 'services.sqlite'}"
+def engine(tmp_path, built_app):
+    """An engine on an empty database, of its own, not the application's.
+
+    `built_app` is asked for only so that the PostgreSQL schema is migrated first.
+    """
+    url = POSTGRES_URL or f"sqlite:///{tmp_path / 'services.sqlite'}"
     engine = make_engine(url)
     if is_sqlite(url):
         SQLModel.metadata.create_all(engine)
