@@ -1,5 +1,6 @@
 """Staff alerts raised by readings, observations, adverse events and timers (R2.2, R2.3,
-R3.1-R3.4)."""
+R3.1-R3.4): which kinds a rule raises, and what staff are told under which rule."""
+from dataclasses import dataclass
 from typing import Iterable
 
 from .blood_pressure import emergency_symptoms, post_dose_alerts
@@ -15,6 +16,18 @@ TIMER_ALERTS = {
     TimerCode.BP_RECHECK: ({TimerState.DUE, TimerState.OVERDUE}, AlertKind.BP_RECHECK_DUE),
     TimerCode.DISCHARGE_ELIGIBLE: ({TimerState.DUE}, AlertKind.DISCHARGE_ELIGIBLE),
 }
+
+# R3.4: how much of an adverse event's description an alert repeats
+EVENT_DESCRIPTION_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An alert a recorded entry raises: its kind, the rule behind it, what staff are told."""
+
+    kind: AlertKind
+    rule: str
+    message: str
 
 
 def spo2_low(spo2: int | None, policy: SitePolicy) -> bool:
@@ -61,3 +74,37 @@ def alerts_for_timers(timers: Iterable[Timer]) -> tuple[AlertKind, ...]:
         if timer.state in states:
             alerts.append(kind)
     return tuple(alerts)
+
+
+def vitals_alerts(reading: VitalsReading, baseline: BloodPressure | None,
+                  policy: SitePolicy) -> tuple[Alert, ...]:
+    """The R2.3 and R3.3 alerts of a reading (alerts_for_vitals), each with its message."""
+    recheck = f"recheck every {policy.bp_recheck_minutes} min."
+    messages = {
+        AlertKind.BP_HIGH: ("R2.3", f"Post-dose BP {reading.bp} is above the alert level "
+                            f"{policy.bp_alert}: {recheck}"),
+        AlertKind.BP_RISE: ("R2.3", f"Post-dose BP {reading.bp} rose 40/25 or more over the "
+                            f"pre-dose {baseline}: {recheck}"),
+        AlertKind.SPO2_LOW: ("R3.3", f"SpO2 {reading.spo2}% is below {policy.spo2_min}%."),
+    }
+    return tuple(Alert(kind, *messages[kind])
+                 for kind in alerts_for_vitals(reading, baseline, policy))
+
+
+def observation_alerts(obs: ObservationEntry, policy: SitePolicy) -> tuple[Alert, ...]:
+    """The R3.3 and R2.3 alerts of an observation (alerts_for_observation), with messages."""
+    symptoms = ", ".join(s.value.replace("_", " ") for s in emergency_symptoms(obs.symptoms))
+    messages = {
+        AlertKind.SPO2_LOW: ("R3.3", f"SpO2 {obs.spo2}% is below {policy.spo2_min}%."),
+        AlertKind.RESPIRATORY_DEPRESSION: ("R3.3", "Respiratory depression recorded."),
+        AlertKind.EMERGENCY_SYMPTOM: ("R2.3", f"Emergency symptoms recorded: {symptoms}. "
+                                      "Act now."),
+    }
+    return tuple(Alert(kind, *messages[kind]) for kind in alerts_for_observation(obs, policy))
+
+
+def adverse_event_alerts(event: AdverseEventEntry, description: str) -> tuple[Alert, ...]:
+    """The R3.4 alert of an unresolved serious adverse event, quoting its description."""
+    summary = description.strip()[:EVENT_DESCRIPTION_CHARS]
+    return tuple(Alert(kind, "R3.4", f"Serious adverse event, unresolved: {summary}")
+                 for kind in alerts_for_adverse_event(event))

@@ -2,10 +2,11 @@
 from datetime import datetime
 from typing import Iterable
 
-from .enums import AlertKind, Symptom
+from .enums import AlertKind, Symptom, VitalsTimepoint
 from .label import BP_RISE_DIASTOLIC, BP_RISE_SYSTOLIC
 from .policy import BloodPressure, SitePolicy
-from .violations import Violation, hard_stop, soft_stop
+from .session_record import VitalsReading
+from .violations import Violation, hard_stop, soft_stop, warning
 
 EMERGENCY_SYMPTOMS = frozenset(Symptom)
 
@@ -34,6 +35,17 @@ def check_pre_dose_bp(reading: BloodPressure | None, policy: SitePolicy) -> list
                           f"Pre-dose BP {reading} is above {policy.bp_elevated}: "
                           "prescriber to weigh benefit against risk.")]
     return []
+
+
+def pre_dose_warnings(reading: VitalsReading, first_device_at: datetime | None,
+                      policy: SitePolicy) -> list[Violation]:
+    """R2.1 judged on a pre-dose reading before any device, as warnings for the nurse's eyes:
+    the stop itself comes at the first device."""
+    if reading.timepoint != VitalsTimepoint.PRE_DOSE or first_device_at is not None:
+        return []
+    return [warning(v.rule, v.code, v.message + (" Withhold the dose." if v.code == "bp_hold"
+                                                 else ""))
+            for v in check_pre_dose_bp(reading.bp, policy)]
 
 
 def is_rise(reading: BloodPressure, baseline: BloodPressure | None) -> bool:

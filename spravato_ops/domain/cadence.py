@@ -96,13 +96,32 @@ def sessions_allowed(course: CourseFacts, week: int) -> int:
     return cadence_window(course, week).limit
 
 
+def check_oral_antidepressant(indication: Indication,
+                              oral_antidepressant: str | None) -> list[Violation]:
+    """R1.3: MDSI requires a recorded oral antidepressant (hard stop); TRD does not (R1.4)."""
+    if indication == Indication.MDSI and not (oral_antidepressant or "").strip():
+        return [hard_stop("R1.3", "mdsi_requires_oral_antidepressant",
+                          "MDSI treatment requires a recorded oral antidepressant.")]
+    return []
+
+
+def same_day_session(day: date) -> Violation:
+    """R1.8: the patient already has a session on this site-local day (hard stop)."""
+    return hard_stop("R1.8", "same_day_session", f"The patient already has a session on {day}.")
+
+
+def _holds_its_day(s: BookedSession, exclude_session_id: int | None) -> bool:
+    """R1.8: a session that is a visit, other than the one being rescheduled."""
+    return s.state not in NOT_A_VISIT and (exclude_session_id is None
+                                           or s.session_id != exclude_session_id)
+
+
 def _scan(sessions: Iterable[BookedSession], day: date, window: tuple[date, date] | None,
           exclude_session_id: int | None) -> tuple[bool, int, list[int]]:
     """One pass: is the day taken, how many count in the window, doses of earlier days."""
     same_day, in_window, earlier_doses = False, 0, []
     for s in sessions:
-        if s.state in NOT_A_VISIT or (exclude_session_id is not None
-                                      and s.session_id == exclude_session_id):
+        if not _holds_its_day(s, exclude_session_id):
             continue
         if s.local_day == day:
             same_day = True
@@ -116,11 +135,12 @@ def _scan(sessions: Iterable[BookedSession], day: date, window: tuple[date, date
 
 
 def check_booking(course: CourseFacts, proposed_day: date, proposed_dose_mg: int,
-                  sessions: Sequence[BookedSession],
-                  exclude_session_id: int | None = None) -> list[Violation]:
+                  sessions: Sequence[BookedSession], exclude_session_id: int | None = None,
+                  other_courses: Iterable[BookedSession] = ()) -> list[Violation]:
     """Check a session booked on a site-local day (R1.1, R1.2, R1.3, R1.4, R1.8); all violations.
 
     `sessions` are the patient's other sessions of the course (past and future);
+    `other_courses` those of the patient's other courses, which count for R1.8 only;
     `exclude_session_id` leaves out the session being rescheduled. Doses are checked
     against sessions on earlier days (booked or given); the service re-checks the
     dose against given doses at dosing. TRD needs no oral antidepressant (R1.4).
@@ -131,16 +151,15 @@ def check_booking(course: CourseFacts, proposed_day: date, proposed_dose_mg: int
     days = (week_bounds(course.start_date, window.first_week)[0],
             week_bounds(course.start_date, window.last_week)[1]) if window else None
     same_day, in_window, earlier_doses = _scan(sessions, proposed_day, days, exclude_session_id)
+    same_day = same_day or any(s.local_day == proposed_day and _holds_its_day(s, exclude_session_id)
+                               for s in other_courses)
     if week == 0:
         violations.append(hard_stop("R1.1", "before_course_start",
                                     f"{proposed_day} is before the course starts "
                                     f"({course.start_date})."))
-    if course.indication == Indication.MDSI and not (course.oral_antidepressant or "").strip():
-        violations.append(hard_stop("R1.3", "mdsi_requires_oral_antidepressant",
-                                    "MDSI treatment requires a recorded oral antidepressant."))
+    violations.extend(check_oral_antidepressant(course.indication, course.oral_antidepressant))
     if same_day:
-        violations.append(hard_stop("R1.8", "same_day_session",
-                                    f"The patient already has a session on {proposed_day}."))
+        violations.append(same_day_session(proposed_day))
     if window is not None:
         violations.extend(_window_violations(window, week, in_window))
     violations.extend(check_dose(course.indication, proposed_dose_mg, earlier_doses))

@@ -21,7 +21,6 @@ CRITERIA = ("min_observation", "post_dose_bp", "bp_acceptable", "sedation_resolv
             "dissociation_resolved", "respiratory_ok", "transport_confirmed",
             "no_open_serious_event")
 NO_DEVICE = "no device given yet"
-NO_DISSOCIATION = Dissociation.NONE
 T = TypeVar("T")
 
 
@@ -129,6 +128,22 @@ def _bp_acceptable(readings: Sequence[VitalsReading], baseline: BloodPressure | 
     return Criterion("bp_acceptable", met, detail, bp_since if met else None)
 
 
+def sedation_resolved(o: ObservationEntry, baseline_moaas: int) -> bool:
+    """R3.4: MOAA/S back at the pre-dose baseline."""
+    return o.moaas >= baseline_moaas
+
+
+def dissociation_resolved(o: ObservationEntry) -> bool:
+    """R3.4: no dissociation recorded, or a CADSS total of at most 4."""
+    return o.dissociation == Dissociation.NONE or (
+        o.cadss_total is not None and o.cadss_total <= CADSS_RESOLVED_MAX)
+
+
+def breathing_ok(o: ObservationEntry, spo2_min: int) -> bool:
+    """R3.3: no respiratory depression, and SpO2 (when taken) at least P-SPO2-MIN."""
+    return not o.respiratory_depression and (o.spo2 is None or o.spo2 >= spo2_min)
+
+
 def _observation_runs(observations: Sequence[ObservationEntry], baseline_moaas: int,
                       spo2_min: int) -> list[datetime | None]:
     """Starts of the trailing runs of observations with sedation resolved, dissociation
@@ -137,18 +152,17 @@ def _observation_runs(observations: Sequence[ObservationEntry], baseline_moaas: 
     sedation_on = dissociation_on = breathing_on = True
     for o in reversed(observations):
         if sedation_on:
-            if o.moaas >= baseline_moaas:
+            if sedation_resolved(o, baseline_moaas):
                 sedation = o.observed_at
             else:
                 sedation_on = False
         if dissociation_on:
-            if o.dissociation == NO_DISSOCIATION or (
-                    o.cadss_total is not None and o.cadss_total <= CADSS_RESOLVED_MAX):
+            if dissociation_resolved(o):
                 dissociation = o.observed_at
             else:
                 dissociation_on = False
         if breathing_on:
-            if not o.respiratory_depression and (o.spo2 is None or o.spo2 >= spo2_min):
+            if breathing_ok(o, spo2_min):
                 breathing = o.observed_at
             else:
                 breathing_on = False
@@ -174,8 +188,8 @@ def _sedation_and_dissociation(latest: ObservationEntry | None, stale: str, base
     if latest is None:
         return (Criterion("sedation_resolved", False, stale),
                 Criterion("dissociation_resolved", False, stale))
-    sedated = latest.moaas < baseline_moaas
-    dissociated = not _dissociation_resolved(latest)
+    sedated = not sedation_resolved(latest, baseline_moaas)
+    dissociated = not dissociation_resolved(latest)
     cadss = f", CADSS {latest.cadss_total}" if latest.cadss_total is not None else ""
     return (Criterion("sedation_resolved", not sedated,
                       f"MOAA/S {latest.moaas} (baseline {baseline_moaas})",
@@ -183,11 +197,6 @@ def _sedation_and_dissociation(latest: ObservationEntry | None, stale: str, base
             Criterion("dissociation_resolved", not dissociated,
                       f"dissociation {latest.dissociation}{cadss}",
                       None if dissociated else starts[1]))
-
-
-def _dissociation_resolved(o: ObservationEntry) -> bool:
-    return o.dissociation == Dissociation.NONE or (
-        o.cadss_total is not None and o.cadss_total <= CADSS_RESOLVED_MAX)
 
 
 def _latest_spo2(readings: Sequence[VitalsReading],

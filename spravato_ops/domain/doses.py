@@ -1,14 +1,18 @@
-"""Doses and devices: allowed doses, TRD escalation, device count and spacing (R1.2, R1.3, R1.5)."""
+"""Doses and devices: allowed doses, TRD escalation, device count and spacing (R1.2, R1.3, R1.5),
+and the pre-dose BP that gates the first device (R2.1)."""
 from datetime import datetime
 from typing import Sequence
 
+from .blood_pressure import check_pre_dose_bp
 from .enums import Indication
 from .label import ALLOWED_DOSES, MG_PER_DEVICE, MIN_DEVICE_SPACING, TRD_STARTING_DOSE_MG
+from .policy import SitePolicy
+from .session_record import SessionRecord
 from .violations import Violation, hard_stop
 
 __all__ = [
     "ALLOWED_DOSES", "MG_PER_DEVICE", "MIN_DEVICE_SPACING",
-    "devices_for_dose", "check_dose", "check_device",
+    "devices_for_dose", "check_dose", "check_device", "too_many_devices", "device_violations",
 ]
 
 
@@ -43,6 +47,16 @@ def check_dose(
     return []
 
 
+def too_many_devices(planned_dose_mg: int, given: int) -> list[Violation]:
+    """R1.5: once every planned device is given, one more is a hard stop."""
+    planned = devices_for_dose(planned_dose_mg)
+    if given < planned:
+        return []
+    return [hard_stop("R1.5", "too_many_devices",
+                      f"All {planned} devices of the {planned_dose_mg} mg dose are already "
+                      "recorded.")]
+
+
 def check_device(
     planned_dose_mg: int,
     previous_device_times: Sequence[datetime],
@@ -56,12 +70,7 @@ def check_device(
     `device_spacing`) unless a deviation_reason is given; with a reason it is
     accepted and flagged for the REMS form.
     """
-    violations: list[Violation] = []
-    planned = devices_for_dose(planned_dose_mg)
-    if len(previous_device_times) >= planned:
-        violations.append(hard_stop("R1.5", "too_many_devices",
-                                    f"All {planned} devices of the {planned_dose_mg} mg "
-                                    "dose are already recorded."))
+    violations = too_many_devices(planned_dose_mg, len(previous_device_times))
     if not previous_device_times:
         return violations, False
     last = max(previous_device_times)
@@ -77,3 +86,29 @@ def check_device(
                                     f"Less than {minutes} minutes after the previous device; "
                                     "give a deviation_reason to record it."))
     return violations, too_soon and has_reason
+
+
+def device_violations(record: SessionRecord, administered_at: datetime,
+                      deviation_reason: str | None, policy: SitePolicy,
+                      corrects: int | None = None) -> tuple[list[Violation], bool]:
+    """Check a device against the record (R2.1, R1.5); return (violations, flagged).
+
+    A new device (`corrects` None): the first needs the latest pre-dose BP (missing or
+    at P-BP-HOLD a hard stop, above P-BP-ELEVATED a soft stop); then count and spacing.
+    A correction of device number `corrects` keeps its place: after the devices before
+    it, not after the one that followed it.
+    """
+    if corrects is None:
+        times = list(record.device_times)
+        gate = check_pre_dose_bp(record.pre_dose_bp, policy) if not times else []
+        found, flagged = check_device(record.planned_dose_mg, times, administered_at,
+                                      deviation_reason)
+        return gate + found, flagged
+    earlier = [d.administered_at for d in record.devices if d.number < corrects]
+    later = [d.administered_at for d in record.devices if d.number > corrects]
+    found, flagged = check_device(record.planned_dose_mg, earlier, administered_at,
+                                  deviation_reason)
+    if later and administered_at > min(later):
+        found.append(hard_stop("R1.5", "device_out_of_order",
+                               "A device cannot be recorded after the device that followed it."))
+    return found, flagged

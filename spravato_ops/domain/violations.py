@@ -67,3 +67,18 @@ def blocking(violations: Iterable[Violation], overridden: bool) -> list[Violatio
         if v.kind is ViolationKind.HARD_STOP
         or (v.kind is ViolationKind.SOFT_STOP and not overridden)
     ]
+
+
+def refusal(violations: Iterable[Violation], overridden: bool) -> list[Violation]:
+    """Return what a refused request reports, or [] when it may go ahead.
+
+    It is refused while a stop still blocks it (see blocking). It then reports every
+    stop, and when a hard stop is among them the warnings too, so that all is said at once.
+    """
+    stops, warnings = split(violations)
+    blocked = blocking(stops, overridden)
+    if not blocked:
+        return []
+    if any(v.kind is ViolationKind.HARD_STOP for v in blocked):
+        return stops + warnings
+    return stops

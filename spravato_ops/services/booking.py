@@ -8,21 +8,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from ..clock import utcnow
-from ..domain.cadence import NOT_A_VISIT, BookedSession, check_booking
+from ..domain.cadence import NOT_A_VISIT, BookedSession, check_booking, same_day_session
 from ..domain.calendar import local_date, zone
 from ..domain.eligibility import PatientFacts, ScreeningFacts, check_eligibility
 from ..domain.enums import SessionState
 from ..domain.policy import SitePolicy
 from ..domain.schedule import LONGEST_SLOT, slot_end
-from ..domain.state_machine import Action, check_action, next_state
+from ..domain.state_machine import Action, next_state
 from ..domain.violations import hard_stop
 from ..models import (
     Chair, Patient, RemsEnrollment, Screening, Site, TreatmentCourse,
     TreatmentSession,
 )
 from . import audit, rules
-from .common import check_version
+from .common import check_version, update_record
 from .courses import course_facts
+from .entries import check_state, lock_session, move
 from .failures import InvalidInput, NotFound, RuleRefusal
 from .patients import screening_facts
 from .sites import policy_from, site_facts, with_policy
@@ -79,16 +80,16 @@ def book(session, *, data, actor, clock_skew):
     )
     session.add(record)
     _commit(session, slot, None,
-            lambda: _audit_write(session, record, actor, "book", None, override))
+            lambda: _audit_book(session, record, actor, override))
     return Booked(record, warnings, patient)
 
 
 def reschedule_session(session, *, session_id, changes, expected_version, actor,
                        clock_skew):
     """Move a scheduled session (time, chair, dose), re-running every booking check."""
-    record = _load_locked(session, session_id)
+    record = lock_session(session, session_id)
     check_version(record, expected_version)
-    _refuse_state(record, Action.RESCHEDULE)
+    check_state(record, Action.RESCHEDULE)
     moves = {k: v for k, v in changes.items() if k != "override" and getattr(record, k) != v}
     if not moves:
         return record, []
@@ -101,16 +102,17 @@ def reschedule_session(session, *, session_id, changes, expected_version, actor,
                  chair, policy, start, moves.get("planned_dose_mg", record.planned_dose_mg))
     warnings, override = rules.enforce(booking_violations(session, slot, record.id), actor=actor,
                                        override=changes.get("override"))
-    before = audit.snapshot(record)
-    record.chair_id, record.scheduled_start, record.scheduled_end = chair_id, start, slot.end
-    record.local_day, record.planned_dose_mg = slot.local_day, slot.dose_mg
+    fields = dict(chair_id=chair_id, scheduled_start=start, scheduled_end=slot.end,
+                  local_day=slot.local_day, planned_dose_mg=slot.dose_mg)
     if override:
-        record.overrides = [*record.overrides, override]
-    record.version += 1
-    record.updated_at = utcnow()
-    session.add(record)
-    _commit(session, slot, record.id,
-            lambda: _audit_write(session, record, actor, "reschedule", before, override))
+        fields["overrides"] = [*record.overrides, override]
+
+    def write():
+        update_record(session, record, fields, entity="session", actor=actor,
+                      action="reschedule")
+        _audit_override(session, record, actor, override)
+
+    _commit(session, slot, record.id, write)
     return record, warnings
 
 
@@ -138,9 +140,9 @@ def booking_violations(session, slot, exclude_session_id=None):
     others = [row for row in rows if row.mine]
     found += check_booking(course_facts(course), slot.local_day, slot.dose_mg,
                            [_booked(row) for row in others if row.course_id == course.id],
-                           exclude_session_id)
-    if not any(v.code == "same_day_session" for v in found):
-        found += _same_day_other_courses(slot, others, exclude_session_id)
+                           exclude_session_id,
+                           other_courses=[_booked(row) for row in others
+                                          if row.course_id != course.id])
     found += [_chair_violation(slot, other) for other in _chair_conflicts(rows)]
     return found
 
@@ -236,20 +238,6 @@ def _booked(row):
     return BookedSession(row.id, row.local_day, row.planned_dose_mg, SessionState(row.state))
 
 
-def _same_day_other_courses(slot, others, exclude_session_id):
-    """R1.8 across courses: the domain check sees only this course's sessions."""
-    if any(row.course_id != slot.course.id and row.local_day == slot.local_day
-           and row.state not in NOT_A_VISIT and row.id != exclude_session_id
-           for row in others):
-        return [_same_day_violation(slot)]
-    return []
-
-
-def _same_day_violation(slot):
-    return hard_stop("R1.8", "same_day_session",
-                     f"The patient already has a session on {slot.local_day}.")
-
-
 def _chair_conflicts(rows):
     """Of _related_sessions, the active ones on the chair that overlap the proposed block."""
     return [row for row in rows if row.chair_conflict]
@@ -267,10 +255,14 @@ def _chair_violation(slot, other=None):
     return hard_stop("capacity", "chair_conflict", f"Chair '{slot.chair.label}' {taken}; {needed}.")
 
 
-def _audit_write(session, record, actor, action, before, override):
+def _audit_book(session, record, actor, override):
     session.flush()
-    audit.record(session, action=action, entity="session", entity_id=record.id, before=before,
+    audit.record(session, action="book", entity="session", entity_id=record.id,
                  after=audit.snapshot(record), actor=actor)
+    _audit_override(session, record, actor, override)
+
+
+def _audit_override(session, record, actor, override):
     if override:
         audit.record(session, action="override", entity="session", entity_id=record.id,
                      after=override, actor=actor)
@@ -289,7 +281,7 @@ def _commit(session, slot, exclude_session_id, write):
             violations = ([_chair_violation(slot, other) for other in found]
                           or [_chair_violation(slot)])
         elif name == PATIENT_DAY:
-            violations = [_same_day_violation(slot)]
+            violations = [same_day_session(slot.local_day)]
         else:
             raise
         raise RuleRefusal(violations) from exc
@@ -303,32 +295,11 @@ def _constraint_name(exc):
     return PATIENT_DAY if _SQLITE_PATIENT_DAY in str(exc.orig) else None
 
 
-def _load_locked(session, session_id):
-    """Load a session row locked to commit, so If-Match and state checks cannot race (412/409)."""
-    record = session.get(TreatmentSession, session_id, populate_existing=True,
-                         with_for_update={"key_share": True})
-    if record is None:
-        raise NotFound(f"Session {session_id} not found.")
-    return record
-
-
-def _refuse_state(record, action):
-    problem = check_action(SessionState(record.state), action)
-    if problem:
-        raise RuleRefusal([problem])
-
-
 def _change_state(session, session_id, action, reason, actor, expected_version):
-    record = _load_locked(session, session_id)
+    record = lock_session(session, session_id)
     check_version(record, expected_version)
-    _refuse_state(record, action)
-    before = audit.snapshot(record)
-    record.state = next_state(SessionState(record.state), action).value
-    record.state_reason = reason.strip()
-    record.version += 1
-    record.updated_at = utcnow()
-    session.add(record)
-    audit.record(session, action=action.value, entity="session", entity_id=record.id,
-                 before=before, after=audit.snapshot(record), actor=actor)
+    check_state(record, action)
+    move(session, record, next_state(SessionState(record.state), action), actor=actor,
+         action=action.value, state_reason=reason.strip())
     session.commit()
     return record

@@ -40,19 +40,30 @@ def save_new(session, record, *, entity, actor, action="create"):
     return record
 
 
+def update_record(session, record, changes, *, entity, actor, action="update"):
+    """Apply `changes`; when a field changes, bump the version and updated_at and add the
+    audit row (before and after) to the transaction. Return whether anything changed.
+
+    The caller commits, so the change and its audit row commit together or not at all.
+    """
+    before = audit.snapshot(record)
+    if not apply_changes(record, changes):
+        return False
+    if hasattr(record, "version"):
+        record.version += 1
+    if hasattr(record, "updated_at"):
+        record.updated_at = utcnow()
+    session.add(record)
+    audit.record(session, action=action, entity=entity, entity_id=record_key(record),
+                 actor=actor, before=before, after=audit.snapshot(record))
+    return True
+
+
 def save_update(session, record, changes, *, entity, actor, expected_version=None,
                 action="update"):
     """Apply `changes` under optimistic locking with an audit row, commit, and return it."""
     check_version(record, expected_version)
-    before = audit.snapshot(record)
-    if apply_changes(record, changes):
-        if hasattr(record, "version"):
-            record.version += 1
-        if hasattr(record, "updated_at"):
-            record.updated_at = utcnow()
-        session.add(record)
-        audit.record(session, action=action, entity=entity, entity_id=record_key(record),
-                     actor=actor, before=before, after=audit.snapshot(record))
+    if update_record(session, record, changes, entity=entity, actor=actor, action=action):
         session.commit()
     return record
 

@@ -2,12 +2,11 @@
 from sqlmodel import select
 
 from ..clock import utcnow
-from ..domain.cadence import BookedSession, CourseFacts, phase_for_week
+from ..domain.cadence import BookedSession, CourseFacts, check_oral_antidepressant, phase_for_week
 from ..domain.calendar import course_week, local_date
 from ..domain.enums import Indication, SessionState
 from ..domain.plan import course_plan
 from ..domain.policy import DEFAULT_POLICY
-from ..domain.violations import hard_stop
 from ..models import Patient, Site, TreatmentCourse, TreatmentSession, User
 from .common import get_existing, save_new, save_update
 from .failures import InvalidInput, RuleRefusal
@@ -22,11 +21,9 @@ def _check_prescriber(session, prescriber_id):
 
 def _check_mdsi_antidepressant(indication, oral_antidepressant):
     """R1.3: an MDSI course requires a recorded oral antidepressant (hard stop)."""
-    if indication == "MDSI" and not (oral_antidepressant or "").strip():
-        raise RuleRefusal([hard_stop(
-            "R1.3", "mdsi_requires_oral_antidepressant",
-            "An MDSI course requires a recorded oral antidepressant.",
-        )])
+    violations = check_oral_antidepressant(indication, oral_antidepressant)
+    if violations:
+        raise RuleRefusal(violations)
 
 
 def create_course(session, *, patient_id, data, actor):

@@ -11,6 +11,7 @@ from ..domain.state_machine import check_action
 from ..domain.violations import hard_stop
 from ..models import Site, TreatmentSession
 from . import alerts as alert_service, audit
+from .common import update_record
 from .failures import InvalidInput, NotFound, RuleRefusal
 from .records import load_record
 from .sites import policy_from, select_with_policy
@@ -45,18 +46,19 @@ def rolls_back(func):
 
 
 def lock_session(session, session_id):
-    """Load the session row FOR UPDATE: writes to one session's record run one at a time."""
-    treatment_session = session.get(TreatmentSession, session_id, with_for_update=True)
-    if treatment_session is None:
-        raise NotFound(f"Session {session_id} not found.")
-    return treatment_session
+    """Load the session row locked to commit (see session_with_policy); 404 when unknown."""
+    return session_with_policy(session, session_id, lock=True)[0]
 
 
-def check_state(treatment_session, action):
-    """Refuse (409, naming the state) an action the session's state does not allow."""
+def check_state(treatment_session, action, *, explain=None):
+    """Refuse (409, naming the state) an action the session's state does not allow.
+
+    `explain()` may name the rule behind the refusal (e.g. R1.5 too_many_devices when
+    the dose is complete); its violations are reported first.
+    """
     problem = check_action(treatment_session.state, action)
     if problem is not None:
-        raise RuleRefusal([problem])
+        raise RuleRefusal([*(explain() if explain else ()), problem])
 
 
 def check_amend_state(treatment_session):
@@ -85,6 +87,12 @@ def validate_times(session, treatment_session, times, *, clock_skew):
         raise InvalidInput(errors)
 
 
+def refuse_mistimed(problem):
+    """422 for a time a rule puts on the wrong side of the first device (domain.entry_times)."""
+    if problem is not None:
+        raise InvalidInput({problem.field: [problem.message]})
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A session ready for a new entry: locked, its state checked, with its record, its site's
@@ -101,18 +109,14 @@ def prepare(session, *, session_id, action, kind=None, amends=None, explain=None
     """Lock the session with its site's policy (one query), check its state, load its record
     and the entry a correction amends (see amended_entry; `missing` as there).
 
-    `explain(session, record, entries)` may name the rule behind a state refusal
-    (e.g. R1.5 too_many_devices when the dose is complete); it is reported first.
+    `explain(record)` may name the rule behind a state refusal (see check_state).
     """
     treatment_session, policy = session_with_policy(session, session_id, lock=True)
     record, entries = load_record(session, treatment_session)
     if amends is not None:
         check_amend_state(treatment_session)
     else:
-        problem = check_action(treatment_session.state, action)
-        if problem is not None:
-            reasons = explain(treatment_session, record, entries) if explain else []
-            raise RuleRefusal([*reasons, problem])
+        check_state(treatment_session, action, explain=explain and (lambda: explain(record)))
     original = amended_entry(entries[kind], amends, missing=missing) if kind else None
     return Prepared(treatment_session, record, entries, policy, original)
 
@@ -120,12 +124,15 @@ def prepare(session, *, session_id, action, kind=None, amends=None, explain=None
 def session_with_policy(session, session_id, *, lock=False):
     """Return (session, its site's SitePolicy) in one query; 404 for an unknown session.
 
-    lock=True: the row FOR UPDATE, as lock_session, for a write to the session's record.
+    lock=True locks the session's row to commit, read afresh, so that writes to one session
+    (its record, its state, its If-Match version) run one at a time and check what the
+    previous one committed. FOR NO KEY UPDATE: it excludes the other writers all the same,
+    and leaves alone the rows that only refer to the session (an alert raised meanwhile).
     """
     query = (select_with_policy(TreatmentSession, site_id=TreatmentSession.site_id)
              .where(TreatmentSession.id == session_id))
     if lock:
-        query = (query.with_for_update(of=TreatmentSession)
+        query = (query.with_for_update(of=TreatmentSession, key_share=True)
                  .execution_options(populate_existing=True))
     found = session.exec(query).first()
     if found is None:
@@ -151,11 +158,6 @@ def amended_entry(entries, amends_id, *, missing=None):
     return original
 
 
-def without(entries, original):
-    """The current entries other than the one being corrected."""
-    return [e for e in entries if original is None or e.id != original.id]
-
-
 def save_entry(session, entry, *, entity, actor, original=None, reason=None):
     """Add a clinical entry (or a correction of `original`) with its audit row."""
     entry.recorded_by, entry.recorded_at = actor.id, utcnow()
@@ -170,17 +172,11 @@ def save_entry(session, entry, *, entity, actor, original=None, reason=None):
     return entry
 
 
-def move(session, treatment_session, state, *, actor, **changes):
-    """Change the session's state (and any other fields) with an audit row."""
-    before = audit.snapshot(treatment_session)
-    treatment_session.state = S(state).value
-    for key, value in changes.items():
-        setattr(treatment_session, key, value)
-    treatment_session.version += 1
-    treatment_session.updated_at = utcnow()
-    session.add(treatment_session)
-    audit.record(session, action="update", entity="session", entity_id=treatment_session.id,
-                 actor=actor, before=before, after=audit.snapshot(treatment_session))
+def move(session, treatment_session, state, *, actor, action="update", **changes):
+    """Change the session's state (and any other fields) with its version and an audit row;
+    the caller commits. A move that changes nothing (dosing to dosing) writes nothing."""
+    update_record(session, treatment_session, {"state": S(state).value, **changes},
+                  entity="session", actor=actor, action=action)
 
 
 def keep_override(treatment_session, override, *, entity, entry):
@@ -191,15 +187,15 @@ def keep_override(treatment_session, override, *, entity, entry):
                                    {**override, "entity": entity, "entry_id": entry.id}]
 
 
-def raise_alerts(session, treatment_session, kinds, *, source, messages):
-    """Raise the staff alerts a reading or observation calls for; return the new ones."""
+def raise_alerts(session, treatment_session, alerts, *, source):
+    """Raise the staff alerts (domain.alerts.Alert) an entry calls for; return the new ones."""
     raised = []
-    for kind in kinds:
-        rule, message = messages[kind]
+    for found in alerts:
+        kind = found.kind.value
         alert = alert_service.raise_alert(
             session, site_id=treatment_session.site_id, session_id=treatment_session.id,
-            patient_id=treatment_session.patient_id, kind=kind.value, rule=rule,
-            message=message, dedupe_key=f"{source}:{kind.value}")
+            patient_id=treatment_session.patient_id, kind=kind, rule=found.rule,
+            message=found.message, dedupe_key=f"{source}:{kind}")
         if alert is not None:
             raised.append(alert)
     session.flush()

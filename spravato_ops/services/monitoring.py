@@ -1,17 +1,17 @@
 """The treatment day after the dose: observations, adverse events, timers, readiness, discharge."""
 from ..clock import utcnow
-from ..domain.alerts import alerts_for_adverse_event, alerts_for_observation
-from ..domain.blood_pressure import emergency_symptoms
+from ..domain.alerts import adverse_event_alerts, observation_alerts
 from ..domain.discharge import discharge_readiness, discharge_violations
-from ..domain.enums import AlertKind, Dissociation
+from ..domain.entry_times import observation_timing, ready_to_leave_timing
+from ..domain.enums import Dissociation
 from ..domain.session_record import AdverseEventEntry, ObservationEntry as ObservationValue
 from ..domain.state_machine import Action, next_state
 from ..domain.timers import session_timers
 from ..models import AdverseEvent, Discharge, ObservationEntry
 from ..models.columns import entered_columns
 from .entries import (
-    Written, keep_override, move, prepare, raise_alerts, rolls_back, save_entry,
-    session_with_policy, validate_times,
+    Written, keep_override, move, prepare, raise_alerts, refuse_mistimed, rolls_back,
+    save_entry, session_with_policy, validate_times,
 )
 from .records import build_record, read_entries
 from .failures import InvalidInput, NotFound
@@ -19,16 +19,6 @@ from .rules import enforce
 
 OBSERVATION_FIELDS = entered_columns(ObservationEntry)
 EVENT_FIELDS = entered_columns(AdverseEvent)
-
-
-def _observation_alert_messages(value, policy):
-    symptoms = ", ".join(s.value.replace("_", " ") for s in emergency_symptoms(value.symptoms))
-    return {
-        AlertKind.SPO2_LOW: ("R3.3", f"SpO2 {value.spo2}% is below {policy.spo2_min}%."),
-        AlertKind.RESPIRATORY_DEPRESSION: ("R3.3", "Respiratory depression recorded."),
-        AlertKind.EMERGENCY_SYMPTOM: ("R2.3", f"Emergency symptoms recorded: {symptoms}. "
-                                      "Act now."),
-    }
 
 
 @rolls_back
@@ -39,9 +29,7 @@ def record_observation(session, *, session_id, actor, clock_skew, data):
     treatment_session, policy = prepared.session, prepared.policy
     validate_times(session, treatment_session, {"observed_at": data["observed_at"]},
                    clock_skew=clock_skew)
-    first = prepared.record.first_device_at
-    if first is None or data["observed_at"] < first:
-        raise InvalidInput({"observed_at": ["Observations start at the first device (R3.2)."]})
+    refuse_mistimed(observation_timing(data["observed_at"], prepared.record.first_device_at))
     values = {name: data.get(name) for name in OBSERVATION_FIELDS}
     values["symptoms"] = list(dict.fromkeys(values["symptoms"] or ()))
     entry = ObservationEntry(session_id=treatment_session.id, **values)
@@ -50,9 +38,8 @@ def record_observation(session, *, session_id, actor, clock_skew, data):
     value = ObservationValue(entry.observed_at, entry.moaas, Dissociation(entry.dissociation),
                              entry.cadss_total, entry.respiratory_depression, entry.spo2,
                              tuple(entry.symptoms))
-    raised = raise_alerts(session, treatment_session, alerts_for_observation(value, policy),
-                          source=f"observation:{entry.id}",
-                          messages=_observation_alert_messages(value, policy))
+    raised = raise_alerts(session, treatment_session, observation_alerts(value, policy),
+                          source=f"observation:{entry.id}")
     session.commit()
     return Written(entry, treatment_session, alerts=raised)
 
@@ -103,17 +90,10 @@ def _no_such_event(event_id, session_id):
 
 def _raise_adverse_event_alert(session, treatment_session, entry):
     """R3.4: an unresolved serious adverse event alerts the staff at once."""
-    kinds = alerts_for_adverse_event(AdverseEventEntry(entry.serious, entry.resolved_at))
-    message = f"Serious adverse event, unresolved: {entry.description.strip()[:200]}"
-    return raise_alerts(session, treatment_session, kinds, source=f"adverse_event:{entry.id}",
-                        messages={AlertKind.SERIOUS_ADVERSE_EVENT: ("R3.4", message)})
-
-
-def _check_ready_to_leave(record, ready_to_leave_at):
-    """R3.6: the time the patient would have been ready is not before the first device."""
-    first = record.first_device_at
-    if first is not None and ready_to_leave_at < first:
-        raise InvalidInput({"ready_to_leave_at": ["Must not be before the first device."]})
+    event = AdverseEventEntry(entry.serious, entry.resolved_at)
+    return raise_alerts(session, treatment_session,
+                        adverse_event_alerts(event, entry.description),
+                        source=f"adverse_event:{entry.id}")
 
 
 @rolls_back
@@ -123,7 +103,7 @@ def discharge(session, *, session_id, actor, clock_skew, data):
     treatment_session, record = prepared.session, prepared.record
     validate_times(session, treatment_session, {"ready_to_leave_at": data["ready_to_leave_at"]},
                    clock_skew=clock_skew)
-    _check_ready_to_leave(record, data["ready_to_leave_at"])
+    refuse_mistimed(ready_to_leave_timing(data["ready_to_leave_at"], record.first_device_at))
     now = utcnow()
     readiness = discharge_readiness(record, prepared.policy, now)
     violations = discharge_violations(readiness, data["clinically_stable"])

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, cast, literal, literal_column, null, union_all
 from sqlalchemy import select as core_select
 from sqlmodel import select
 
+from ..domain.checklist import transport_confirmed
 from ..domain.enums import Dissociation, VitalsTimepoint
 from ..domain.policy import BloodPressure
 from ..domain.session_record import (
@@ -101,17 +102,6 @@ def current(entries):
     return [e for e in entries if e.id not in replaced]
 
 
-def latest_checklist(checklists):
-    found = current(checklists)
-    return max(found, key=lambda e: (e.recorded_at, e.id)) if found else None
-
-
-def transport_confirmed(checklist):
-    """R3.5: a ride home is recorded when the latest checklist names a driver and a phone."""
-    return bool(checklist and (checklist.transport_name or "").strip()
-                and (checklist.transport_phone or "").strip())
-
-
 def build_record(treatment_session, entries):
     """Turn the stored entries of one session (by kind) into the domain's SessionRecord."""
     discharge = current(entries.get("discharges", []))
@@ -129,7 +119,7 @@ def build_record(treatment_session, entries):
             for o in current(entries.get("observations", []))),
         adverse_events=tuple(AdverseEventEntry(a.serious, a.resolved_at)
                              for a in current(entries.get("adverse_events", []))),
-        transport_confirmed=transport_confirmed(latest_checklist(entries.get("checklist", []))),
+        transport_confirmed=transport_confirmed(current(entries.get("checklist", []))),
         discharged_at=discharge[-1].discharged_at if discharge else None,
     )
 

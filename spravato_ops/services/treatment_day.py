@@ -1,22 +1,20 @@
 """The treatment day up to the dose: arrival, checklist, vitals, devices, withholding."""
 from ..clock import utcnow
-from ..domain.alerts import alerts_for_vitals
-from ..domain.blood_pressure import check_pre_dose_bp
+from ..domain.alerts import vitals_alerts
+from ..domain.blood_pressure import pre_dose_warnings
 from ..domain.checklist import check_checklist
-from ..domain.doses import check_device, devices_for_dose
-from ..domain.enums import AlertKind, SessionState as S, VitalsTimepoint
+from ..domain.doses import device_violations, devices_for_dose, too_many_devices
+from ..domain.entry_times import vitals_timing
+from ..domain.enums import SessionState as S, VitalsTimepoint
 from ..domain.policy import BloodPressure
 from ..domain.session_record import VitalsReading
 from ..domain.state_machine import Action, next_state
-from ..domain.violations import hard_stop
 from ..models import ChecklistEntry, DeviceAdministration, VitalsEntry
 from ..models.columns import entered_columns
 from .entries import (
-    Written, check_state, keep_override, lock_session, move, prepare, raise_alerts, rolls_back,
-    save_entry, validate_times, without,
+    Written, check_state, keep_override, lock_session, move, prepare, raise_alerts,
+    refuse_mistimed, rolls_back, save_entry, validate_times,
 )
-from .failures import InvalidInput
-from .records import current
 from .rules import enforce
 
 BEFORE_DOSE = frozenset({S.ARRIVED, S.CHECKED_IN})
@@ -67,36 +65,6 @@ def record_checklist(session, *, session_id, actor, data):
     return Written(entry, treatment_session, warnings)
 
 
-def _check_vitals_timing(data, first_device_at):
-    """A pre-dose reading precedes the first device; the others follow it (R2.1, R2.2)."""
-    pre_dose = data["timepoint"] == VitalsTimepoint.PRE_DOSE
-    if pre_dose and first_device_at is not None and data["taken_at"] >= first_device_at:
-        raise InvalidInput({"taken_at": ["A pre-dose reading must be taken before the first "
-                                         "device."]})
-    if not pre_dose and (first_device_at is None or data["taken_at"] < first_device_at):
-        raise InvalidInput({"timepoint": [f"A {data['timepoint']} reading must be taken after "
-                                          "the first device; use pre_dose before dosing."]})
-
-
-def _vitals_alert_messages(reading, baseline, policy):
-    return {
-        AlertKind.BP_HIGH: ("R2.3", f"Post-dose BP {reading.bp} is above the alert level "
-                            f"{policy.bp_alert}: recheck every {policy.bp_recheck_minutes} min."),
-        AlertKind.BP_RISE: ("R2.3", f"Post-dose BP {reading.bp} rose 40/25 or more over the "
-                            f"pre-dose {baseline}: recheck every {policy.bp_recheck_minutes} min."),
-        AlertKind.SPO2_LOW: ("R3.3", f"SpO2 {reading.spo2}% is below {policy.spo2_min}%."),
-    }
-
-
-def _pre_dose_warnings(reading, record, policy):
-    """R2.1 judged on the reading for the nurse's eyes; it stops the dose at the first device."""
-    if reading.timepoint != VitalsTimepoint.PRE_DOSE or record.first_device_at is not None:
-        return []
-    return [{"rule": v.rule, "code": v.code,
-             "message": v.message + (" Withhold the dose." if v.code == "bp_hold" else "")}
-            for v in check_pre_dose_bp(reading.bp, policy)]
-
-
 @rolls_back
 def record_vitals(session, *, session_id, actor, clock_skew, data):
     """Record vitals; every reading is kept. R2.1 shown as warnings before dosing;
@@ -106,54 +74,26 @@ def record_vitals(session, *, session_id, actor, clock_skew, data):
     treatment_session, record, policy = prepared.session, prepared.record, prepared.policy
     validate_times(session, treatment_session, {"taken_at": data["taken_at"]},
                    clock_skew=clock_skew)
-    _check_vitals_timing(data, record.first_device_at)
     reading = VitalsReading(VitalsTimepoint(data["timepoint"]),
                             BloodPressure(data["systolic"], data["diastolic"]),
                             data["heart_rate"], data["spo2"], data["taken_at"])
+    refuse_mistimed(vitals_timing(reading.timepoint, reading.taken_at, record.first_device_at))
     entry = VitalsEntry(session_id=treatment_session.id,
                         **{name: data.get(name) for name in VITALS_FIELDS})
     save_entry(session, entry, entity="vitals", actor=actor, original=prepared.original,
                reason=data.get("reason"))
-    baseline = record.pre_dose_bp
-    raised = raise_alerts(session, treatment_session, alerts_for_vitals(reading, baseline, policy),
-                          source=f"vitals:{entry.id}",
-                          messages=_vitals_alert_messages(reading, baseline, policy))
+    raised = raise_alerts(session, treatment_session,
+                          vitals_alerts(reading, record.pre_dose_bp, policy),
+                          source=f"vitals:{entry.id}")
     session.add(treatment_session)
     session.commit()
-    return Written(entry, treatment_session, _pre_dose_warnings(reading, record, policy), raised)
+    warnings = [w.as_dict() for w in pre_dose_warnings(reading, record.first_device_at, policy)]
+    return Written(entry, treatment_session, warnings, raised)
 
 
-def _device_violations(treatment_session, record, devices, original, data, policy):
-    """R2.1 pre-dose BP gates the first device; R1.5 count and spacing (corrections: neighbours).
-
-    Missing or at P-BP-HOLD: hard stop; above P-BP-ELEVATED: soft stop a prescriber
-    may override on this request. The latest (corrected) pre-dose reading counts.
-    """
-    at, reason = data["administered_at"], data.get("deviation_reason")
-    if original is None:
-        violations = []
-        if not devices:
-            violations = check_pre_dose_bp(record.pre_dose_bp, policy)
-        found, flagged = check_device(treatment_session.planned_dose_mg,
-                                      [d.administered_at for d in devices], at, reason)
-        return violations + found, flagged
-    earlier = [d.administered_at for d in devices if d.device_number < original.device_number]
-    later = [d.administered_at for d in devices if d.device_number > original.device_number]
-    found, flagged = check_device(treatment_session.planned_dose_mg, earlier, at, reason)
-    if later and at > min(later):
-        found.append(hard_stop("R1.5", "device_out_of_order",
-                               "A device cannot be recorded after the device that followed it."))
-    return found, flagged
-
-
-def _dose_complete(treatment_session, record, _entries):
+def _dose_complete(record):
     """R1.5: after the last planned device the session observes; say so, not only the state."""
-    planned = devices_for_dose(treatment_session.planned_dose_mg)
-    if len(record.devices) < planned:
-        return []
-    return [hard_stop("R1.5", "too_many_devices",
-                      f"All {planned} devices of the {treatment_session.planned_dose_mg} mg dose "
-                      "are already recorded.")]
+    return too_many_devices(record.planned_dose_mg, len(record.devices))
 
 
 @rolls_back
@@ -161,14 +101,15 @@ def record_device(session, *, session_id, actor, clock_skew, data):
     """Record one device (R1.5, R2.1): the first moves to dosing, the last planned to observing."""
     prepared = prepare(session, session_id=session_id, action=Action.RECORD_DEVICE,
                        kind="devices", amends=data.get("amends"), explain=_dose_complete)
-    treatment_session, original = prepared.session, prepared.original
+    treatment_session, record, original = prepared.session, prepared.record, prepared.original
     validate_times(session, treatment_session, {"administered_at": data["administered_at"]},
                    clock_skew=clock_skew)
-    devices = without(current(prepared.entries["devices"]), original)
-    violations, flagged = _device_violations(treatment_session, prepared.record, devices,
-                                             original, data, prepared.policy)
+    corrects = original.device_number if original is not None else None
+    violations, flagged = device_violations(record, data["administered_at"],
+                                            data.get("deviation_reason"), prepared.policy,
+                                            corrects=corrects)
     warnings, override = enforce(violations, actor=actor, override=data.get("override"))
-    number = original.device_number if original is not None else len(devices) + 1
+    number = corrects if corrects is not None else len(record.devices) + 1
     entry = DeviceAdministration(
         session_id=treatment_session.id, device_number=number,
         administered_at=data["administered_at"], lot_number=data["lot_number"].strip(),

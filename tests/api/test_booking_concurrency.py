@@ -92,7 +92,7 @@ def test_twenty_bookings_of_one_chair_at_one_time_book_one(app, make, auth, db, 
 def test_twenty_bookings_of_one_patient_on_one_day_book_one_R1_8(app, make, auth, db,
                                                                  monkeypatch, guards):
     if guards == "database-only":
-        _only_database_guards(monkeypatch, "check_booking", "_same_day_other_courses")
+        _only_database_guards(monkeypatch, "check_booking")
     start = _tomorrow_at_ten()
     site = make.site(timezone=TZ)
     chairs = [make.chair(site) for _ in range(THREADS)]

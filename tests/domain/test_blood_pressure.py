@@ -7,7 +7,7 @@ from spravato_ops.domain import (
     AdverseEventEntry, AlertKind, BloodPressure, SitePolicy, Symptom, VitalsTimepoint,
     alerts_for_adverse_event, alerts_for_observation,
     alerts_for_vitals, bp_acceptable_for_discharge, check_pre_dose_bp, emergency_symptoms,
-    needs_recheck, post_dose_alerts,
+    needs_recheck, post_dose_alerts, pre_dose_warnings,
 )
 
 from .builders import at, codes, obs, vitals
@@ -103,3 +103,18 @@ def test_r3_4_an_unresolved_serious_adverse_event_alerts(event, expected):
 def test_r2_3_every_listed_symptom_is_an_emergency():
     assert emergency_symptoms([s.value for s in Symptom] + ["nausea"]) == tuple(Symptom)
     assert emergency_symptoms(["seizure", "seizure"]) == (Symptom.SEIZURE,)
+
+
+@pytest.mark.parametrize("reading, first_device, expected", [
+    (vitals(-5, 150, 85, VitalsTimepoint.PRE_DOSE), None, [("bp_elevated", "")]),
+    (vitals(-5, 185, 100, VitalsTimepoint.PRE_DOSE), None, [("bp_hold", " Withhold the dose.")]),
+    (vitals(-5, 132, 84, VitalsTimepoint.PRE_DOSE), None, []),
+    (vitals(-5, 185, 100, VitalsTimepoint.PRE_DOSE), at(0), []),  # dosed: a late correction
+    (vitals(40, 185, 100), at(0), []),  # post-dose: R2.3 alerts instead
+])
+def test_r2_1_pre_dose_reading_judged_as_warnings(reading, first_device, expected):
+    found = pre_dose_warnings(reading, first_device, POLICY)
+    stops = check_pre_dose_bp(reading.bp, POLICY)
+    assert [(w.code, w.kind) for w in found] == [(code, "warning") for code, _ in expected]
+    assert [w.message for w in found] == [s.message + tail for s, (_, tail) in zip(stops, expected)]
+    assert all(w.rule == "R2.1" and "override_allowed" not in w.as_dict() for w in found)

@@ -4,8 +4,9 @@ from datetime import date, timedelta
 import pytest
 
 from spravato_ops.domain import (
-    AlertKind, CourseFacts, Phase, SitePolicy, cadence_gap, check_booking, course_milestones,
-    course_plan, phase_for_week, sessions_allowed,
+    AlertKind, CourseFacts, Phase, SitePolicy, cadence_gap, check_booking,
+    check_oral_antidepressant, course_milestones, course_plan, phase_for_week, same_day_session,
+    sessions_allowed,
 )
 from spravato_ops.domain.cadence import cadence_window
 
@@ -101,6 +102,37 @@ def test_r1_8_reschedule_excludes_the_session_itself():
     assert check_booking(trd(), day_of(5, 2), 56, sessions, exclude_session_id=7) == []
     assert codes(check_booking(trd(), day_of(5, 2), 56, sessions, exclude_session_id=8)) == [
         "cadence_exceeded"]
+
+
+@pytest.mark.parametrize("state, session_id, taken", [
+    ("scheduled", 3, True), ("withheld", 3, True), ("cancelled", 3, False),
+    ("no_show", 3, False), ("scheduled", 7, False),  # 7: the session being rescheduled
+])
+def test_r1_8_sessions_of_other_courses_take_the_day_and_nothing_else(state, session_id,
+                                                                      taken):
+    other = [booked(day_of(5, 0), state=state, session_id=session_id),
+             booked(day_of(5, 1), session_id=4)]
+    found = check_booking(trd(), day_of(5, 0), 84, [], exclude_session_id=7,
+                          other_courses=other)
+    # other courses count neither towards this course's cadence nor its escalation (R1.2)
+    assert codes(found) == (["same_day_session"] if taken else []) + ["first_dose_must_be_56"]
+
+
+def test_r1_8_one_same_day_stop_for_both_courses():
+    day = day_of(5, 0)
+    found = check_booking(trd(), day, 56, [booked(day)], other_courses=[booked(day)])
+    assert codes(found).count("same_day_session") == 1
+    assert same_day_session(day) in found
+
+
+@pytest.mark.parametrize("indication, oral, expected", [
+    ("MDSI", "sertraline", []), ("MDSI", None, ["mdsi_requires_oral_antidepressant"]),
+    ("MDSI", " ", ["mdsi_requires_oral_antidepressant"]), ("TRD", None, []),  # R1.4
+])
+def test_r1_3_r1_4_oral_antidepressant(indication, oral, expected):
+    found = check_oral_antidepressant(indication, oral)
+    assert codes(found) == expected
+    assert all((v.rule, v.kind) == ("R1.3", "hard_stop") for v in found)
 
 
 def test_r1_2_escalation_looks_only_at_earlier_days():

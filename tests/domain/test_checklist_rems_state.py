@@ -1,11 +1,13 @@
 """Checklist (R1.6, R3.5), REMS form deadlines (R4.3) and the session state machine."""
 from datetime import date, datetime, timezone
+from types import SimpleNamespace
 
 import pytest
 
 from spravato_ops.domain import (
     Action, AlertKind, SessionState as S, SiteFacts, SitePolicy, check_action, check_checklist,
     form_reminder_due, monitoring_form_required, next_state, rems_form_deadline,
+    ride_home_recorded, transport_confirmed,
 )
 from spravato_ops.domain.schedule import reminder_times, slot_end
 
@@ -28,6 +30,30 @@ def test_r1_6_r3_5_checklist_soft_stops(items, expected):
     assert codes(found) == expected
     assert all(v.kind == "soft_stop" for v in found)
     assert {v.rule for v in found} <= {"R1.6", "R3.5"}
+
+
+@pytest.mark.parametrize("name, phone, recorded", [
+    ("Ann", "555", True), ("Ann", " ", False), ("", "555", False), (None, None, False),
+])
+def test_r3_5_a_ride_home_is_a_name_and_a_phone(name, phone, recorded):
+    assert ride_home_recorded(name, phone) is recorded
+
+
+def _checklist(entry_id, minute, name="Ann", phone="555"):
+    return SimpleNamespace(id=entry_id, recorded_at=datetime(2026, 3, 2, 14, minute,
+                                                             tzinfo=timezone.utc),
+                           transport_name=name, transport_phone=phone)
+
+
+@pytest.mark.parametrize("checklists, confirmed", [
+    ([], False),
+    ([_checklist(1, 0)], True),
+    ([_checklist(1, 0), _checklist(2, 5, phone=None)], False),  # the latest counts
+    ([_checklist(2, 5, phone=None), _checklist(1, 0)], False),  # by time, not list order
+    ([_checklist(1, 5, phone=None), _checklist(2, 5)], True),  # same time: the later id
+])
+def test_r3_5_transport_confirmed_by_the_latest_checklist(checklists, confirmed):
+    assert transport_confirmed(checklists) is confirmed
 
 
 def test_r4_3_form_deadline_is_7_days():

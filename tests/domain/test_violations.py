@@ -1,7 +1,9 @@
 """Violation shape for the 409 body, and which violations block."""
 import pytest
 
-from spravato_ops.domain import ViolationKind, blocking, hard_stop, soft_stop, split, warning
+from spravato_ops.domain import (
+    ViolationKind, blocking, hard_stop, refusal, soft_stop, split, warning,
+)
 
 
 def test_soft_stop_dict_names_the_prescriber():
@@ -35,3 +37,17 @@ def test_split_keeps_order():
     stops, warnings = split(found)
     assert [v.code for v in stops] == ["h", "s"]
     assert [v.code for v in warnings] == ["w1", "w2"]
+
+
+@pytest.mark.parametrize("codes, overridden, reported", [
+    (["w"], False, []),
+    (["s", "w"], True, []),
+    (["s", "w"], False, ["s"]),  # soft stops only: the warnings wait for the override
+    (["h", "s", "w"], True, ["h", "s", "w"]),  # a hard stop: everything, at once
+    (["h", "w"], False, ["h", "w"]),
+])
+def test_refusal_reports_every_stop_and_with_a_hard_one_the_warnings(codes, overridden,
+                                                                     reported):
+    make = {"h": hard_stop, "s": soft_stop, "w": warning}
+    found = [make[code]("R", code, "") for code in codes]
+    assert [v.code for v in refusal(found, overridden)] == reported

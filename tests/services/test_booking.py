@@ -7,9 +7,9 @@ from freezegun import freeze_time
 from sqlalchemy.exc import IntegrityError
 
 from spravato_ops.services import booking
-from spravato_ops.services.failures import NotFound, RuleRefusal
+from spravato_ops.services.failures import NotFound, RuleRefusal, StaleVersion
 
-from ..api.booking_setup import NOW, START, audit_actions, clinic, local
+from ..api.booking_setup import NOW, START, audit_actions, clinic, local, sessions_of, set_state
 
 NO_SKEW = timedelta(0)
 
@@ -52,6 +52,36 @@ def test_hard_stops_are_refused_all_at_once_R1_2_R1_8(make, db):
     db.rollback()
     assert {v.code for v in refusal.value.violations} == {
         "same_day_session", "first_dose_must_be_56", "chair_conflict"}
+
+
+def test_reschedule_and_cancel_bump_the_version_once_each_and_audit_it(make, db):
+    place, course, actor = clinic(make), make.course(start_date=START), make.user("scheduler")
+    record = booking.book(db, data=_data(place, course), actor=actor, clock_skew=NO_SKEW).record
+    booking.reschedule_session(db, session_id=record.id, expected_version=1, actor=actor,
+                               changes={"chair_id": place.chairs[1].id}, clock_skew=NO_SKEW)
+    with pytest.raises(StaleVersion):
+        booking.cancel_session(db, session_id=record.id, reason="ill", actor=actor,
+                               expected_version=1)
+    db.rollback()
+    booking.cancel_session(db, session_id=record.id, reason=" ill ", actor=actor,
+                           expected_version=2)
+    [stored] = sessions_of(db, id=record.id)
+    assert (stored.state, stored.state_reason, stored.version) == ("cancelled", "ill", 3)
+    assert audit_actions(db, record.id) == ["book", "reschedule", "cancel"]
+
+
+@pytest.mark.parametrize("change", [booking.cancel_session, booking.mark_no_show])
+def test_state_changes_refuse_a_session_that_has_started(make, db, change):
+    place, course, actor = clinic(make), make.course(start_date=START), make.user("scheduler")
+    record = booking.book(db, data=_data(place, course), actor=actor, clock_skew=NO_SKEW).record
+    set_state(db, record.id, "observing")
+    with pytest.raises(RuleRefusal) as refusal:
+        change(db, session_id=record.id, reason="mistake", actor=actor)
+    db.rollback()
+    [violation] = refusal.value.violations
+    assert (violation.code, violation.message.split(": ")[1]) == (
+        "invalid_state", "the session is observing.")
+    assert audit_actions(db, record.id) == ["book"]
 
 
 def test_an_unknown_course_is_not_found(make, db):
