@@ -9,6 +9,7 @@ from schemas.clinical import (
 )
 from schemas.session import ArrivalIn, SessionOut, StateChangeIn
 
+from ..clock import utcnow
 from ..db import get_session
 from ..models import TreatmentSession
 from ..services import monitoring, treatment_day
@@ -113,7 +114,7 @@ def get_record(session_id):
 @bp.response(200, TimerOut(many=True))
 def get_timers(session_id):
     """What is due when, from the first device (R1.5, R2.2, R2.3, R3.1, R3.2)."""
-    return monitoring.timers(get_session(), session_id=session_id)
+    return monitoring.timers(get_session(), session_id=session_id, now=utcnow())
 
 
 @bp.get("/<int:session_id>/discharge-readiness")
@@ -121,7 +122,8 @@ def get_timers(session_id):
 @bp.response(200, ReadinessOut)
 def get_discharge_readiness(query, session_id):
     """R3.4 criteria at `at` (default now), met or not, with when they will be met."""
-    return monitoring.readiness(get_session(), session_id=session_id, at=query.get("at"))
+    return monitoring.readiness(get_session(), session_id=session_id, now=utcnow(),
+                                at=query.get("at"))
 
 
 @bp.post("/<int:session_id>/discharge")
@@ -129,4 +131,5 @@ def get_discharge_readiness(query, session_id):
 @bp.response(201, DischargeOut)
 def discharge(data, session_id):
     """R3.4 discharge; R3.1 120 minutes is a hard stop; other unmet criteria are soft stops."""
-    return written(monitoring.discharge(get_session(), **_writing(session_id), data=data))
+    return written(monitoring.discharge(get_session(), **_writing(session_id), now=utcnow(),
+                                        data=data))

@@ -28,7 +28,7 @@ from .plan import CoursePlan, DueWindow, PlanWeek, course_plan
 from .policy import DEFAULT_POLICY, BloodPressure, CadenceGapDays, SitePolicy, validate_policy
 from .rems import form_reminder_due, monitoring_form_required, rems_form_deadline
 from .session_record import (
-    AdverseEventEntry, DeviceDose, ObservationEntry, SessionRecord, VitalsReading,
+    AdverseEventEntry, DeviceDose, ObservationEntry, SessionRecord, VitalsReading, counted_at,
 )
 from .state_machine import Action, check_action, next_state
 from .timers import Timer, session_timers
@@ -40,8 +40,8 @@ __all__ = [
     "bp_acceptable_for_discharge", "check_pre_dose_bp", "emergency_symptoms", "needs_recheck",
     "post_dose_alerts", "pre_dose_warnings", "check_oral_antidepressant", "same_day_session",
     "ride_home_recorded", "transport_confirmed", "device_violations", "too_many_devices",
-    "MisTimed", "observation_timing", "ready_to_leave_timing", "vitals_timing", "refusal",
-    "BookedSession", "CadenceGap", "CourseFacts", "CoursePlan", "DueWindow",
+    "MisTimed", "observation_timing", "ready_to_leave_timing", "vitals_timing", "counted_at",
+    "refusal", "BookedSession", "CadenceGap", "CourseFacts", "CoursePlan", "DueWindow",
     "PlanWeek", "cadence_gap", "check_booking", "course_milestones", "course_plan",
     "phase_for_week", "sessions_allowed", "course_week", "local_date", "local_day_bounds",
     "check_checklist", "Criterion", "DischargeReadiness", "check_discharge",

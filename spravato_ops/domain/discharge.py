@@ -13,7 +13,8 @@ from .label import (
 )
 from .policy import BloodPressure, SitePolicy
 from .session_record import (
-    OBSERVED_AT, TAKEN_AT, ObservationEntry, SessionRecord, VitalsReading,
+    OBSERVED_AT, TAKEN_AT, ObservationEntry, SessionRecord, VitalsReading, counted_at,
+    counted_entries,
 )
 from .violations import Violation, blocking, hard_stop, soft_stop
 
@@ -48,9 +49,10 @@ class DischargeReadiness:
         return tuple(c for c in self.criteria if not c.met)
 
 
-def _upto(entries: Sequence[T], at: datetime, key: Callable[[T], datetime]) -> Sequence[T]:
-    """Entries (in time order) recorded at or before `at`."""
-    if not entries or key(entries[-1]) <= at:
+def _upto(entries: Sequence[T], at: datetime | None,
+          key: Callable[[T], datetime]) -> Sequence[T]:
+    """Entries (in time order) recorded at or before `at` (all of them when None)."""
+    if at is None or not entries or key(entries[-1]) <= at:
         return entries
     return entries[:bisect_right(entries, at, key=key)]
 
@@ -72,19 +74,22 @@ def _min_observation(first: datetime | None, at: datetime) -> Criterion:
     if first is None:
         return Criterion("min_observation", False, NO_DEVICE)
     ends = first + MIN_OBSERVATION
-    since = f"{_minutes(at - first)} min since first device"
+    # a first device stamped ahead of the clock is a few seconds "in the future": 0 min
+    since = f"{max(0, _minutes(at - first))} min since first device"
     if at >= ends:
         return Criterion("min_observation", True, since, ends)
     return Criterion("min_observation", False, f"{since}, {-_minutes(at - ends)} min to go", ends)
 
 
-def _post_dose_bp(record: SessionRecord, first: datetime | None, at: datetime) -> Criterion:
-    """R2.2: a BP taken 30-60 minutes after the first device."""
+def _post_dose_bp(record: SessionRecord, first: datetime | None, horizon: datetime | None,
+                  at: datetime) -> Criterion:
+    """R2.2: a BP taken 30-60 minutes after the first device, both as stamped (recorded by
+    `horizon`, see discharge_readiness)."""
     if first is None:
         return Criterion("post_dose_bp", False, NO_DEVICE)
     opens, closes = first + POST_DOSE_BP_WINDOW_START, first + POST_DOSE_BP_WINDOW_END
     for reading in record.post_dose_vitals:
-        if opens <= reading.taken_at <= closes and reading.taken_at <= at:
+        if opens <= reading.taken_at <= closes and (horizon is None or reading.taken_at <= horizon):
             return Criterion("post_dose_bp", True, f"{reading.bp} at "
                              f"{_minutes(reading.taken_at - first)} min", reading.taken_at)
         if reading.taken_at > closes:
@@ -235,46 +240,73 @@ def _transport(record: SessionRecord) -> Criterion:
     return Criterion("transport_confirmed", False, "no ride home recorded")
 
 
-def _serious_events(record: SessionRecord, at: datetime) -> Criterion:
-    """R3.4: no serious adverse event left unresolved at `at`."""
-    serious = [e for e in record.adverse_events if e.serious]
-    open_count = sum(1 for e in serious if e.resolved_at is None or e.resolved_at > at)
+def _serious_events(record: SessionRecord, at: datetime, now: datetime | None) -> Criterion:
+    """R3.4: no serious adverse event left unresolved at `at` (a resolution stamped ahead of
+    `now` counts from `now`)."""
+    resolved_at = [None if e.resolved_at is None else counted_at(e.resolved_at, now)
+                   for e in record.adverse_events if e.serious]
+    open_count = sum(1 for t in resolved_at if t is None or t > at)
     if open_count:
         return Criterion("no_open_serious_event", False,
                          f"{open_count} serious adverse event(s) unresolved")
-    resolved = max((e.resolved_at for e in serious if e.resolved_at), default=None)
+    resolved = max((t for t in resolved_at if t), default=None)
     return Criterion("no_open_serious_event", True,
-                     "serious adverse events resolved" if serious else "none recorded", resolved)
+                     "serious adverse events resolved" if resolved_at else "none recorded",
+                     resolved)
 
 
-def discharge_readiness(record: SessionRecord, policy: SitePolicy,
-                        at: datetime) -> DischargeReadiness:
-    """Evaluate the 8 criteria of R3.4 at `at` from entries recorded by then (R2.4, R3.1-R3.6).
+def _clinical(record: SessionRecord, policy: SitePolicy, first: datetime | None,
+              readings: Sequence[VitalsReading], observations: Sequence[ObservationEntry],
+              at: datetime, now: datetime | None) -> tuple[Criterion, ...]:
+    """R2.4 bp_acceptable and R3.4 sedation, dissociation and respiratory, from the readings
+    and observations recorded by `at`; stamps ahead of `now` count from `now`."""
+    def counted(entries, key, field):
+        return counted_entries(entries, now, key, field)
 
-    earliest_ready_at is never before first device + 120 min (R3.1): with every other
-    criterion met it is the later of that and the time they were all met; otherwise
-    it is that lower bound. ready_without_min_observation_at (R3.6) is when the other
-    criteria were all met, or None while one is unmet.
-    """
-    first = record.first_device_at
-    if first is not None and first > at:
-        first = None
-    readings = _upto(record.vitals_in_order, at, TAKEN_AT)
-    observations = _upto(record.observations_in_order, at, OBSERVED_AT)
     baseline = record.pre_dose_bp
-    bp_since, spo2_since = _vitals_runs(_since(readings, first, TAKEN_AT),
-                                        discharge_ceiling(baseline, policy), policy.spo2_min)
-    starts = _observation_runs(_since(observations, first, OBSERVED_AT), record.baseline_moaas,
-                               policy.spo2_min)
+    bp_since, spo2_since = _vitals_runs(
+        counted(_since(readings, first, TAKEN_AT), TAKEN_AT, "taken_at"),
+        discharge_ceiling(baseline, policy), policy.spo2_min)
+    starts = _observation_runs(
+        counted(_since(observations, first, OBSERVED_AT), OBSERVED_AT, "observed_at"),
+        record.baseline_moaas, policy.spo2_min)
+    readings = counted(readings, TAKEN_AT, "taken_at")
+    observations = counted(observations, OBSERVED_AT, "observed_at")
     latest, stale = _latest_fresh(observations, policy, at)
     sedation, dissociation = _sedation_and_dissociation(latest, stale, record.baseline_moaas,
                                                         starts)
     breathing_since = max((t for t in (starts[2], spo2_since) if t is not None), default=None)
     respiratory = _respiratory(latest, stale, _latest_spo2(readings, observations),
                                breathing_since, policy, at)
-    criteria = (_min_observation(first, at), _post_dose_bp(record, first, at),
-                _bp_acceptable(readings, baseline, bp_since, policy, at), sedation,
-                dissociation, respiratory, _transport(record), _serious_events(record, at))
+    return (_bp_acceptable(readings, baseline, bp_since, policy, at), sedation, dissociation,
+            respiratory)
+
+
+def discharge_readiness(record: SessionRecord, policy: SitePolicy, at: datetime,
+                        now: datetime | None = None) -> DischargeReadiness:
+    """Evaluate the 8 criteria of R3.4 at `at` from entries recorded by then (R2.4, R3.1-R3.6).
+
+    `now` is the server's clock when the record was read, so every entry in it was
+    recorded by `now`: at an `at` from `now` on they all count, one stamped ahead of
+    `now` (a tablet's clock ahead, within the accepted skew) as taken at `now` for its
+    presence and freshness; at an earlier `at`, those stamped after `at` do not. The 120
+    minutes and the post-dose BP window run from the first device as stamped, so a clock
+    ahead never ends them early. Without `now` every entry counts from its stamp.
+
+    earliest_ready_at is never before first device + 120 min (R3.1): with every other
+    criterion met it is the later of that and the time they were all met; otherwise
+    it is that lower bound. ready_without_min_observation_at (R3.6) is when the other
+    criteria were all met, or None while one is unmet.
+    """
+    horizon = at if now is None or now > at else None  # entries stamped later: not yet there
+    first = record.first_device_at
+    if first is not None and horizon is not None and first > horizon:
+        first = None
+    readings = _upto(record.vitals_in_order, horizon, TAKEN_AT)
+    observations = _upto(record.observations_in_order, horizon, OBSERVED_AT)
+    criteria = (_min_observation(first, at), _post_dose_bp(record, first, horizon, at),
+                *_clinical(record, policy, first, readings, observations, at, now),
+                _transport(record), _serious_events(record, at, now))
     if first is None:
         return DischargeReadiness(False, at, None, criteria)
     ready_without = None

@@ -1,7 +1,16 @@
-"""A session's current clinical entries as plain values (the caller leaves out amended entries)."""
-from dataclasses import dataclass
+"""A session's current clinical entries as plain values (the caller leaves out amended entries).
+
+Clock skew: a tablet's clock may run ahead of the server's, and an entry stamped up to the
+accepted skew ahead is stored as stamped. Read at the server's `now`, such an entry was
+taken by `now`: it counts as taken at `now` for its presence and freshness (counted_at).
+Anchors keep their stamps (the first device, a device's rest, the post-dose BP window), so
+a clock ahead never makes a time-based criterion end early.
+"""
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import attrgetter
+from typing import Callable, Sequence, TypeVar
 
 from .enums import Dissociation, VitalsTimepoint
 from .label import MOAAS_BASELINE_DEFAULT
@@ -9,6 +18,27 @@ from .policy import BloodPressure
 
 TAKEN_AT = attrgetter("taken_at")
 OBSERVED_AT = attrgetter("observed_at")
+T = TypeVar("T")
+
+
+def counted_at(stamp: datetime, now: datetime | None) -> datetime:
+    """Return when an entry counts as taken: its stamp, or `now` when stamped ahead of it.
+
+    `now` is the server's clock when the record was read; None keeps every stamp.
+    """
+    return stamp if now is None or stamp <= now else now
+
+
+def counted_entries(entries: Sequence[T], now: datetime | None, key: Callable[[T], datetime],
+                    field: str) -> Sequence[T]:
+    """Entries (in time order) with each stamp ahead of `now` moved back to `now`.
+
+    `field` names the time attribute that `key` reads; the order is kept.
+    """
+    if now is None or not entries or key(entries[-1]) <= now:
+        return entries
+    cut = bisect_right(entries, now, key=key)
+    return (*entries[:cut], *(replace(e, **{field: now}) for e in entries[cut:]))
 
 
 class cached:

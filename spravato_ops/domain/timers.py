@@ -3,6 +3,11 @@
 Nothing is timed before the first device: the label's clocks all start there, so
 a session without a device has no timers. After discharge only timers whose
 event was recorded remain (as done); nothing is due of a discharged patient.
+
+`now` is the server's clock. A reading or observation stamped ahead of it (a tablet's
+clock ahead, within the accepted skew) counts as taken at `now` for the intervals that
+run from the latest one (R2.3 recheck, R3.2 observation); what runs from a device (R1.5
+rest, R2.2 window, R3.1 120 minutes) keeps the device's stamp, so it never ends early.
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +19,7 @@ from .label import (
     POST_DOSE_BP_WINDOW_START,
 )
 from .policy import SitePolicy
-from .session_record import SessionRecord
+from .session_record import SessionRecord, counted_at
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ def bp_recheck_timer(record: SessionRecord, first: datetime, policy: SitePolicy,
             pending = None
     if last_trigger is None:
         return None
-    due = last_trigger.taken_at + policy.bp_recheck
+    due = counted_at(last_trigger.taken_at, now) + policy.bp_recheck
     overdue = due + policy.observation_grace
     if pending is None:
         return Timer(TimerCode.BP_RECHECK, due, overdue, TimerState.DONE)
@@ -92,12 +97,11 @@ def bp_recheck_timer(record: SessionRecord, first: datetime, policy: SitePolicy,
 
 def observation_timer(record: SessionRecord, first: datetime, policy: SitePolicy,
                       now: datetime) -> Timer:
-    """R3.2: observe every P-OBS min from the first device; overdue after P-OBS-GRACE.
-
-    Done at discharge.
+    """R3.2: observe every P-OBS min from the first device, then from the latest observation;
+    overdue after P-OBS-GRACE. Done at discharge.
     """
     latest = record.latest_observation
-    anchor = max(first, latest.observed_at) if latest else first
+    anchor = max(first, counted_at(latest.observed_at, now)) if latest else first
     due = anchor + policy.observation_interval
     overdue = due + policy.observation_grace
     if record.discharged_at is not None:

@@ -37,7 +37,7 @@ def board(session, *, site_id):
 
 
 def _board_row(row, entries, policy, now):
-    readiness = discharge_readiness(build_record(row, entries), policy, now)
+    readiness = discharge_readiness(build_record(row, entries), policy, now, now=now)
     return {
         "chair": row.label, "session_id": row.id,
         "patient_initials": f"{row.first_name[:1]}{row.last_name[:1]}".upper(),

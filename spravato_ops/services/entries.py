@@ -67,10 +67,11 @@ def check_amend_state(treatment_session):
                                      f"session is {treatment_session.state}.")])
 
 
-def validate_times(session, treatment_session, times, *, clock_skew):
-    """422 per field for an instant in the future (beyond `clock_skew`) or before the day."""
+def validate_times(session, treatment_session, times, *, clock_skew, now=None):
+    """422 per field for an instant in the future (beyond `clock_skew` after `now`, default
+    the clock) or before the day."""
     skew = clock_skew
-    latest = utcnow() + skew
+    latest = (now or utcnow()) + skew
     site = session.get(Site, treatment_session.site_id)
     day_start, _ = local_day_bounds(treatment_session.local_day, site.timezone)
     errors = {}

@@ -1,5 +1,4 @@
 """The treatment day after the dose: observations, adverse events, timers, readiness, discharge."""
-from ..clock import utcnow
 from ..domain.alerts import adverse_event_alerts, observation_alerts
 from ..domain.discharge import discharge_readiness, discharge_violations
 from ..domain.entry_times import observation_timing, ready_to_leave_timing
@@ -97,15 +96,15 @@ def _raise_adverse_event_alert(session, treatment_session, entry):
 
 
 @rolls_back
-def discharge(session, *, session_id, actor, clock_skew, data):
-    """R3.4 discharge: R3.1 min_observation is never overridable; other unmet criteria are soft."""
+def discharge(session, *, session_id, actor, clock_skew, now, data):
+    """R3.4 discharge at `now`: R3.1 min_observation is never overridable; other unmet
+    criteria are soft stops."""
     prepared = prepare(session, session_id=session_id, action=Action.DISCHARGE)
     treatment_session, record = prepared.session, prepared.record
     validate_times(session, treatment_session, {"ready_to_leave_at": data["ready_to_leave_at"]},
-                   clock_skew=clock_skew)
+                   clock_skew=clock_skew, now=now)
     refuse_mistimed(ready_to_leave_timing(data["ready_to_leave_at"], record.first_device_at))
-    now = utcnow()
-    readiness = discharge_readiness(record, prepared.policy, now)
+    readiness = discharge_readiness(record, prepared.policy, now, now=now)
     violations = discharge_violations(readiness, data["clinically_stable"])
     warnings, override = enforce(violations, actor=actor, override=data.get("override"))
     entry = Discharge(
@@ -128,13 +127,14 @@ def _record_of(session, session_id):
     return build_record(treatment_session, entries), policy
 
 
-def timers(session, *, session_id):
-    """The session's timers now (R1.5, R2.2, R2.3, R3.1, R3.2)."""
+def timers(session, *, session_id, now):
+    """The session's timers at `now`, the server's clock (R1.5, R2.2, R2.3, R3.1, R3.2)."""
     record, policy = _record_of(session, session_id)
-    return [t.as_dict() for t in session_timers(record, policy, utcnow())]
+    return [t.as_dict() for t in session_timers(record, policy, now)]
 
 
-def readiness(session, *, session_id, at=None):
-    """Discharge readiness at `at` (default now), every criterion reported (R3.4)."""
+def readiness(session, *, session_id, now, at=None):
+    """Discharge readiness at `at` (default `now`, the server's clock), every criterion
+    reported (R3.4); entries stamped ahead of `now` count from `now`."""
     record, policy = _record_of(session, session_id)
-    return discharge_readiness(record, policy, at or utcnow())
+    return discharge_readiness(record, policy, at or now, now=now)
