@@ -4,7 +4,7 @@ from sqlmodel import select
 from ..clock import utcnow
 from ..domain.policy import DEFAULT_POLICY, SitePolicy, validate_policy
 from ..domain.eligibility import SiteFacts
-from ..models import Chair, Site, SitePolicyRecord
+from ..models import Chair, Site, SitePolicyRecord, UserSite
 from . import audit
 from .common import check_version, get_existing, save_new, save_update
 from .failures import InvalidInput, NotFound
@@ -111,3 +111,11 @@ def site_facts(site):
                      rems_certified_until=site.rems_certified_until,
                      enrollment_required=site.rems_enrollment_required,
                      monitoring_form_required=site.rems_forms_required)
+
+
+def sites_of(session, *, user):
+    """Return the sites a user works at: those assigned, or every site when none is (admins)."""
+    assigned = select(UserSite.site_id).where(UserSite.user_id == user.id)
+    if user.role != "admin" and session.exec(assigned).first() is not None:
+        return session.exec(select(Site).where(Site.id.in_(assigned)).order_by(Site.id)).all()
+    return list_sites(session)

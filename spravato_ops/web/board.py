@@ -1,0 +1,28 @@
+"""The front-desk board page: where each patient is, in words, refreshed in the browser."""
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from ..db import get_session
+from ..services.sites import sites_of
+from .access import page
+from .views import bp
+
+
+@bp.get("/board")
+@page("board")
+def board():
+    """Render the board's frame for one site; board.js fills and refreshes the rows."""
+    sites = sites_of(get_session(), user=current_user)
+    site = _chosen_site(sites, request.args.get("site_id", type=int))
+    return render_template("board.html", site=site, sites=sites,
+                           tv=request.args.get("tv") == "1")
+
+
+def _chosen_site(sites, site_id):
+    """The site asked for (one of the user's), else the user's first; 404 when there is none."""
+    if site_id is None and sites:
+        return sites[0]
+    chosen = next((site for site in sites if site.id == site_id), None)
+    if chosen is None:
+        abort(404, "No such site, or not one of yours.")
+    return chosen

@@ -1,0 +1,128 @@
+// The front-desk board: today's rows from GET /board every few seconds, state in words, the
+// arrival button; rows that leave the board stay a while with how they left (discharged...).
+import { api, ApiError, NetworkError } from "./api.js";
+import { localTime, serverNow } from "./clock.js";
+
+const REFRESH_MS = 5000;
+const STATE_WORDS = {
+  scheduled: "Expected", arrived: "Arrived, waiting", checked_in: "Checked in",
+  dosing: "In treatment", observing: "Resting", discharged: "Discharged",
+  cancelled: "Cancelled", no_show: "Did not come", withheld: "Gone home",
+};
+const root = document.getElementById("board");
+const siteId = root.dataset.siteId;
+const timeZone = root.dataset.timezone;
+const tv = root.dataset.tv === "yes";
+const rowsBody = document.getElementById("board-rows");
+const status = document.getElementById("board-status");
+const errorBox = document.getElementById("board-error");
+const departed = new Map(); // session_id -> the row as last seen, with its final state
+let shown = new Map();
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  if (className) {
+    const tag = document.createElement("span");
+    tag.className = className;
+    tag.textContent = text;
+    td.append(tag);
+  } else {
+    td.textContent = text;
+  }
+  return td;
+}
+
+function readiness(row) {
+  if (row.state === "discharged") return cell("Gone home", "tag");
+  if (row.ready) return cell("Ready now", "tag ok");
+  if (row.ready_at) return cell(`Ready at ${localTime(row.ready_at, timeZone)}`, "tag due");
+  return cell("Not yet");
+}
+
+function actions(row) {
+  const td = document.createElement("td");
+  if (row.state === "scheduled" && !row.left) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = `Mark ${row.patient_initials} arrived`;
+    button.addEventListener("click", () => markArrived(row, button));
+    td.append(button);
+  }
+  return td;
+}
+
+function renderRow(row) {
+  const tr = document.createElement("tr");
+  tr.dataset.sessionId = row.session_id;
+  tr.append(cell(row.chair), cell(row.patient_initials),
+    cell(STATE_WORDS[row.state] ?? row.state, row.left ? "tag" : "tag state"),
+    cell(localTime(row.scheduled_start, timeZone)), readiness(row));
+  if (!tv) tr.append(actions(row));
+  return tr;
+}
+
+function render(rows) {
+  const all = [...rows, ...departed.values()];
+  all.sort((a, b) => a.chair.localeCompare(b.chair) || a.scheduled_start.localeCompare(b.scheduled_start));
+  if (all.length === 0) {
+    const empty = cell("No patients on the board today.");
+    empty.colSpan = tv ? 5 : 6;
+    rowsBody.replaceChildren(document.createElement("tr"));
+    rowsBody.firstChild.append(empty);
+    return;
+  }
+  rowsBody.replaceChildren(...all.map(renderRow));
+}
+
+async function noteDepartures(rows) {
+  // The board lists only patients expected or in the clinic: ask how the others left.
+  const present = new Set(rows.map((row) => row.session_id));
+  for (const [id, row] of shown) {
+    if (present.has(id) || departed.has(id)) continue;
+    try {
+      const { data } = await api("GET", `/sessions/${id}`);
+      departed.set(id, { ...row, state: data.state, ready: false, ready_at: null, left: true });
+    } catch (error) {
+      departed.set(id, { ...row, state: "discharged", left: true });
+    }
+  }
+  for (const id of present) departed.delete(id);
+}
+
+async function refresh() {
+  try {
+    const { data } = await api("GET", `/board?site_id=${siteId}`);
+    await noteDepartures(data);
+    shown = new Map(data.map((row) => [row.session_id, row]));
+    render(data);
+    status.textContent = `Updated at ${localTime(serverNow().toISOString(), timeZone)}`;
+    status.classList.remove("lost");
+  } catch (error) {
+    const when = localTime(serverNow().toISOString(), timeZone);
+    status.textContent = error instanceof NetworkError
+      ? `Connection lost at ${when}: showing the last update, trying again`
+      : `The board could not be updated at ${when}: ${error.message}`;
+    status.classList.add("lost");
+  }
+}
+
+async function markArrived(row, button) {
+  button.disabled = true;
+  if (errorBox) errorBox.hidden = true;
+  try {
+    await api("POST", `/sessions/${row.session_id}/arrival`, { body: {} });
+  } catch (error) {
+    const reason = error instanceof ApiError ? error.message : "the connection was lost";
+    if (errorBox) {
+      errorBox.textContent = `${row.patient_initials} was not marked arrived: ${reason}. ` +
+        "Try again.";
+      errorBox.hidden = false;
+    }
+    button.disabled = false;
+    return;
+  }
+  await refresh();
+}
+
+refresh();
+setInterval(refresh, REFRESH_MS);

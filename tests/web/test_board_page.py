@@ -1,0 +1,34 @@
+"""The front-desk board page: the frame for the user's site, nothing clinical in it."""
+from ..factories import PASSWORD
+
+
+def _log_in(client, user):
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_front_desk_lands_on_the_board_of_their_site(client, make):
+    site = make.site(name="Riverside")
+    make.site(name="Hilltop")
+    make.session(site=site, planned_dose_mg=84)
+    _log_in(client, make.user("front_desk", site=site))
+    response = client.get("/", follow_redirects=True)
+    assert response.request.path == "/board"
+    page = response.get_data(as_text=True)
+    assert "<h1>Riverside: today's patients" in page and "Hilltop" not in page
+    assert f'data-site-id="{site.id}"' in page and "84" not in page
+
+
+def test_the_board_refuses_a_site_the_user_does_not_work_at(client, make):
+    site, other = make.site(), make.site()
+    _log_in(client, make.user("front_desk", site=site))
+    assert client.get(f"/board?site_id={other.id}").status_code == 404
+    assert client.get(f"/board?site_id={site.id}").status_code == 200
+
+
+def test_the_board_in_tv_mode_has_no_controls(client, make):
+    site = make.site()
+    _log_in(client, make.user("admin"))
+    page = client.get(f"/board?site_id={site.id}&tv=1").get_data(as_text=True)
+    assert 'class="board tv"' in page and "TV mode</a>" not in page
