@@ -13,12 +13,12 @@ from .views import bp
 def board():
     """Render the board's frame for one site; board.js fills and refreshes the rows."""
     sites = sites_of(get_session(), user=current_user)
-    site = _chosen_site(sites, request.args.get("site_id", type=int))
+    site = chosen_site(sites, request.args.get("site_id", type=int))
     return render_template("board.html", site=site, sites=sites,
                            tv=request.args.get("tv") == "1")
 
 
-def _chosen_site(sites, site_id):
+def chosen_site(sites, site_id):
     """The site asked for (one of the user's), else the user's first; 404 when there is none."""
     if site_id is None and sites:
         return sites[0]

@@ -1,0 +1,50 @@
+// The error pattern of every form: a summary at the top (field errors, violations with their
+// rule, 412 and network failures in words), the message next to each field; inputs kept.
+import { ApiError, NetworkError } from "./api.js";
+
+function summaryOf(form) {
+  return form.parentElement.querySelector(".error-summary");
+}
+
+export function clearProblems(form) {
+  const summary = summaryOf(form);
+  summary.hidden = true;
+  summary.querySelector("ul").replaceChildren();
+  form.querySelectorAll(".error-message").forEach((message) => { message.hidden = true; });
+}
+
+function item(text) {
+  const li = document.createElement("li");
+  li.textContent = text;
+  return li;
+}
+
+function problemLines(form, error) {
+  if (error instanceof NetworkError) return ["Not saved: the connection was lost. Try again."];
+  if (error instanceof ApiError && error.status === 412) {
+    return ["Someone else changed this in the meantime. Reload to see their change."];
+  }
+  // Rules of DOMAIN.md are cited by ID; a chair clash or course state in words.
+  const ruleName = (v) => (/^R\d/.test(v.rule) ? v.rule
+    : { chair_conflict: "Chair clash" }[v.code] ?? v.rule.replaceAll("_", " "));
+  const lines = (error.violations ?? []).map((v) => `${ruleName(v)}: ${v.message}` +
+    (v.override_allowed ? " (a prescriber may override)" : " (cannot be overridden)"));
+  for (const [name, messages] of Object.entries(error.errors ?? {})) {
+    const text = [messages].flat().map((m) => (typeof m === "string" ? m : JSON.stringify(m)))
+      .join(" ");
+    const next = form.querySelector(`#error-${CSS.escape(name)}`);
+    if (next) { next.textContent = text; next.hidden = false; }
+    lines.push(`${name.replaceAll("_", " ")}: ${text}`);
+  }
+  if (lines.length === 0) lines.push(error.message ?? "Not saved.");
+  return lines;
+}
+
+export function showProblems(form, error, note = null) {
+  const summary = summaryOf(form);
+  const lines = problemLines(form, error);
+  if (note) lines.push(note);
+  summary.querySelector("ul").replaceChildren(...lines.map(item));
+  summary.hidden = false;
+  summary.focus();
+}
