@@ -1,5 +1,7 @@
 """The schedule in a real browser: find a patient, book through the form, see the block; the
 R1.8 and chair clash messages; soft stops overridden by a prescriber only (R1.1)."""
+import json
+import urllib.request
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -95,4 +97,47 @@ def test_only_a_prescriber_overrides_a_soft_stop_with_a_reason(server, browser):
     page.get_by_role("button", name="Book session").click()
     expect(page.locator("#grid-status")).to_contain_text("Booked J.L. at 10:00")
     screenshot(page, "schedule-override")
+    context.close()
+
+
+def _patch(server, session_id, body, version):
+    """Change a session through the API as another scheduler would."""
+    token = server.make.token(server.make.user("scheduler"))
+    request = urllib.request.Request(
+        f"{server.url}/api/v1/sessions/{session_id}", method="PATCH",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}",
+                 "If-Match": f'"{version}"'})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+
+
+def test_a_dragged_session_moves_chair_and_a_stale_drag_is_refused(server, browser):
+    site = server.make.site(name="Riverside", timezone=ZONE)
+    chair_a = server.make.chair(site, label="Chair A")
+    server.make.chair(site, label="Chair B")
+    day = _site_day(1)
+    booked = server.make.session(chair=chair_a, site=site, scheduled_start=_at(day, 10))
+    context = browser.new_context(viewport=LANDSCAPE)
+    page = log_in(context.new_page(), server, server.make.user("scheduler", site=site))
+    _open_day(page, server, site, day)
+    page.locator(".session-block").drag_to(page.get_by_role("button", name="Book Chair B at 10:00"))
+    expect(page.locator("#grid-status")).to_contain_text("Moved")
+    server.db.expire_all()
+    moved = server.db.get(type(booked), booked.id)
+    assert moved.chair_id != chair_a.id
+    server.db.rollback()
+
+    _patch(server, booked.id, {"scheduled_start": _at(day, 10, 30).isoformat()}, moved.version)
+    page.locator(".session-block").drag_to(page.get_by_role("button", name="Book Chair A at 12:00"))
+    expect(page.locator("#change-errors")).to_be_visible()
+    expect(page.locator("#change-errors")).to_contain_text("Someone else changed this")
+    expect(page.locator(".session-block")).to_contain_text("10:30")
+    screenshot(page, "schedule-stale-drag")
+
+    page.locator(".session-block").click()
+    page.get_by_label("Reason to cancel, or why the patient did not come").fill("Patient asked")
+    page.get_by_role("button", name="Cancel session").click()
+    expect(page.locator("#grid-status")).to_contain_text("cancelled")
+    expect(page.locator(".session-block")).to_have_count(0)
     context.close()

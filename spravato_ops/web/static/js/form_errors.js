@@ -22,7 +22,8 @@ function item(text) {
 function problemLines(form, error) {
   if (error instanceof NetworkError) return ["Not saved: the connection was lost. Try again."];
   if (error instanceof ApiError && error.status === 412) {
-    return ["Someone else changed this in the meantime. Reload to see their change."];
+    return ["Someone else changed this in the meantime, so it was not saved. The page now " +
+      "shows their change: make yours again if it is still needed."];
   }
   // Rules of DOMAIN.md are cited by ID; a chair clash or course state in words.
   const ruleName = (v) => (/^R\d/.test(v.rule) ? v.rule
@@ -32,7 +33,7 @@ function problemLines(form, error) {
   for (const [name, messages] of Object.entries(error.errors ?? {})) {
     const text = [messages].flat().map((m) => (typeof m === "string" ? m : JSON.stringify(m)))
       .join(" ");
-    const next = form.querySelector(`#error-${CSS.escape(name)}`);
+    const next = form.querySelector(`[data-error="${CSS.escape(name)}"]`);
     if (next) { next.textContent = text; next.hidden = false; }
     lines.push(`${name.replaceAll("_", " ")}: ${text}`);
   }

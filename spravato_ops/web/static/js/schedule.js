@@ -3,6 +3,7 @@
 import { api, ApiError, NetworkError, newIdempotencyKey } from "./api.js";
 import { localTime, serverNow } from "./clock.js";
 import { showProblems, clearProblems } from "./form_errors.js";
+import { chooseSession, moveSession, setUpChanges } from "./schedule_change.js";
 
 const root = document.getElementById("schedule");
 const { siteId, timeZone, day, today } = {
@@ -50,10 +51,25 @@ export function siteInstant(date, time) {
   return new Date(guess - offsetAt(first)).toISOString().replace(".000Z", "Z");
 }
 
+const sessions = new Map();
+// What the change module needs of the grid.
+const gridApi = {
+  timeZone, instant: (date, time) => siteInstant(date, time),
+  reload: (news) => loadSessions(news),
+};
+
 function block(session) {
-  const element = document.createElement("div");
+  const element = document.createElement("button");
+  element.type = "button";
   element.className = `session-block state-${session.state}`;
   element.dataset.sessionId = session.id;
+  if (session.state === "scheduled") {
+    element.draggable = true;
+    element.addEventListener("dragstart", (event) => {
+      event.dataTransfer.setData("text/plain", String(session.id));
+    });
+  }
+  element.addEventListener("click", () => chooseSession(session, gridApi));
   const start = localTime(session.scheduled_start, timeZone);
   const words = session.state.replace("_", " ");
   element.textContent = `${session.patient_initials} · ${session.planned_dose_mg ?? "?"} mg · ` +
@@ -69,6 +85,8 @@ async function loadSessions(news = "") {
   try {
     const { data } = await api("GET", `/sessions?site_id=${siteId}&date=${day}`);
     const shown = data.filter((s) => SHOWN_STATES.has(s.state));
+    sessions.clear();
+    shown.forEach((session) => sessions.set(session.id, session));
     grid.querySelectorAll(".session-block").forEach((element) => element.remove());
     grid.append(...shown.map(block));
     const count = shown.length === 1 ? "1 session" : `${shown.length} sessions`;
@@ -105,6 +123,12 @@ function layOutGrid() {
       field("booking-date").value = day;
       field("booking-time").value = cell.dataset.time;
       field("patient-search").focus();
+    });
+    cell.addEventListener("dragover", (event) => event.preventDefault());
+    cell.addEventListener("drop", (event) => {
+      event.preventDefault();
+      const session = sessions.get(Number(event.dataTransfer.getData("text/plain")));
+      if (session) moveSession(gridApi, session, cell.dataset.chairId, day, cell.dataset.time);
     });
   });
 }
@@ -215,6 +239,7 @@ async function book(event) {
 }
 
 layOutGrid();
+setUpChanges(gridApi);
 drawNowLine();
 setInterval(drawNowLine, 60000);
 loadSessions();
