@@ -1,0 +1,33 @@
+"""The patients' pages: search and register; one patient's record, courses and sessions."""
+from flask import render_template, request
+from flask_login import current_user
+
+from .. import permissions
+from ..db import get_session
+from ..services.patient_overview import patient_overview
+from ..services.patients import search_patients
+from .access import page
+from .views import bp
+
+
+def _may_edit():
+    return current_user.role in permissions.MATRIX["POST /patients"]
+
+
+@bp.get("/patients")
+@page("patients")
+def patients():
+    """Search by name or MRN; schedulers, prescribers and admins also get the register form."""
+    query = request.args.get("q", "").strip()[:100]
+    found = search_patients(get_session(), q=query, limit=50) if query else []
+    return render_template("patients.html", query=query, found=found, may_edit=_may_edit(),
+                           desk=current_user.role == "front_desk")
+
+
+@bp.get("/patients/<int:patient_id>")
+@page("patients")
+def patient(patient_id):
+    """One patient: the front desk sees name and contact only (API.md roles)."""
+    overview = patient_overview(get_session(), patient_id=patient_id)
+    return render_template("patient.html", desk=current_user.role == "front_desk",
+                           may_edit=_may_edit(), **overview)
