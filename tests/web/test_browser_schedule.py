@@ -68,7 +68,7 @@ def test_a_scheduler_books_through_the_form_and_reads_R1_8_and_chair_clashes(ser
     context.close()
 
 
-def test_only_a_prescriber_overrides_a_soft_stop_with_a_reason(server, browser):
+def test_only_a_prescriber_overrides_the_R1_1_soft_stop_with_a_reason(server, browser):
     site = server.make.site(name="Riverside", timezone=ZONE)
     chair = server.make.chair(site, label="Chair A")
     patient = server.make.patient(first_name="Jordan", last_name="Lee")
