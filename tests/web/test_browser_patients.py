@@ -1,4 +1,5 @@
-"""The patients' pages in a real browser: a refused date of birth keeps every typed field."""
+"""The patients' pages in a real browser: a refused date of birth keeps every typed field;
+contact details are changed with If-Match."""
 from playwright.sync_api import expect
 
 from .conftest import axe_violations, log_in, screenshot
@@ -28,3 +29,7 @@ def test_registering_with_an_impossible_birth_date_shows_the_field_error(server,
     expect(page.locator("body")).to_contain_text("MRN-9001")
     screenshot(page, "patient-record")
     assert axe_violations(page) == []
+
+    page.get_by_label("Phone", exact=True).fill("555-0199")
+    page.get_by_role("button", name="Save contact details").click()
+    expect(page.locator(".facts")).to_contain_text("555-0199")

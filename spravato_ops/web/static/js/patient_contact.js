@@ -1,0 +1,20 @@
+// Change a patient's contact details with PATCH /patients/{id} and If-Match: a stale version
+// is a 412 said in words; what was typed stays in the form on any error.
+import { api } from "./api.js";
+import { clearProblems, showProblems } from "./form_errors.js";
+
+const form = document.getElementById("contact-form");
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearProblems(form);
+  const typed = Object.fromEntries(new FormData(form));
+  const body = { ...typed, phone: typed.phone || null, email: typed.email || null };
+  try {
+    await api("PATCH", `/patients/${form.dataset.patientId}`,
+      { body, ifMatch: form.dataset.version });
+    window.location.reload();
+  } catch (error) {
+    showProblems(form, error);
+  }
+});
