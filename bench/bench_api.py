@@ -1,20 +1,24 @@
-"""Server-side latency of the hot API calls with 1,000 and with 1,000,000 historical sessions.
+"""Server-side latency and statements per request of the hot API calls with 1,000 and with
+1,000,000 historical sessions.
 
 Usage: python bench/bench_api.py [--base-url postgresql+psycopg://postgres@127.0.0.1:5432]
                                  [--large 1000000] [--small 1000] [--requests 400] [--reseed]
+                                 [--quick] [--small-db NAME] [--large-db NAME]
 
 Seeds two PostgreSQL databases (spravato_bench_small, spravato_bench_large) with 200 sites,
 6 chairs each, and the given number of past sessions with their devices, vitals and
 observations (SQL generate_series, server-side), then times GET /board, GET /sessions,
-GET /sessions/{id}/discharge-readiness and POST /sessions in-process through the WSGI app
-(request handling, database round trips included; no network), in rounds that alternate
-the two databases. Prints p50/p95 in ms.
+GET /sessions/{id}/discharge-readiness, POST /sessions and POST /sessions/{id}/observations
+in-process through the WSGI app (request handling, database round trips included; no
+network), in rounds that alternate the two databases. Prints p50/p95 in ms and the
+statements one request of each call sends (BEGIN and COMMIT included; in brackets, those
+of its write transaction). --quick seeds and times the small database only.
 """
 import argparse
 import statistics
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import psycopg
 from sqlalchemy import text
@@ -25,6 +29,7 @@ from spravato_ops import create_app, migrate  # noqa: E402
 from spravato_ops.services.credentials import issue_token  # noqa: E402
 from spravato_ops.clock import utcnow  # noqa: E402
 from spravato_ops.db import get_engine  # noqa: E402
+from spravato_ops.statement_count import StatementCount  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 SITES, CHAIRS, SLOTS, PATIENTS_PER_SITE = 200, 6, 3, 100
@@ -181,8 +186,9 @@ def workload(app, requests):
     booker, nurse = tokens(app)
     client = app.test_client()
     with get_engine(app).connect() as conn:
-        session_id = conn.execute(text(
-            "SELECT max(id) FROM sessions WHERE site_id = 1 AND state = 'observing'")).scalar()
+        observing = conn.execute(text(
+            "SELECT id FROM sessions WHERE site_id = 1 AND state = 'observing' ORDER BY id"
+        )).scalars().all()
         day = conn.execute(text(
             "SELECT local_day FROM sessions WHERE site_id = 1 AND state = 'discharged' "
             "GROUP BY local_day ORDER BY count(*) DESC, local_day DESC LIMIT 1")).scalar()
@@ -191,22 +197,46 @@ def workload(app, requests):
         "GET /sessions": lambda i: timed(
             client, "GET", f"/api/v1/sessions?site_id=1&date={day}", nurse),
         "GET /discharge-readiness": lambda i: timed(
-            client, "GET", f"/api/v1/sessions/{session_id}/discharge-readiness", nurse),
-        "POST /sessions": bookings(app, client, booker, requests + WARM_UP),
+            client, "GET", f"/api/v1/sessions/{observing[-1]}/discharge-readiness", nurse),
+        "POST /sessions": bookings(app, client, booker, requests + WARM_UP + 1),
+        "POST /observations": lambda i: timed(
+            client, "POST", f"/api/v1/sessions/{observing[i % len(observing)]}/observations",
+            nurse, json=OBSERVATION | {"observed_at": _just_now()}, expect=201),
     }
 
 
-def measure(small, large, requests):
-    """Time every call against both databases in alternating rounds of ROUND requests, so
-    that whatever else the machine does at a moment weighs on both sides alike."""
-    results = {side: {name: [] for name in small} for side in ("small", "large")}
-    for name in small:
+# An unremarkable observation: it raises no alert.
+OBSERVATION = {"moaas": 5, "dissociation": "none", "respiratory_depression": False, "spo2": 98,
+               "symptoms": []}
+
+
+def _just_now():
+    return (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat()
+
+
+def measure(sides, requests):
+    """Time every call against each database ({side: calls}) in alternating rounds of ROUND
+    requests, so that whatever else the machine does at a moment weighs on all alike."""
+    results = {side: {name: [] for name in calls} for side, calls in sides.items()}
+    for name in next(iter(sides.values())):
         for i in range(WARM_UP):
-            small[name](i), large[name](i)
+            for calls in sides.values():
+                calls[name](i)
         for first in range(WARM_UP, WARM_UP + requests, ROUND):
-            for side, calls in (("small", small), ("large", large)):
+            for side, calls in sides.items():
                 results[side][name] += [calls[name](i) for i in range(first, first + ROUND)]
-    return results["small"], results["large"]
+    return results
+
+
+def statements(app, calls, index):
+    """{name: (statements, statements of its write transaction or None)} of one call each."""
+    found = {}
+    for name, call in calls.items():
+        with StatementCount(get_engine(app)) as count:
+            call(index)
+        transactions = count.in_transactions()
+        found[name] = (count.total, len(transactions[-1]) if transactions else None)
+    return found
 
 
 def bookings(app, client, headers, count):
@@ -257,30 +287,61 @@ def p(values, q):
     return statistics.quantiles(values, n=100)[q - 1]
 
 
-def main():
+def arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--reseed", action="store_true")
-    args = parser.parse_args()
-    small_app = prepared(args.base_url, "spravato_bench_small", args.small, args.reseed)
-    large_app = prepared(args.base_url, "spravato_bench_large", args.large, args.reseed)
-    small, large = measure(workload(small_app, args.requests), workload(large_app, args.requests),
-                           args.requests)
+    parser.add_argument("--quick", action="store_true",
+                        help="the small database only: no 1M seeding, no comparison")
+    parser.add_argument("--small-db", default="spravato_bench_small")
+    parser.add_argument("--large-db", default="spravato_bench_large")
+    return parser.parse_args()
+
+
+def shown_statements(counted):
+    total, in_transaction = counted
+    return f"{total}" + (f" [{in_transaction}]" if in_transaction is not None else "")
+
+
+def report_quick(times, counted, args):
+    print(f"\n{'call':28} {'p50':>8} {'p95':>8}  statements [write transaction]")
+    for name, values in times.items():
+        print(f"{name:28} {p(values, 50):8.2f} {p(values, 95):8.2f}  "
+              f"{shown_statements(counted[name])}")
+    print(f"\ndatabase: {args.small:,} sessions; {args.requests} requests each")
+    return 0
+
+
+def report(small, large, counted, args):
     print(f"\n{'call':28} {'p50 1k':>8} {'p95 1k':>8} {'p50 1M':>8} {'p95 1M':>8} "
-          f"{'1M/1k':>7}  target")
+          f"{'1M/1k':>7}  {'stmts':>6}  target")
     failed = False
     for name in small:
         s95, l95 = p(small[name], 95), p(large[name], 95)
         ok = l95 <= 1.5 * s95 and max(s95, l95) < 15
         failed |= not ok
         print(f"{name:28} {p(small[name], 50):8.2f} {s95:8.2f} {p(large[name], 50):8.2f} "
-              f"{l95:8.2f} {l95 / s95:7.2f}  {'met' if ok else 'MISSED'} (p95 < 15 ms, <= 1.5x)")
+              f"{l95:8.2f} {l95 / s95:7.2f}  {shown_statements(counted[name]):>6}  "
+              f"{'met' if ok else 'MISSED'} (p95 < 15 ms, <= 1.5x)")
     print(f"\nlarge database: {args.large:,} sessions; small: {args.small:,}; "
           f"{args.requests} requests each")
     return 1 if failed else 0
+
+
+def main():
+    args = arguments()
+    apps = {"small": prepared(args.base_url, args.small_db, args.small, args.reseed)}
+    if not args.quick:
+        apps["large"] = prepared(args.base_url, args.large_db, args.large, args.reseed)
+    sides = {side: workload(app, args.requests) for side, app in apps.items()}
+    times = measure(sides, args.requests)
+    counted = statements(apps["small"], sides["small"], WARM_UP + args.requests)
+    if args.quick:
+        return report_quick(times["small"], counted, args)
+    return report(times["small"], times["large"], counted, args)
 
 
 if __name__ == "__main__":

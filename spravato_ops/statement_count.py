@@ -1,0 +1,74 @@
+"""Count the statements an engine sends to the database, transaction control included.
+
+psycopg sends BEGIN on its own before a transaction's first statement, and SQLite's
+BEGIN IMMEDIATE (db.py) is sent from the `begin` event, so BEGIN, COMMIT and ROLLBACK
+are counted from the engine's transaction events, not from the cursor; connections in
+autocommit (the PostgreSQL read engine) send none of them and are not counted for them.
+Listeners on an engine also hear the engines derived from it by `execution_options`.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import event
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")
+
+
+def _is_autocommit(connection):
+    return connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+
+
+@dataclass
+class StatementCount:
+    """The statements seen while attached, in order; BEGIN/COMMIT/ROLLBACK as those words."""
+
+    engine: object
+    statements: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return len(self.statements)
+
+    @property
+    def queries(self):
+        """The statements other than BEGIN, COMMIT and ROLLBACK."""
+        return [s for s in self.statements if s not in TRANSACTION_CONTROL]
+
+    def in_transactions(self):
+        """The statements of each transaction, BEGIN to COMMIT or ROLLBACK, as lists."""
+        found, current = [], None
+        for statement in self.statements:
+            if statement == "BEGIN":
+                current = []
+            if current is not None:
+                current.append(statement)
+                if statement in ("COMMIT", "ROLLBACK"):
+                    found.append(current)
+                    current = None
+        return found
+
+    def reset(self):
+        self.statements.clear()
+
+    def _statement(self, _conn, _cursor, statement, _parameters, _context, _executemany):
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            self.statements.append(statement)
+
+    def _control(self, word):
+        def listener(connection):
+            if not _is_autocommit(connection):
+                self.statements.append(word)
+        return listener
+
+    def __post_init__(self):
+        self._listeners = [("before_cursor_execute", self._statement)] + [
+            (word.lower(), self._control(word)) for word in TRANSACTION_CONTROL]
+
+    def __enter__(self):
+        for name, listener in self._listeners:
+            event.listen(self.engine, name, listener)
+        return self
+
+    def __exit__(self, *_exc):
+        for name, listener in self._listeners:
+            event.remove(self.engine, name, listener)
+        return False
