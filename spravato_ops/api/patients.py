@@ -12,7 +12,7 @@ from schemas.patient import (
 from ..db import get_session
 from ..models import Patient, RemsEnrollment, Screening, TreatmentCourse
 from ..services import courses as course_service
-from ..services import patients as service
+from ..services import patients as service, views
 from ..services.common import get_existing
 from .common import if_match_version, with_etag
 
@@ -26,26 +26,13 @@ def documented_as_read(schema):
     return bp.doc(responses={200: {"content": {"application/json": {"schema": schema}}}})
 
 
-def patient_view(session, patient):
-    """Front desk gets name and contact only; other roles the whole record.
-
-    Returns unserialised values: the response schema dumps them once, and keys left
-    out (everything clinical, for the front desk) stay out of the response.
-    """
-    if g.current_user.role == "front_desk":
-        return {name: getattr(patient, name) for name in PatientContactOut().fields}
-    data = patient.model_dump()
-    data["rems_enrolled"] = session.get(RemsEnrollment, patient.id) is not None
-    data["screening_recorded"] = session.get(Screening, patient.id) is not None
-    return data
-
-
 @bp.post("")
 @bp.arguments(PatientIn)
 @bp.response(201, PatientOut)
 def create_patient(data):
     session = get_session()
-    return patient_view(session, service.create_patient(session, data=data, actor=g.current_user))
+    patient = service.create_patient(session, data=data, actor=g.current_user)
+    return views.patient_views(session, [patient], role=g.current_user.role)[0]
 
 
 @bp.get("")
@@ -54,17 +41,14 @@ def create_patient(data):
 @documented_as_read({"type": "array", "items": PATIENT_AS_READ})
 def search_patients(query):
     """Search by name or MRN (`q`); front desk sees name and contact only."""
-    session = get_session()
-    return [patient_view(session, p) for p in service.search_patients(session, **query)]
+    return views.patient_search(get_session(), role=g.current_user.role, **query)
 
 
 @bp.get("/<int:patient_id>")
 @bp.response(200, PatientOut)
 @documented_as_read(PATIENT_AS_READ)
 def get_patient(patient_id):
-    session = get_session()
-    patient = get_existing(session, Patient, patient_id, "Patient")
-    return with_etag(patient_view(session, patient), patient.version)
+    return with_etag(*views.patient_shown(get_session(), patient_id, role=g.current_user.role))
 
 
 @bp.patch("/<int:patient_id>")
@@ -74,7 +58,8 @@ def update_patient(changes, patient_id):
     session = get_session()
     patient = service.update_patient(session, patient_id=patient_id, changes=changes,
                                      actor=g.current_user, expected_version=if_match_version())
-    return with_etag(patient_view(session, patient), patient.version)
+    [view] = views.patient_views(session, [patient], role=g.current_user.role)
+    return with_etag(view, patient.version)
 
 
 def screening_view(screening):

@@ -1,19 +1,13 @@
 """Staff users."""
 from flask import g
 from flask_smorest import Blueprint
-from sqlmodel import select
 
 from schemas.user import UserIn, UserOut
 
 from ..db import get_session
-from ..models import User
-from ..services import users as service
+from ..services import users as service, views
 
 bp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Staff users")
-
-
-def user_view(session, user):
-    return dict(user.model_dump(), site_ids=service.site_ids_of(session, user))
 
 
 @bp.post("")
@@ -22,18 +16,18 @@ def user_view(session, user):
 def create_user(data):
     """Create a staff user with a role and sites."""
     session = get_session()
-    return user_view(session, service.create_user(session, actor=g.current_user, **data))
+    user = service.create_user(session, actor=g.current_user, **data)
+    return views.user_views(session, [user])[0]
 
 
 @bp.get("")
 @bp.response(200, UserOut(many=True))
 def list_users():
-    session = get_session()
-    return [user_view(session, user) for user in session.exec(select(User).order_by(User.id))]
+    return views.all_user_views(get_session())
 
 
 @bp.get("/me")
 @bp.response(200, UserOut)
 def me():
     """The user the bearer token belongs to."""
-    return user_view(get_session(), g.current_user)
+    return views.user_views(get_session(), [g.current_user])[0]

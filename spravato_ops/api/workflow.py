@@ -11,10 +11,7 @@ from schemas.session import ArrivalIn, SessionOut, StateChangeIn
 
 from ..clock import utcnow
 from ..db import get_session
-from ..models import TreatmentSession
-from ..services import monitoring, treatment_day
-from ..services.common import get_existing
-from ..services.records import entry_view, record_view
+from ..services import monitoring, treatment_day, views
 from .common import clock_skew
 
 bp = Blueprint("workflow", __name__, url_prefix="/api/v1/sessions",
@@ -29,8 +26,7 @@ def _writing(session_id):
 
 def written(result):
     """A stored entry with the session's state, the warnings and the alerts it raised."""
-    return dict(entry_view(result.entry), session_state=result.session.state,
-                warnings=result.warnings, alerts=result.alerts)
+    return views.written_view(result)
 
 
 @bp.post("/<int:session_id>/arrival")
@@ -106,8 +102,7 @@ def withhold_dose(data, session_id):
 @bp.response(200, SessionRecordOut)
 def get_record(session_id):
     """Every clinical entry of the session; corrected ones flagged `amended`."""
-    session = get_session()
-    return record_view(session, get_existing(session, TreatmentSession, session_id, "Session"))
+    return views.record_view(get_session(), session_id)
 
 
 @bp.get("/<int:session_id>/timers")

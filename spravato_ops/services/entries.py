@@ -2,6 +2,9 @@
 import functools
 from dataclasses import dataclass, field
 
+from sqlalchemy import inspect
+from sqlmodel import select
+
 from ..clock import utcnow
 from ..domain.calendar import local_day_bounds
 from ..domain.policy import SitePolicy
@@ -13,9 +16,10 @@ from ..models import Site, TreatmentSession
 from . import alerts as alert_service, audit
 from .common import update_record
 from .failures import InvalidInput, NotFound, RuleRefusal
-from .records import load_record
-from .sites import policy_from, select_with_policy
+from .records import ENTRY_MODELS, build_record, read_entries
+from .sites import policy_from, with_policy
 
+SITE_KEY = "site"  # in the session's InstanceState.info: its Site, loaded with it
 # A correction may be made from arrival on, including after discharge (late corrections).
 AMENDABLE_STATES = frozenset({S.ARRIVED, S.CHECKED_IN, S.DOSING, S.OBSERVING, S.DISCHARGED,
                               S.WITHHELD})
@@ -72,7 +76,7 @@ def validate_times(session, treatment_session, times, *, clock_skew, now=None):
     the clock) or before the day."""
     skew = clock_skew
     latest = (now or utcnow()) + skew
-    site = session.get(Site, treatment_session.site_id)
+    site = site_of(session, treatment_session)
     day_start, _ = local_day_bounds(treatment_session.local_day, site.timezone)
     errors = {}
     for name, value in times.items():
@@ -94,10 +98,23 @@ def refuse_mistimed(problem):
         raise InvalidInput({problem.field: [problem.message]})
 
 
+def site_of(session, treatment_session):
+    """The session's site: the one session_with_policy loaded with it, else from the database.
+
+    Kept on the session's ORM state because the identity map holds rows only while they are
+    referenced elsewhere, so `session.get` alone could query again.
+    """
+    site = inspect(treatment_session).info.get(SITE_KEY)
+    if site is None or site.id != treatment_session.site_id:
+        site = session.get(Site, treatment_session.site_id)
+    return site
+
+
 @dataclass(frozen=True)
 class Prepared:
-    """A session ready for a new entry: locked, its state checked, with its record, its site's
-    policy and (for a correction) the entry of `kind` it amends."""
+    """A session ready for a new entry: locked, its state checked, with its record, its
+    entries (read-only rows of the columns the rules read), its site's policy and (for a
+    correction) the stored entry of `kind` it amends."""
 
     session: TreatmentSession
     record: SessionRecord
@@ -107,18 +124,21 @@ class Prepared:
 
 
 def prepare(session, *, session_id, action, kind=None, amends=None, explain=None, missing=None):
-    """Lock the session with its site's policy (one query), check its state, load its record
-    and the entry a correction amends (see amended_entry; `missing` as there).
+    """Lock the session with its site (one query), check its state, read its entries (one
+    query) and load the entry a correction amends (see amended_entry; `missing` as there).
 
     `explain(record)` may name the rule behind a state refusal (see check_state).
     """
     treatment_session, policy = session_with_policy(session, session_id, lock=True)
-    record, entries = load_record(session, treatment_session)
+    entries = read_entries(session, [treatment_session.id])[treatment_session.id]
+    record = build_record(treatment_session, entries)
     if amends is not None:
         check_amend_state(treatment_session)
     else:
         check_state(treatment_session, action, explain=explain and (lambda: explain(record)))
-    original = amended_entry(entries[kind], amends, missing=missing) if kind else None
+    # The rules read rows of a few columns; a correction copies and audits its original whole.
+    amended = amended_entry(entries[kind], amends, missing=missing) if kind else None
+    original = session.get(ENTRY_MODELS[kind], amended.id) if amended is not None else None
     return Prepared(treatment_session, record, entries, policy, original)
 
 
@@ -129,21 +149,25 @@ def session_with_policy(session, session_id, *, lock=False):
     (its record, its state, its If-Match version) run one at a time and check what the
     previous one committed. FOR NO KEY UPDATE: it excludes the other writers all the same,
     and leaves alone the rows that only refer to the session (an alert raised meanwhile).
+    The session's site comes in the same query and stays with it (site_of).
     """
-    query = (select_with_policy(TreatmentSession, site_id=TreatmentSession.site_id)
-             .where(TreatmentSession.id == session_id))
+    query = with_policy(select(TreatmentSession, Site)
+                        .join(Site, Site.id == TreatmentSession.site_id)
+                        .where(TreatmentSession.id == session_id), site_id=Site.id)
     if lock:
         query = (query.with_for_update(of=TreatmentSession, key_share=True)
                  .execution_options(populate_existing=True))
     found = session.exec(query).first()
     if found is None:
         raise NotFound(f"Session {session_id} not found.")
-    treatment_session, settings = found
+    treatment_session, site, settings = found
+    inspect(treatment_session).info[SITE_KEY] = site
     return treatment_session, policy_from(settings)
 
 
 def amended_entry(entries, amends_id, *, missing=None):
-    """Return the entry a correction amends, refusing one that another entry already amends."""
+    """Return the entry (of `entries`) a correction amends, refusing one that another entry
+    already amends."""
     if amends_id is None:
         return None
     original = next((e for e in entries if e.id == amends_id), None)

@@ -33,9 +33,10 @@ def update_patient(session, *, patient_id, changes, actor, expected_version=None
                        expected_version=expected_version)
 
 
-def search_patients(session, *, q=None, limit=50, offset=0):
-    """Find patients by MRN or by first or last name (case-insensitive, prefix or contains)."""
-    query = select(Patient)
+def search_query(*columns, q=None, limit=50, offset=0):
+    """select(Patient, *columns) of the patients found by MRN or by first or last name
+    (case-insensitive, prefix or contains), in name order (the read layer's search)."""
+    query = select(Patient, *columns)
     if q and q.strip():
         term = q.strip().lower()
         full_name = func.lower(Patient.first_name + " " + Patient.last_name)
@@ -47,7 +48,12 @@ def search_patients(session, *, q=None, limit=50, offset=0):
             full_name.contains(term, autoescape=True),
         ))
     query = query.order_by(Patient.last_name, Patient.first_name, Patient.id)
-    return session.exec(query.offset(offset).limit(limit)).all()
+    return query.offset(offset).limit(limit)
+
+
+def search_patients(session, *, q=None, limit=50, offset=0):
+    """The patients search_query finds, as stored (views.patient_search shows them by role)."""
+    return session.exec(search_query(q=q, limit=limit, offset=offset)).all()
 
 
 def screening_facts(screening):

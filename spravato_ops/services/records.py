@@ -8,7 +8,6 @@ from functools import cache
 
 from sqlalchemy import bindparam, cast, literal, literal_column, null, union_all
 from sqlalchemy import select as core_select
-from sqlmodel import select
 
 from ..domain.checklist import transport_confirmed
 from ..domain.enums import Dissociation, VitalsTimepoint
@@ -37,55 +36,59 @@ ENTRY_MODELS = {
 # tables flag READ_BY_RULES (models/columns.py).
 RULE_COLUMNS = {kind: rule_columns(model) for kind, model in ENTRY_MODELS.items()}
 KEY_COLUMNS = ("id", "session_id", "amends_id")
+# Every column of each kind, for the record as staff review it.
+ALL_COLUMNS = {kind: tuple(c.name for c in model.__table__.columns if c.name not in KEY_COLUMNS)
+               for kind, model in ENTRY_MODELS.items()}
 
 
-def load_entries(session, session_ids, kinds=tuple(ENTRY_MODELS)):
-    """Return {session_id: {kind: [entries in id order]}}: one query per entry table."""
-    ids = list(session_ids)
-    found = _by_session(kinds)
-    for kind in kinds if ids else ():
-        model = ENTRY_MODELS[kind]
-        for row in session.exec(select(model).where(model.session_id.in_(ids)).order_by(model.id)):
-            found[row.session_id][kind].append(row)
-    return found
+def read_entries(session, session_ids, kinds=tuple(ENTRY_MODELS), *, every_column=False):
+    """Return {session_id: {kind: [entries in id order]}}, in one query, as read-only rows.
 
-
-def read_entries(session, session_ids, kinds=tuple(ENTRY_MODELS)):
-    """Like load_entries, in one query, as read-only rows: for the rules that only read.
-
-    A row carries the RULE_COLUMNS of every kind asked for; those of other kinds are None.
+    A row carries the RULE_COLUMNS of every kind asked for (every_column: all columns of
+    every kind); those of other kinds are None. `own_values` picks a row's own columns.
     """
     ids = list(session_ids)
     found = _by_session(kinds)
     if ids:
-        for row in session.exec(_entries_query(tuple(kinds)), params={"session_ids": ids}):
+        query = _entries_query(tuple(kinds), every_column)
+        for row in session.exec(query, params={"session_ids": ids}):
             found[row.session_id][row.kind].append(row)
     return found
+
+
+def own_values(row):
+    """The columns of a row of read_entries(every_column=True) that its kind's table has."""
+    table = ENTRY_MODELS[row.kind].__table__
+    return {column.name: getattr(row, column.name) for column in table.columns}
 
 
 def _by_session(kinds):
     return defaultdict(lambda: {kind: [] for kind in kinds})
 
 
+def _columns_of(kind, every_column):
+    return KEY_COLUMNS + (ALL_COLUMNS if every_column else RULE_COLUMNS)[kind]
+
+
 @cache
-def _entries_query(kinds):
+def _entries_query(kinds, every_column):
     """The entries of the sessions `session_ids`, by id: a UNION ALL of the tables of `kinds`."""
     columns = {}
     for kind in kinds:
         table = ENTRY_MODELS[kind].__table__
-        for name in KEY_COLUMNS + RULE_COLUMNS[kind]:
+        for name in _columns_of(kind, every_column):
             columns.setdefault(name, table.c[name].type)
     session_ids = bindparam("session_ids", expanding=True)
     return union_all(*(
-        _padded_select(kind, columns).where(ENTRY_MODELS[kind].session_id.in_(session_ids))
+        _padded_select(kind, columns, _columns_of(kind, every_column))
+        .where(ENTRY_MODELS[kind].session_id.in_(session_ids))
         for kind in kinds
     )).order_by(literal_column("id"))
 
 
-def _padded_select(kind, columns):
+def _padded_select(kind, columns, own):
     """SELECT the kind, then each of `columns`: the table's own, else a NULL of that type."""
     table = ENTRY_MODELS[kind].__table__
-    own = KEY_COLUMNS + RULE_COLUMNS[kind]
     return core_select(literal(kind).label("kind"), *(
         table.c[name] if name in own else cast(null(), type_).label(name)
         for name, type_ in columns.items()))
@@ -122,27 +125,3 @@ def build_record(treatment_session, entries):
         transport_confirmed=transport_confirmed(current(entries.get("checklist", []))),
         discharged_at=discharge[-1].discharged_at if discharge else None,
     )
-
-
-def load_record(session, treatment_session):
-    """Return (SessionRecord, entries by kind) for one session."""
-    entries = load_entries(session, [treatment_session.id])[treatment_session.id]
-    return build_record(treatment_session, entries), entries
-
-
-def entry_view(entry, replaced_by=None):
-    """A stored entry as a dict, with `amended` and `amended_by_id`."""
-    data = entry.model_dump()
-    data["amended"] = replaced_by is not None
-    data["amended_by_id"] = replaced_by
-    return data
-
-
-def record_view(session, treatment_session):
-    """Every entry of the session by kind, corrections and corrected entries alike."""
-    entries = load_entries(session, [treatment_session.id])[treatment_session.id]
-    view = {"session_id": treatment_session.id, "state": treatment_session.state}
-    for kind, rows in entries.items():
-        replaced = amended_by(rows)
-        view[kind] = [entry_view(e, replaced.get(e.id)) for e in rows]
-    return view

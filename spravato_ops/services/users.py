@@ -26,11 +26,6 @@ def create_user(session, *, email, name, role, password, actor, site_ids=()):
     return save_new(session, user, entity="user", actor=actor)
 
 
-def site_ids_of(session, user):
-    return [row.site_id
-            for row in session.exec(select(UserSite).where(UserSite.user_id == user.id))]
-
-
 def login(session, *, email, password, ttl_hours):
     """Check credentials and issue a bearer token (401 on failure, same message either way)."""
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
