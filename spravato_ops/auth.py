@@ -1,20 +1,24 @@
 """Passwords, bearer tokens, browser login, and the one place roles are enforced."""
 import re
+from contextlib import nullcontext
+from functools import cache
 
 from flask import abort, current_app, g, request, session
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 from sqlalchemy import bindparam
-from sqlmodel import select
+from sqlmodel import Session, select
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from . import permissions
 from .clock import utcnow
-from .db import get_session
+from .db import READ_ENGINE_KEY, READ_METHODS, get_engine, get_session
 from .models import ApiToken, User
 from .services.credentials import token_digest
-from .site_access import assigned_to_sites, enforce_site_access
+from .site_access import (
+    access_facts, assigned_to_sites, refuse_unassigned, requested_site, site_access_columns,
+)
 
 API_PREFIX = "/api/v1"
 # The browser session's own token (stored, like bearer tokens, as a digest): logout revokes
@@ -25,28 +29,53 @@ login_manager.login_view = "web.login"
 csrf = CSRFProtect()
 
 
-# Every API request runs this lookup: build it once. It also tells whether the user is
-# assigned to sites, so that site access costs no query for users who are not.
-_TOKEN_WITH_USER = (select(ApiToken, User, assigned_to_sites(User.id))
-                    .join(User, User.id == ApiToken.user_id)
-                    .where(ApiToken.token_hash == bindparam("digest")))
+@cache
+def _token_query(site_argument):
+    """The token with its user and whether the user is assigned to any site; when the request
+    names a site (`site_argument`, see site_access.requested_site), also that site and whether
+    the user is assigned to it. Every API request runs it: built once per kind of request."""
+    query = (select(ApiToken, User, assigned_to_sites(User.id))
+             .join(User, User.id == ApiToken.user_id)
+             .where(ApiToken.token_hash == bindparam("digest")))
+    if site_argument is None:
+        return query
+    return query.add_columns(*site_access_columns(site_argument, User.id))
 
 
-def user_for_token(session, token):
-    """Return the active user a live token belongs to, or None."""
-    found = session.exec(_TOKEN_WITH_USER, params={"digest": token_digest(token)}).first()
+def _lookup_session():
+    """Where the token lookup runs: a write request's own session (opening its transaction)
+    only where the read engine is the write engine (SQLite); elsewhere a short session on the
+    autocommit read engine, so a refused request opens no transaction and a write's
+    transaction holds only the write."""
+    engine = current_app.extensions[READ_ENGINE_KEY]
+    if request.method in READ_METHODS or engine is get_engine():
+        return nullcontext(get_session())
+    return Session(engine, expire_on_commit=False)
+
+
+def user_for_token(token, requested=None):
+    """Return the active user a live token belongs to, or None; keep on `g` the token and
+    what site access needs (`requested`: the (argument, id) of the request's site, or None)."""
+    argument, record_id = requested or (None, None)
+    params = {"digest": token_digest(token)}
+    if argument is not None:
+        params["record_id"] = record_id
+    with _lookup_session() as session:
+        found = session.exec(_token_query(argument), params=params).first()
     if found is None:
         return None
-    api_token, user, has_sites = found
+    api_token, user, has_sites, *site = found
     if api_token.revoked_at is not None or api_token.expires_at <= utcnow() or not user.active:
         return None
-    g.api_token, g.user_has_sites = api_token, bool(has_sites)
+    g.api_token, g.site_access = api_token, access_facts(has_sites, site)
     return user
 
 
 def _bearer_user():
     scheme, _, token = request.headers["Authorization"].partition(" ")
-    return user_for_token(get_session(), token.strip()) if scheme.lower() == "bearer" else None
+    if scheme.lower() != "bearer":
+        return None
+    return user_for_token(token.strip(), requested_site())
 
 
 def _browser_user():
@@ -58,7 +87,7 @@ def _browser_user():
         return None
     if request.method not in ("GET", "HEAD") and current_app.config["WTF_CSRF_ENABLED"]:
         csrf.protect()
-    return current_user._get_current_object()  # its loader set g.user_has_sites
+    return current_user._get_current_object()  # its loader set g.site_access
 
 
 def operation_name(method, rule):
@@ -90,8 +119,7 @@ def enforce_api_roles():
     g.current_user = user
     if user.role not in permissions.roles_allowed(operation):
         abort(403, f"The role '{user.role}' may not {operation}.")
-    if g.user_has_sites:
-        enforce_site_access(get_session(), user)
+    refuse_unassigned(user, **g.site_access)
     return None
 
 
@@ -99,7 +127,7 @@ def enforce_api_roles():
 def _load_user(user_id):
     """Return the active user of this browser session while its token is live."""
     token = session.get(BROWSER_TOKEN)
-    user = user_for_token(get_session(), token) if isinstance(token, str) else None
+    user = user_for_token(token, requested_site()) if isinstance(token, str) else None
     if user is not None and user.get_id() == user_id:
         g.current_user = user
         return user

@@ -5,8 +5,6 @@ assign anyone. The site a request is about comes from the URL (`/sites/{id}`, a 
 or an alert's site), the `site_id` query argument, or the `site_id` of a booking's body.
 Patients and courses belong to no site and are not limited here.
 """
-from functools import cache
-
 from flask import abort, request
 from sqlalchemy import bindparam, exists
 from sqlmodel import select
@@ -15,7 +13,7 @@ from .db import MAX_ID
 from .models import Site, StaffAlert, TreatmentSession, UserSite
 from .request_json import json_body
 
-RECORD_ID, USER_ID = bindparam("record_id"), bindparam("user_id")
+RECORD_ID = bindparam("record_id")
 # URL argument -> the site of the record it names (NULL when there is no such record).
 SITE_OF_RECORD = {
     "site_id": select(Site.id).where(Site.id == RECORD_ID),
@@ -29,30 +27,35 @@ def assigned_to_sites(user_id):
     return exists().where(UserSite.user_id == user_id)
 
 
-def enforce_site_access(session, user):
-    """403 when the request is about a site the user is not assigned to."""
-    if user.role == "admin":
+def site_access_columns(argument, user_id):
+    """SQL columns `site_id` and `assigned`: the site of the record that `argument` names
+    (its id bound as `record_id`), and whether the user `user_id` is assigned to it.
+
+    The token lookup selects them, so that site access costs no query of its own.
+    """
+    site = SITE_OF_RECORD[argument].scalar_subquery()
+    return (site.label("site_id"),
+            exists().where(UserSite.user_id == user_id, UserSite.site_id == site)
+            .label("assigned"))
+
+
+def access_facts(has_sites, site=()):
+    """refuse_unassigned's keywords from the values of assigned_to_sites and, when the request
+    names a site, of site_access_columns (`site`)."""
+    return dict(has_sites=bool(has_sites), site_id=site[0] if site else None,
+                assigned=bool(site and site[1]))
+
+
+def refuse_unassigned(user, *, has_sites, site_id, assigned):
+    """403 when the request is about a site (`site_id`) a user assigned to sites is not
+    assigned to; admins, and users with no site, work everywhere."""
+    if user.role == "admin" or not has_sites or site_id is None:
         return
-    requested = _requested_site()
-    if requested is None:
-        return
-    argument, record_id = requested
-    site_id, assigned, assigned_anywhere = session.exec(
-        _access_query(argument), params={"record_id": record_id, "user_id": user.id}).one()
-    if site_id is not None and assigned_anywhere and not assigned:
+    if not assigned:
         abort(403, f"You are not assigned to site {site_id}.")
 
 
-@cache
-def _access_query(argument):
-    """The site of the record `argument` names; is the user assigned to it; to any site?"""
-    site = SITE_OF_RECORD[argument].scalar_subquery()
-    return select(site.label("site_id"),
-                  exists().where(UserSite.user_id == USER_ID, UserSite.site_id == site),
-                  assigned_to_sites(USER_ID))
-
-
-def _requested_site():
+def requested_site():
     """(URL argument, id) of the record that names the request's site, or None.
 
     A record that does not exist gives a NULL site, and the view answers 404.

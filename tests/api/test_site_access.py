@@ -95,3 +95,11 @@ def test_a_missing_record_is_still_a_404(client, make, two_sites):
     headers = make.auth_headers("nurse", site=here)
     assert client.get(f"{API}/sessions/999999/timers", headers=headers).status_code == 404
     assert client.get(f"{API}/board?site_id=999999", headers=headers).status_code == 404
+
+
+def test_a_body_too_deep_to_read_its_site_from_is_a_400_for_staff_with_sites(
+        client, make, two_sites):
+    headers = {**make.auth_headers("scheduler", site=two_sites[0]),
+               "Content-Type": "application/json"}
+    response = client.post(f"{API}/sessions", headers=headers, data=b"[" * 100_000)
+    assert response.status_code == 400, response.json

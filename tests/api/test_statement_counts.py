@@ -1,0 +1,130 @@
+"""Statements per request of the hot calls, BEGIN and COMMIT included, so they cannot regress.
+
+On PostgreSQL reads run in autocommit (db.read_engine): no BEGIN or COMMIT around them. SQLite
+runs every request in one transaction (db.py takes its write lock at BEGIN), so its reads add
+a BEGIN and a ROLLBACK and the token lookup of a write falls inside the write's transaction.
+"""
+import pytest
+
+from spravato_ops.db import get_engine, is_sqlite
+from spravato_ops.models import UserSite
+from spravato_ops.statement_count import StatementCount
+
+from .treatment_support import API, CHECKLIST, at, device, observation, vitals
+
+# Queries of a read: the token with the site check, then the view's own.
+READ_BUDGETS = {"GET /patients": 2, "GET /users": 2, "GET /board": 3, "GET /record": 3}
+# An observation: the token lookup, then BEGIN, the session locked with its site's policy and
+# time zone, its entries, the entry's INSERT, the audit INSERT, COMMIT.
+WRITE_TRANSACTION, WRITE_TOTAL = 6, 7
+
+
+def on_sqlite(app):
+    return is_sqlite(get_engine(app).url)
+
+
+def shown(count):
+    """The statements, shortened, for a failure's message."""
+    return [len(count.statements)] + [" ".join(s.split())[:70] for s in count.statements]
+
+
+def counted(app, call):
+    """Run `call` (a request); return its response and the statements it sent."""
+    with StatementCount(get_engine(app)) as count:
+        response = call()
+    return response, count
+
+
+def assert_read_within(app, count, budget):
+    """At most `budget` queries; in no transaction on PostgreSQL, in one on SQLite."""
+    assert len(count.queries) <= budget, shown(count)
+    transactions = count.in_transactions()
+    if on_sqlite(app):
+        assert [(t[0], t[-1]) for t in transactions] == [("BEGIN", "ROLLBACK")], shown(count)
+        assert count.total == len(count.queries) + 2
+    else:
+        assert count.total == len(count.queries), shown(count)
+
+
+@pytest.mark.parametrize("role", ["nurse", "front_desk"])
+def test_patient_search_of_30_patients_runs_two_queries(app, client, make, role):
+    for _ in range(30):
+        make.patient()
+    headers = make.auth_headers(role)
+    response, count = counted(app, lambda: client.get(f"{API}/patients",
+                                                      headers=headers))
+    assert response.status_code == 200 and len(response.json) == 30
+    assert_read_within(app, count, READ_BUDGETS["GET /patients"])
+
+
+def test_user_list_of_42_users_runs_two_queries(app, client, make, db):
+    site = make.site()
+    for n in range(41):
+        user = make.user("nurse")
+        if n % 2:
+            db.add(UserSite(user_id=user.id, site_id=site.id))
+    db.commit()
+    headers = make.auth_headers("admin", site=site)
+    response, count = counted(app, lambda: client.get(f"{API}/users", headers=headers))
+    assert response.status_code == 200 and len(response.json) == 42
+    assert_read_within(app, count, READ_BUDGETS["GET /users"])
+
+
+def _observing_sessions(day, make, chairs="BCDEF"):
+    """The day's session under observation, and one more per chair, each with its entries."""
+    day.to_observing()
+    for label in chairs:
+        chair = make.chair(day.site, label=label)
+        other = make.session(chair=chair, site=day.site, scheduled_start=at(0))
+        day.sid = other.id
+        day.at(-20)
+        day.ok(day.post("/arrival", headers=day.desk), 200)
+        day.ok(day.put("/checklist", CHECKLIST), 200)
+        day.at(-5)
+        day.ok(day.post("/vitals", vitals(-5, timepoint="pre_dose")))
+        day.at(0)
+        day.ok(day.post("/devices", device(0)))
+    day.sid = day.session.id
+
+
+def test_board_runs_three_queries_whatever_its_sessions(app, day, make):
+    _observing_sessions(day, make)
+    day.at(30)
+    response, count = counted(app, lambda: day.client.get(
+        f"{API}/board", query_string={"site_id": day.site.id}, headers=day.nurse))
+    assert response.status_code == 200 and len(response.json) == 6
+    assert_read_within(app, count, READ_BUDGETS["GET /board"])
+
+
+def test_session_record_runs_three_queries(app, day):
+    day.to_observing()
+    day.at(30)
+    day.ok(day.post("/observations", observation(30)))
+    response, count = counted(app, lambda: day.get("/record"))
+    assert response.status_code == 200 and len(response.json["observations"]) == 1
+    assert_read_within(app, count, READ_BUDGETS["GET /record"])
+
+
+def test_an_observation_is_written_in_one_short_transaction(app, day):
+    day.to_observing()
+    day.at(30)
+    response, count = counted(app, lambda: day.post("/observations", observation(30)))
+    assert response.status_code == 201, response.json
+    [transaction] = count.in_transactions()
+    assert (transaction[0], transaction[-1]) == ("BEGIN", "COMMIT")
+    inserts = [s for s in transaction if s.lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 2, shown(count)  # the entry and its audit row; no alert raised
+    assert count.total <= WRITE_TOTAL, shown(count)
+    if not on_sqlite(app):
+        assert len(transaction) <= WRITE_TRANSACTION, shown(count)
+
+
+def test_a_correction_reads_only_the_entry_it_amends_in_full(app, day):
+    day.to_observing()
+    day.at(30)
+    first = day.ok(day.post("/observations", observation(30)))
+    day.at(31)
+    body = observation(30, moaas=4, amends=first["id"], reason="Scored the wrong patient.")
+    response, count = counted(app, lambda: day.post("/observations", body))
+    assert response.status_code == 201, response.json
+    assert count.total <= WRITE_TOTAL + 1, shown(count)
