@@ -1,0 +1,93 @@
+// The session screen: every entry through the outbox (kept until the server answers), timers
+// ticking on the server's clock, readiness, entries and chart refreshed after each answer.
+import { api } from "./api.js";
+import { serverNow } from "./clock.js";
+import { Outbox } from "./outbox.js";
+import { requestFor } from "./session_forms.js";
+import { renderChart } from "./session_chart.js";
+import { AMENDABLE, renderEntries, renderReadiness, renderTimers } from "./session_views.js";
+import { siteTimeToUtc, showErrors, showPending, clearErrors, startAmend } from "./session_ui.js";
+
+const root = document.getElementById("session");
+const sessionId = root.dataset.sessionId;
+const timeZone = root.dataset.timezone;
+const mayOverride = root.dataset.mayOverride === "yes";
+const limits = { systolic: Number(root.dataset.bpAlertSystolic),
+                 diastolic: Number(root.dataset.bpAlertDiastolic),
+                 spo2: Number(root.dataset.spo2Min) };
+const forms = [...document.querySelectorAll("form.entry")];
+const $ = (id) => document.getElementById(id);
+let timers = [];
+let readiness = null;
+
+const outbox = new Outbox(`outbox:session:${sessionId}`, {
+  onSaved: (item, data) => {
+    const form = $(item.form);
+    clearErrors(form);
+    const warnings = (data?.warnings ?? []).map((w) => `${w.rule}: ${w.message}`);
+    const status = form.querySelector(".entry-status");
+    status.className = warnings.length ? "entry-status tag due" : "entry-status tag ok";
+    status.textContent = ["Saved.", ...warnings].join(" ");
+    afterSave(form);
+    refresh();
+  },
+  onRefused: (item, error) => showErrors($(item.form), error, mayOverride),
+  onChange: () => {
+    forms.forEach((form) => showPending(form, outbox.pendingFor(form.id).length));
+    $("connection").hidden = !(outbox.offline || !navigator.onLine);
+  },
+});
+
+const context = {
+  readyToLeaveAt: (value) => (value ? siteTimeToUtc(value, timeZone, serverNow())
+    : readiness?.earliest_ready_at ?? serverNow().toISOString()),
+};
+
+function afterSave(form) {
+  delete form.dataset.amends;
+  delete form.dataset.amendsTime;
+  form.querySelector(".amend")?.remove();
+  if (form.id === "device-form") {
+    localStorage.setItem(`lot:${sessionId}`, form.lot_number.value);
+    form.deviation_reason.value = "";
+  }
+}
+
+forms.forEach((form) => form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearErrors(form);
+  outbox.add({ form: form.id, ...requestFor(form, sessionId, context) });
+}));
+
+function onAmend(kind, entry) {
+  startAmend($(AMENDABLE[kind]), entry);
+}
+
+async function refresh() {
+  try {
+    const [record, timerList, ready] = await Promise.all([
+      api("GET", `/sessions/${sessionId}/record`), api("GET", `/sessions/${sessionId}/timers`),
+      api("GET", `/sessions/${sessionId}/discharge-readiness`)]);
+    timers = timerList.data;
+    readiness = ready.data;
+    $("state").textContent = record.data.state.replaceAll("_", " ");
+    const devices = record.data.devices.filter((d) => !d.amended).length;
+    $("devices-done").textContent = `${devices} device${devices === 1 ? "" : "s"} recorded.`;
+    renderTimers($("timers"), timers, timeZone);
+    renderReadiness($("readiness-summary"), $("readiness"), readiness, timeZone);
+    renderEntries($("entries"), record.data, timeZone, onAmend);
+    renderChart($("chart"), record.data, limits);
+  } catch {
+    // Offline or refused: the page keeps what it last showed and tries again on the next tick.
+  }
+}
+
+const rememberedLot = localStorage.getItem(`lot:${sessionId}`);
+if (rememberedLot) $("lot_number").value = rememberedLot;
+window.addEventListener("offline", () => { $("connection").hidden = false; });
+window.addEventListener("online", () => { $("connection").hidden = !outbox.offline; refresh(); });
+setInterval(() => renderTimers($("timers"), timers, timeZone), 1000);
+setInterval(refresh, 15000);
+outbox.handlers.onChange(outbox);
+outbox.flush();
+refresh();
