@@ -57,8 +57,8 @@ def session_header(session, *, session_id):
         TreatmentSession.course_id == record.course_id,
         TreatmentSession.scheduled_start <= record.scheduled_start,
         TreatmentSession.state.not_in(("cancelled", "no_show")))).one()
-    return {"session": record, "patient": patient, "course": session.get(TreatmentCourse,
-                                                                          record.course_id),
+    course = session.get(TreatmentCourse, record.course_id)
+    return {"session": record, "patient": patient, "course": course,
             "chair": session.get(Chair, record.chair_id), "site": session.get(Site, record.site_id),
             "rems_patient_id": enrollment.rems_patient_id if enrollment else None,
             "session_number": number, "policy": site_policy(session, record.site_id)}

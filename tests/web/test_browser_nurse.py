@@ -54,7 +54,11 @@ def _first_device(page):
     page.get_by_label("Ride home: name").fill("Sam Rivera")
     page.get_by_label("Ride home: phone").fill("555-0199")
     _save(page, "checklist-form", "Save checklist")
+    page.get_by_label("Systolic", exact=True).fill("150")
+    page.get_by_label("Diastolic", exact=True).fill("80")
+    expect(page.locator("#bp-verdict")).to_contain_text("Soft stop (R2.1)")
     _blood_pressure(page, "pre_dose")
+    expect(page.locator("#bp-verdict")).to_contain_text("ok for dosing")
     page.get_by_label("Lot number").fill("LOT-7")
     _save(page, "device-form", "Record device")
 
@@ -146,12 +150,28 @@ def test_an_observation_saved_offline_is_stored_once_when_the_network_returns(se
     stored = json.loads(page.evaluate(f"localStorage.getItem('outbox:session:{session.id}')"))
     assert [item["key"] for item in stored] == lost[:1]
     tablet.set_offline(False)
-    page.reload()
-    expect(form.locator(".entry-status")).to_have_text("Saved.")
+    page.reload()  # the outbox in localStorage sends it again, if the online event has not
+    expect(page.locator("#entries li", has_text="SpO2 97%")).to_have_count(1)
+    page.wait_for_function(f"localStorage.getItem('outbox:session:{session.id}') === '[]'")
     server.db.expire_all()
     rows = server.db.exec(select(ObservationEntry)
                           .where(ObservationEntry.session_id == session.id)).all()
     assert len(rows) == 1 and rows[0].spo2 == 97
+
+
+def test_a_refused_entry_is_shown_beside_its_fields_and_not_retried(server, tablet):
+    """A 422 answer names the field next to it and leaves nothing waiting in the outbox."""
+    session, nurse = _day(server)
+    page = log_in(tablet.new_page(), server, nurse)
+    page.goto(f"{server.url}/nurse/sessions/{session.id}")
+    _save(page, "arrival-form", "Mark as arrived")
+    page.get_by_label("Systolic", exact=True).fill("12x")
+    page.get_by_role("button", name="Save blood pressure").click()
+    form = page.locator("#vitals-form")
+    expect(form.locator(".entry-status")).to_contain_text("Not saved")
+    expect(form.locator(".error-message").first).to_be_visible()
+    expect(page.get_by_label("Systolic", exact=True)).to_have_attribute("aria-invalid", "true")
+    assert page.evaluate(f"localStorage.getItem('outbox:session:{session.id}')") == "[]"
 
 
 def test_front_desk_opening_a_session_screen_gets_the_403_page(server, tablet):

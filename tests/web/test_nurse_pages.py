@@ -1,4 +1,4 @@
-"""The nurse's pages through the test client: today's chairs, the session screen, who may open them."""
+"""The nurse's pages through the test client: today's chairs, the session screen, access."""
 from datetime import timedelta
 
 from spravato_ops.clock import utcnow

@@ -59,6 +59,18 @@ forms.forEach((form) => form.addEventListener("submit", (event) => {
   outbox.add({ form: form.id, ...requestFor(form, sessionId, context) });
 }));
 
+// The checklist shows what was last recorded, unless the nurse is changing it.
+function showChecklist(entries) {
+  const form = $("checklist-form");
+  const latest = entries.filter((e) => !e.amended).at(-1);
+  if (!latest || form.contains(document.activeElement) || outbox.pendingFor(form.id).length) return;
+  for (const name of ["no_food_2h", "no_liquids_30m", "nasal_medication_ok"]) {
+    form.elements[name].checked = Boolean(latest[name]);
+  }
+  form.elements.transport_name.value = latest.transport_name ?? "";
+  form.elements.transport_phone.value = latest.transport_phone ?? "";
+}
+
 function onAmend(kind, entry) {
   startAmend($(AMENDABLE[kind]), entry);
 }
@@ -77,10 +89,38 @@ async function refresh() {
     renderReadiness($("readiness-summary"), $("readiness"), readiness, timeZone);
     renderEntries($("entries"), record.data, timeZone, onAmend);
     renderChart($("chart"), record.data, limits);
+    showChecklist(record.data.checklist);
   } catch {
     // Offline or refused: the page keeps what it last showed and tries again on the next tick.
   }
 }
+
+// R2.1 at once, as the nurse types: the server decides again when the reading is saved.
+function showVerdict() {
+  const form = $("vitals-form");
+  const [sys, dia] = [Number(form.systolic.value), Number(form.diastolic.value)];
+  const verdict = $("bp-verdict");
+  if (form.timepoint.value !== "pre_dose" || !sys || !dia) {
+    verdict.textContent = "";
+    return;
+  }
+  const [heldSys, heldDia] = root.dataset.bpHold.split("/").map(Number);
+  const [highSys, highDia] = root.dataset.bpElevated.split("/").map(Number);
+  if (sys >= heldSys || dia >= heldDia) {
+    verdict.className = "verdict tag overdue";
+    verdict.textContent = `Hard stop (R2.1): at or above ${root.dataset.bpHold}, withhold the dose`;
+  } else if (sys > highSys || dia > highDia) {
+    verdict.className = "verdict tag due";
+    verdict.textContent = `Soft stop (R2.1): above ${root.dataset.bpElevated}, `
+      + (mayOverride ? "you may override with a reason" : "a prescriber must decide");
+    if (mayOverride) form.querySelector(".override").hidden = false;
+  } else {
+    verdict.className = "verdict tag ok";
+    verdict.textContent = `Blood pressure ok for dosing (R2.1)`;
+  }
+}
+["systolic", "diastolic", "timepoint"].forEach((name) =>
+  $("vitals-form").elements[name].addEventListener("input", showVerdict));
 
 const rememberedLot = localStorage.getItem(`lot:${sessionId}`);
 if (rememberedLot) $("lot_number").value = rememberedLot;

@@ -33,4 +33,7 @@ export function renderChart(container, record, limits) {
     scales: { y: { range: [40, 200] } },
     axes: [{}, { label: "mmHg / %" }],
   }, data, container);
+  // The tablet turns: the chart follows its column's width.
+  new ResizeObserver(() => chart.setSize({ width: Math.max(280, container.clientWidth - 8),
+                                           height: 240 })).observe(container);
 }
