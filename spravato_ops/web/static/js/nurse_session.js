@@ -1,7 +1,7 @@
 // The session screen: every entry through the outbox (kept until the server answers), timers
 // ticking on the server's clock, readiness, entries and chart refreshed after each answer.
 import { api } from "./api.js";
-import { serverNow } from "./clock.js";
+import { localTime, serverNow } from "./clock.js";
 import { Outbox } from "./outbox.js";
 import { requestFor } from "./session_forms.js";
 import { renderChart } from "./session_chart.js";
@@ -89,8 +89,12 @@ async function refresh() {
     renderTimers($("timers"), timers, timeZone);
     renderReadiness($("readiness-summary"), $("readiness"), readiness, timeZone);
     renderEntries($("entries"), record.data, timeZone, onAmend);
-    renderChart($("chart"), record.data, limits);
+    renderChart($("chart"), record.data, limits, timeZone);
     showChecklist(record.data.checklist);
+    const leave = $("ready_to_leave_at");
+    if (!leave.value && readiness.earliest_ready_at) {
+      leave.value = localTime(readiness.earliest_ready_at, timeZone);  // R3.6 default
+    }
     performance.mark("readiness-refreshed");
   } catch {
     // Offline or refused: the page keeps what it last showed and tries again on the next tick.

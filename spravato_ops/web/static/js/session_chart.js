@@ -10,7 +10,7 @@ function points(record) {
   return [...vitals, ...observed].sort((a, b) => a.t - b.t);
 }
 
-export function renderChart(container, record, limits) {
+export function renderChart(container, record, limits, timeZone) {
   if (!window.uPlot) return;
   const rows = points(record);
   const times = rows.map((r) => r.t);
@@ -31,6 +31,7 @@ export function renderChart(container, record, limits) {
       limit("P-BP-ALERT systolic", "#b3261e"), limit("P-BP-ALERT diastolic", "#b3261e"),
       limit("P-SPO2-MIN", "#8a5a00")],
     scales: { y: { range: [40, 200] } },
+    tzDate: (seconds) => window.uPlot.tzDate(new Date(seconds * 1000), timeZone),
     axes: [{}, { label: "mmHg / %" }],
   }, data, container);
   // The tablet turns: the chart follows its column's width.
