@@ -44,7 +44,8 @@ def _chair_row(record, name, chair, entries, policy, alerts, now):
             "next_timer": min(waiting, key=lambda t: t["due_at"]) if waiting else None,
             "alerts": [a for a in alerts if a.session_id == record.id],
             "finished": record.state in FINISHED,
-            "ready": record.state == "observing" and discharge_readiness(facts, policy, now).ready}
+            "ready": (record.state == "observing"
+                      and discharge_readiness(facts, policy, now, now=now).ready)}
 
 
 def session_header(session, *, session_id):
