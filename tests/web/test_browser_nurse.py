@@ -22,6 +22,11 @@ def _at(page, server, session, minutes):
     """Move the server's clock to `minutes` after now and reopen the session screen."""
     server.move_clock(minutes * 60)
     page.goto(f"{server.url}/nurse/sessions/{session.id}")
+    _ready(page)
+
+
+def _ready(page):
+    """Wait until the page's script has drawn the readiness panel (its forms are live)."""
     expect(page.locator("#readiness-summary")).not_to_have_text("Loading…")
 
 
@@ -83,6 +88,7 @@ def test_a_nurse_runs_a_whole_session_and_discharges_the_patient(server, tablet)
     _both_orientations(page, "nurse-chairs")
     assert axe_violations(page) == []
     page.get_by_role("link", name="Alex").click()
+    _ready(page)
     _first_device(page)
     expect(_timer(page, "Next device")).to_contain_text("in 4 min")
     _at(page, server, session, 5.1)
@@ -120,6 +126,7 @@ def test_an_observation_saved_offline_is_stored_once_when_the_network_returns(se
     session, nurse = _day(server)
     page = log_in(tablet.new_page(), server, nurse)
     page.goto(f"{server.url}/nurse/sessions/{session.id}")
+    _ready(page)
     _first_device(page)
     # The first answer is lost on the way back: the server has written, the tablet does not know.
     lost = []
@@ -164,6 +171,7 @@ def test_a_refused_entry_is_shown_beside_its_fields_and_not_retried(server, tabl
     session, nurse = _day(server)
     page = log_in(tablet.new_page(), server, nurse)
     page.goto(f"{server.url}/nurse/sessions/{session.id}")
+    _ready(page)
     _save(page, "arrival-form", "Mark as arrived")
     page.get_by_label("Systolic", exact=True).fill("12x")
     page.get_by_role("button", name="Save blood pressure").click()
