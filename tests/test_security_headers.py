@@ -102,7 +102,7 @@ def test_tls_adds_hsts_and_a_secure_session_cookie(client, make):
     assert response.status_code == 302
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "; Secure" in response.headers["Set-Cookie"]
-    assert client.get("/", base_url="https://localhost").status_code == 200
+    assert client.get("/nurse", base_url="https://localhost").status_code == 200
 
 
 def test_plain_http_cookies_are_not_secure(client, make):

@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from .. import clock
 from .access import may_use
-from . import admin  # noqa: F401  (registers its routes on bp)
+from . import admin, nurse  # noqa: F401  (register their routes on bp)
 from . import board, patients, schedule  # noqa: F401
 from .views import bp
 

@@ -1,0 +1,56 @@
+"""The nurse's tablet: the site's chairs today and the session screen."""
+from flask import abort, redirect, render_template, request, url_for
+from flask import session as browser_session
+from flask_login import current_user
+
+from .. import clock
+from ..db import get_session
+from ..domain.calendar import local_date
+from ..permissions import OVERRIDE_ROLES
+from ..services import nurse_day
+from .access import page
+from .views import bp
+
+SITE_KEY = "nurse_site_id"
+
+
+@bp.get("/nurse")
+@page("nurse")
+def nurse():
+    """Today's chairs at the nurse's site; with several sites, the one picked (kept in session)."""
+    session = get_session()
+    sites = nurse_day.nurse_sites(session, user_id=current_user.id)
+    site = _picked_site(sites)
+    rows = []
+    if site is not None:
+        now = clock.utcnow()
+        rows = nurse_day.chairs_today(session, site_id=site.id,
+                                      day=local_date(now, site.timezone), now=now)
+    return render_template("nurse.html", sites=sites, site=site, rows=rows)
+
+
+@bp.post("/nurse/site")
+@page("nurse")
+def pick_site():
+    """Keep the site the nurse picked for this browser session."""
+    browser_session[SITE_KEY] = request.form.get("site_id", type=int)
+    return redirect(url_for("web.nurse"))
+
+
+def _picked_site(sites):
+    by_id = {site.id: site for site in sites}
+    picked = by_id.get(browser_session.get(SITE_KEY))
+    return picked or (sites[0] if sites else None)
+
+
+@bp.get("/nurse/sessions/<int:session_id>")
+@page("nurse")
+def nurse_session(session_id):
+    """One patient's session: checklist, vitals, devices, observations, timers, discharge."""
+    session = get_session()
+    header = nurse_day.session_header(session, session_id=session_id)
+    allowed = {site.id for site in nurse_day.nurse_sites(session, user_id=current_user.id)}
+    if header["site"].id not in allowed:
+        abort(403, "This session is at a site you do not work at.")
+    return render_template("nurse_session.html", **header,
+                           may_override=current_user.role in OVERRIDE_ROLES)

@@ -1,0 +1,192 @@
+"""The nurse's tablet in a real browser: a whole session, flaky Wi-Fi, access, accessibility."""
+import json
+import urllib.request
+
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from spravato_ops.clock import utcnow
+from spravato_ops.models import ObservationEntry
+
+from .conftest import LANDSCAPE, PORTRAIT, axe_violations, log_in, screenshot
+
+
+def _day(server):
+    site = server.make.site(name="Riverside")
+    chair = server.make.chair(site, label="Chair 1")
+    session = server.make.session(chair=chair, site=site, scheduled_start=utcnow())
+    return session, server.make.user("nurse", site=site)
+
+
+def _at(page, server, session, minutes):
+    """Move the server's clock to `minutes` after now and reopen the session screen."""
+    server.move_clock(minutes * 60)
+    page.goto(f"{server.url}/nurse/sessions/{session.id}")
+    _ready(page)
+
+
+def _ready(page):
+    """Wait until the page's script has drawn the readiness panel (its forms are live)."""
+    expect(page.locator("#readiness-summary")).not_to_have_text("Loading…")
+
+
+def _save(page, form_id, button):
+    page.locator(f"#{form_id}").get_by_role("button", name=button).click()
+    expect(page.locator(f"#{form_id} .entry-status")).to_have_text("Saved.")
+
+
+def _blood_pressure(page, timepoint, systolic=128, diastolic=80):
+    page.get_by_label("Time point").select_option(timepoint)
+    for label, value in (("Systolic", systolic), ("Diastolic", diastolic), ("Heart rate", 72)):
+        page.get_by_label(label, exact=True).fill(str(value))
+    page.locator("#vitals_spo2").fill("98")
+    _save(page, "vitals-form", "Save blood pressure")
+
+
+def _observation(page):
+    form = page.locator("#observation-form")
+    form.get_by_text("Responds readily to name").click()
+    form.get_by_label("none").check()
+    form.get_by_label("SpO2").fill("98")
+    _save(page, "observation-form", "Record observation")
+
+
+def _first_device(page):
+    """Arrival, the R1.6 checklist with the ride home, pre-dose BP and the first device."""
+    _save(page, "arrival-form", "Mark as arrived")
+    for toggle in ("No food for 2 hours", "No liquids for 30 minutes", "Nasal medication"):
+        page.get_by_text(toggle).click()
+    page.get_by_label("Ride home: name").fill("Sam Rivera")
+    page.get_by_label("Ride home: phone").fill("555-0199")
+    _save(page, "checklist-form", "Save checklist")
+    page.get_by_label("Systolic", exact=True).fill("150")
+    page.get_by_label("Diastolic", exact=True).fill("80")
+    expect(page.locator("#bp-verdict")).to_contain_text("Soft stop (R2.1)")
+    _blood_pressure(page, "pre_dose")
+    expect(page.locator("#bp-verdict")).to_contain_text("ok for dosing")
+    page.get_by_label("Lot number").fill("LOT-7")
+    _save(page, "device-form", "Record device")
+
+
+def _timer(page, name):
+    return page.locator("#timers li", has_text=name)
+
+
+def _both_orientations(page, name):
+    screenshot(page, f"{name}-portrait")
+    page.set_viewport_size(LANDSCAPE)
+    screenshot(page, f"{name}-landscape")
+    page.set_viewport_size(PORTRAIT)
+
+
+def test_a_nurse_runs_a_whole_session_and_discharges_the_patient(server, tablet):
+    """R1.6, R2.1, R1.5, R3.2, R2.2, R3.4: the session screen from arrival to discharge."""
+    session, nurse = _day(server)
+    page = log_in(tablet.new_page(), server, nurse)
+    assert page.url.endswith("/nurse")
+    expect(page.locator("#chairs")).to_contain_text("Chair 1")
+    _both_orientations(page, "nurse-chairs")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Alex").click()
+    _ready(page)
+    _first_device(page)
+    expect(_timer(page, "Next device")).to_contain_text("in 4 min")
+    _at(page, server, session, 5.1)
+    expect(page.get_by_label("Lot number")).to_have_value("LOT-7")
+    expect(_timer(page, "Next device")).to_contain_text("due")
+    _save(page, "device-form", "Record device")
+    expect(page.locator("#devices-done")).to_have_text("2 devices recorded.")
+    for minutes in (15, 30):
+        _at(page, server, session, minutes)
+        _observation(page)
+    _at(page, server, session, 47)
+    expect(_timer(page, "40-minute blood pressure")).to_contain_text("due now")
+    expect(_timer(page, "Next observation")).to_contain_text("due")
+    _at(page, server, session, 55)
+    expect(_timer(page, "40-minute blood pressure")).to_contain_text("overdue by")
+    _blood_pressure(page, "post_dose")  # late, outside 30-60 would be refused by R2.2
+    for minutes in (60, 75, 90, 105):
+        _at(page, server, session, minutes)
+        _observation(page)
+    expect(page.locator("#readiness li", has_text="min observation")).to_contain_text("not met")
+    expect(page.locator("#readiness-summary")).to_contain_text("Not ready yet")
+    _at(page, server, session, 121)
+    _observation(page)
+    _blood_pressure(page, "pre_discharge")
+    expect(page.locator("#readiness-summary")).to_have_text("Ready to go")
+    _both_orientations(page, "nurse-session")
+    assert axe_violations(page) == []
+    page.get_by_text("The patient is clinically stable").click()
+    _save(page, "discharge-form", "Discharge")
+    expect(page.locator("#state")).to_have_text("discharged")
+
+
+def test_an_observation_saved_offline_is_stored_once_when_the_network_returns(server, tablet):
+    """The entry keeps its Idempotency-Key through a lost answer, offline and a reload."""
+    session, nurse = _day(server)
+    page = log_in(tablet.new_page(), server, nurse)
+    page.goto(f"{server.url}/nurse/sessions/{session.id}")
+    _ready(page)
+    _first_device(page)
+    # The first answer is lost on the way back: the server has written, the tablet does not know.
+    lost = []
+
+    def lose_the_answer(route):
+        if lost:  # only the first answer is lost
+            route.continue_()
+            return
+        request = route.request
+        lost.append(request.headers["idempotency-key"])
+        headers = {k: v for k, v in request.all_headers().items() if not k.startswith(":")}
+        with urllib.request.urlopen(urllib.request.Request(
+                request.url, data=request.post_data_buffer, headers=headers,
+                method="POST"), timeout=10) as answer:
+            assert answer.status == 201
+        route.abort("internetdisconnected")
+
+    page.route("**/observations", lose_the_answer)
+    form = page.locator("#observation-form")
+    form.get_by_text("Responds readily to name").click()
+    form.get_by_label("none").check()
+    form.get_by_label("SpO2").fill("97")
+    form.get_by_role("button", name="Record observation").click()
+    expect(form.locator(".entry-status")).to_contain_text("Not saved yet")
+    tablet.set_offline(True)
+    page.unroute("**/observations")
+    expect(page.locator("#connection")).to_be_visible()
+    stored = json.loads(page.evaluate(f"localStorage.getItem('outbox:session:{session.id}')"))
+    assert [item["key"] for item in stored] == lost[:1]
+    tablet.set_offline(False)
+    page.reload()  # the outbox in localStorage sends it again, if the online event has not
+    expect(page.locator("#entries li", has_text="SpO2 97%")).to_have_count(1)
+    page.wait_for_function(f"localStorage.getItem('outbox:session:{session.id}') === '[]'")
+    server.db.expire_all()
+    rows = server.db.exec(select(ObservationEntry)
+                          .where(ObservationEntry.session_id == session.id)).all()
+    assert len(rows) == 1 and rows[0].spo2 == 97
+
+
+def test_a_refused_entry_is_shown_beside_its_fields_and_not_retried(server, tablet):
+    """A 422 answer names the field next to it and leaves nothing waiting in the outbox."""
+    session, nurse = _day(server)
+    page = log_in(tablet.new_page(), server, nurse)
+    page.goto(f"{server.url}/nurse/sessions/{session.id}")
+    _ready(page)
+    _save(page, "arrival-form", "Mark as arrived")
+    page.get_by_label("Systolic", exact=True).fill("12x")
+    page.get_by_role("button", name="Save blood pressure").click()
+    form = page.locator("#vitals-form")
+    expect(form.locator(".entry-status")).to_contain_text("Not saved")
+    expect(form.locator(".error-message").first).to_be_visible()
+    expect(page.get_by_label("Systolic", exact=True)).to_have_attribute("aria-invalid", "true")
+    assert page.evaluate(f"localStorage.getItem('outbox:session:{session.id}')") == "[]"
+
+
+def test_front_desk_opening_a_session_screen_gets_the_403_page(server, tablet):
+    session, _ = _day(server)
+    desk = server.make.user("front_desk")
+    page = log_in(tablet.new_page(), server, desk)
+    response = page.goto(f"{server.url}/nurse/sessions/{session.id}")
+    assert response.status == 403
+    expect(page.locator("main")).to_contain_text("does not use this page")
+    assert axe_violations(page) == []

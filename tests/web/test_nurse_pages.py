@@ -1,0 +1,94 @@
+"""The nurse's pages through the test client: today's chairs, the session screen, access."""
+from datetime import timedelta
+
+from spravato_ops.clock import utcnow
+
+from ..factories import PASSWORD
+
+
+def _log_in(client, user):
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def _today_at(make, site, chair_label="Chair A"):
+    chair = make.chair(site, label=chair_label)
+    return make.session(chair=chair, site=site, scheduled_start=utcnow() + timedelta(minutes=5))
+
+
+def test_a_nurse_lands_on_todays_chairs_of_her_site(client, make):
+    site, other = make.site(name="Riverside"), make.site(name="Hillside")
+    mine, theirs = _today_at(make, site), _today_at(make, other, "Chair Z")
+    _log_in(client, make.user("nurse", site=site))
+    response = client.get("/", follow_redirects=True)
+    assert response.request.path == "/nurse"
+    page = response.get_data(as_text=True)
+    assert "Riverside" in page and "Chair A" in page and "scheduled" in page
+    assert f"/nurse/sessions/{mine.id}" in page
+    assert f"/nurse/sessions/{theirs.id}" not in page and "Chair Z" not in page
+
+
+def test_a_prescriber_lands_on_the_nurse_page(client, make):
+    _log_in(client, make.user("prescriber", site=make.site()))
+    assert client.get("/", follow_redirects=True).request.path == "/nurse"
+
+
+def test_a_nurse_with_two_sites_picks_one_and_it_is_kept(client, make):
+    first, second = make.site(name="Aardvark Clinic"), make.site(name="Zebra Clinic")
+    nurse = make.user("nurse", site=first)
+    _add_site(make, nurse, second)
+    _today_at(make, second, "Chair Z")
+    _log_in(client, nurse)
+    assert "Chair Z" not in client.get("/nurse").get_data(as_text=True)
+    assert client.post("/nurse/site", data={"site_id": second.id}).status_code == 302
+    page = client.get("/nurse").get_data(as_text=True)
+    assert "Today's chairs at Zebra Clinic" in page and "Chair Z" in page
+
+
+def _add_site(make, user, site):
+    from spravato_ops.models import UserSite
+
+    make._save(UserSite(user_id=user.id, site_id=site.id))
+
+
+def test_the_session_screen_shows_the_header_and_labelled_inputs(client, make):
+    site = make.site()
+    session = _today_at(make, site)
+    _log_in(client, make.user("nurse", site=site))
+    response = client.get(f"/nurse/sessions/{session.id}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for words in ("Alex Rivera", "17 May 1980", "TRD, session 1", "56 mg (2 devices)", "Chair A",
+                  "REMS patient id", "RP", ">Systolic<", ">Diastolic<", ">Heart rate<", ">SpO2<",
+                  ">Lot number<", "MOAA/S", "Dissociation", "Save blood pressure",
+                  "Record device", "Record observation", ">Discharge<"):
+        assert words in page, words
+    assert 'inputmode="numeric"' in page and "<script>" not in page
+
+
+def test_front_desk_gets_the_403_page_for_a_session_screen(client, make):
+    site = make.site()
+    session = _today_at(make, site)
+    _log_in(client, make.user("front_desk", site=site))
+    response = client.get(f"/nurse/sessions/{session.id}")
+    assert response.status_code == 403 and response.mimetype == "text/html"
+    assert "does not use this page" in response.get_data(as_text=True)
+
+
+def test_a_nurse_of_another_site_gets_the_403_page(client, make):
+    session = _today_at(make, make.site())
+    _log_in(client, make.user("nurse", site=make.site()))
+    response = client.get(f"/nurse/sessions/{session.id}")
+    assert response.status_code == 403 and response.mimetype == "text/html"
+
+
+def test_an_unknown_session_is_a_404_page(client, make):
+    _log_in(client, make.user("nurse", site=make.site()))
+    response = client.get("/nurse/sessions/999999")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_without_a_login_the_session_screen_goes_to_login_with_next(client):
+    response = client.get("/nurse/sessions/7")
+    assert response.headers["Location"] == "/login?next=/nurse/sessions/7"
