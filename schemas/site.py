@@ -61,6 +61,11 @@ class CadenceGapSchema(Schema):
     every_2_weeks = fields.Integer(strict=True)
 
 
+class QuietHoursSchema(Schema):
+    start = fields.String(required=True, metadata={"description": "site-local HH:MM"})
+    end = fields.String(required=True, metadata={"description": "site-local HH:MM"})
+
+
 class PolicyIn(Schema):
     """The P-ids of DOMAIN.md; a key left out keeps the default."""
 
@@ -79,6 +84,9 @@ class PolicyIn(Schema):
         metadata={"description": "P-REMINDERS"},
     )
     form_reminder_days = fields.Integer(strict=True, metadata={"description": "P-FORM-REMIND"})
+    quiet_hours = fields.Nested(QuietHoursSchema, metadata={
+        "description": "P-QUIET: no patient reminder from start to end (across midnight when "
+                       "end is earlier); equal times: none"})
 
 
 class PolicyOut(PolicyIn):

@@ -12,4 +12,5 @@ DEFAULT_POLICY_JSON = {
     "cadence_gap_days": {"induction": 4, "weekly": 9, "every_2_weeks": 17},
     "reminder_offsets_hours": [24, 2],
     "form_reminder_days": 2,
+    "quiet_hours": {"start": "21:00", "end": "08:00"},
 }

@@ -33,6 +33,26 @@ class ReminderChannel(StrEnum):
     NONE = "none"
 
 
+class ReminderKind(StrEnum):
+    """What a patient reminder is about; each kind has its templates (reminder_templates/)."""
+
+    APPOINTMENT = "appointment"
+    APPOINTMENT_MOVED = "appointment_moved"
+
+
+class ReminderStatus(StrEnum):
+    """pending -> sending -> sent; or failed, cancelled, expired, or unknown (delivery in
+    doubt after a crash between sending and recording it: raised to staff, never resent)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+
 class SessionState(StrEnum):
     SCHEDULED = "scheduled"
     ARRIVED = "arrived"
@@ -101,6 +121,7 @@ class AlertKind(StrEnum):
     RESPIRATORY_DEPRESSION = "respiratory_depression"
     EMERGENCY_SYMPTOM = "emergency_symptom"
     SERIOUS_ADVERSE_EVENT = "serious_adverse_event"
+    POST_DOSE_BP_DUE = "post_dose_bp_due"
     POST_DOSE_BP_OVERDUE = "post_dose_bp_overdue"
     OBSERVATION_OVERDUE = "observation_overdue"
     BP_RECHECK_DUE = "bp_recheck_due"
@@ -111,6 +132,9 @@ class AlertKind(StrEnum):
     REMS_FORM_DUE = "rems_form_due"
     REMS_FORM_OVERDUE = "rems_form_overdue"
     MISSED_SESSION = "missed_session"
+    WAITING_FOR_CHECK_IN = "waiting_for_check_in"
+    REMINDER_FAILED = "reminder_failed"
+    REMINDER_UNKNOWN = "reminder_unknown"
 
 
 class ViolationKind(StrEnum):

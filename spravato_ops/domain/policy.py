@@ -1,6 +1,7 @@
 """Site policy: the P-ids of DOMAIN.md with their defaults, mapping round-trip and validation."""
+import re
 from dataclasses import asdict, dataclass, field, fields
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any, Mapping
 
 SYSTOLIC_RANGE = (80, 300)
@@ -9,6 +10,7 @@ SPO2_RANGE = (80, 100)
 CADENCE_DAYS_RANGE = (1, 60)
 REMINDER_HOURS_RANGE = (1, 168)
 FORM_REMINDER_DAYS_RANGE = (1, 6)
+CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 MINUTE_RANGES = {
     "bp_recheck_minutes": (5, 60),
     "observation_interval_minutes": (5, 60),
@@ -39,6 +41,26 @@ class CadenceGapDays:
 
 
 @dataclass(frozen=True)
+class QuietHours:
+    """P-QUIET: site-local hours ("HH:MM") in which no patient reminder is sent.
+
+    The window runs from `start` to `end`, across midnight when end is earlier; a reminder
+    may go at either edge. Equal times mean no quiet hours.
+    """
+
+    start: str = "21:00"
+    end: str = "08:00"
+
+    @property
+    def start_time(self) -> time:
+        return time.fromisoformat(self.start)
+
+    @property
+    def end_time(self) -> time:
+        return time.fromisoformat(self.end)
+
+
+@dataclass(frozen=True)
 class SitePolicy:
     """Per-site clinical thresholds (P-ids); defaults are DOMAIN.md's."""
 
@@ -54,6 +76,7 @@ class SitePolicy:
     cadence_gap_days: CadenceGapDays = field(default_factory=CadenceGapDays)  # P-CADENCE
     reminder_offsets_hours: tuple[int, ...] = (24, 2)  # P-REMINDERS
     form_reminder_days: int = 2  # P-FORM-REMIND
+    quiet_hours: QuietHours = field(default_factory=QuietHours)  # P-QUIET
 
     @property
     def bp_recheck(self) -> timedelta:
@@ -93,6 +116,8 @@ class SitePolicy:
             values["cadence_gap_days"] = _cadence_from(values["cadence_gap_days"])
         if "reminder_offsets_hours" in values:
             values["reminder_offsets_hours"] = tuple(values["reminder_offsets_hours"])
+        if "quiet_hours" in values:
+            values["quiet_hours"] = _quiet_from(values["quiet_hours"])
         return cls(**values)
 
     def to_mapping(self) -> dict[str, Any]:
@@ -120,6 +145,14 @@ def _cadence_from(value: Any) -> CadenceGapDays:
     if not isinstance(value, Mapping) or not set(value) <= allowed:
         raise ValueError(f"cadence_gap_days must be an object with keys {sorted(allowed)}")
     return CadenceGapDays(**value)
+
+
+def _quiet_from(value: Any) -> QuietHours:
+    if isinstance(value, QuietHours):
+        return value
+    if not isinstance(value, Mapping) or set(value) != {"start", "end"}:
+        raise ValueError("quiet_hours must be an object with start and end")
+    return QuietHours(value["start"], value["end"])
 
 
 def _is_int(value: Any) -> bool:
@@ -174,6 +207,12 @@ def _reminder_errors(offsets: Any) -> list[str]:
     return errors
 
 
+def _quiet_errors(quiet: QuietHours) -> list[str]:
+    return [f"{name} must be a time HH:MM (00:00-23:59)" for name in ("start", "end")
+            if not (isinstance(getattr(quiet, name), str)
+                    and CLOCK_TIME.fullmatch(getattr(quiet, name)))]
+
+
 def validate_policy(policy: SitePolicy) -> dict[str, list[str]]:
     """Return per-field errors of a site policy (empty when valid). P-ids of DOMAIN.md."""
     errors: dict[str, list[str]] = {}
@@ -192,4 +231,5 @@ def validate_policy(policy: SitePolicy) -> dict[str, list[str]]:
     errors["reminder_offsets_hours"] = _reminder_errors(policy.reminder_offsets_hours)
     form_problem = _range_error(policy.form_reminder_days, *FORM_REMINDER_DAYS_RANGE)
     errors["form_reminder_days"] = [form_problem] if form_problem else []
+    errors["quiet_hours"] = _quiet_errors(policy.quiet_hours)
     return {name: found for name, found in errors.items() if found}

@@ -171,6 +171,8 @@ def test_put_policy_replaces_and_versions_it(client, auth, make, db):
     ({"bp_elevated": {"systolic": "140", "diastolic": 90}}, "bp_elevated"),
     ({"bp_elevated": {"systolic": 140}}, "bp_elevated"),
     ({"p_bp_sometimes": 3}, "p_bp_sometimes"),  # unknown key
+    ({"quiet_hours": {"start": "24:00", "end": "08:00"}}, "quiet_hours"),  # P-QUIET
+    ({"quiet_hours": {"start": "21:00"}}, "quiet_hours"),
 ])
 def test_put_policy_refuses_each_invalid_p_id(client, auth, make, db, body, field):
     site = make.site()

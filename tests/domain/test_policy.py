@@ -4,6 +4,7 @@ import dataclasses
 import pytest
 
 from spravato_ops.domain import BloodPressure, CadenceGapDays, SitePolicy, validate_policy
+from spravato_ops.domain.policy import QuietHours
 
 from ..policy_defaults import DEFAULT_POLICY_JSON as DEFAULT_MAPPING
 
@@ -15,7 +16,9 @@ def test_defaults_are_domain_md():
 
 def test_round_trip_and_missing_keys_default():
     policy = SitePolicy.from_mapping({"bp_hold": {"systolic": 170, "diastolic": 105},
-                                      "cadence_gap_days": {"weekly": 10}})
+                                      "cadence_gap_days": {"weekly": 10},
+                                      "quiet_hours": {"start": "22:00", "end": "07:30"}})
+    assert policy.quiet_hours == QuietHours("22:00", "07:30")
     assert policy.bp_hold == BloodPressure(170, 105)
     assert policy.cadence_gap_days == CadenceGapDays(4, 10, 17)
     assert policy.fresh_minutes == 15
@@ -25,7 +28,8 @@ def test_round_trip_and_missing_keys_default():
 
 @pytest.mark.parametrize("data", [{"colour": 1}, {"bp_hold": 180},
                                   {"bp_hold": {"systolic": 180}},
-                                  {"cadence_gap_days": {"monthly": 30}}])
+                                  {"cadence_gap_days": {"monthly": 30}},
+                                  {"quiet_hours": {"start": "21:00"}}, {"quiet_hours": "21-8"}])
 def test_malformed_mapping_is_refused(data):
     with pytest.raises(ValueError):
         SitePolicy.from_mapping(data)
@@ -59,6 +63,9 @@ def test_malformed_mapping_is_refused(data):
     ({"reminder_offsets_hours": (169,)}, "reminder_offsets_hours"),
     ({"form_reminder_days": 0}, "form_reminder_days"),
     ({"form_reminder_days": 7}, "form_reminder_days"),
+    ({"quiet_hours": QuietHours("24:00", "08:00")}, "quiet_hours"),  # P-QUIET
+    ({"quiet_hours": QuietHours("9:00", "08:00")}, "quiet_hours"),
+    ({"quiet_hours": QuietHours("21:00", 8)}, "quiet_hours"),
 ])
 def test_validation_names_the_field(changes, field):
     errors = validate_policy(dataclasses.replace(SitePolicy(), **changes))
@@ -76,6 +83,7 @@ def test_validation_reports_every_bad_field_at_once():
     {"spo2_min": 80}, {"spo2_min": 100}, {"slot_minutes": 120}, {"slot_minutes": 480},
     {"reminder_offsets_hours": ()}, {"reminder_offsets_hours": (168, 1)},
     {"form_reminder_days": 6},
+    {"quiet_hours": QuietHours("00:00", "23:59")}, {"quiet_hours": QuietHours("12:00", "12:00")},
 ])
 def test_boundaries_are_valid(changes):
     assert validate_policy(dataclasses.replace(SitePolicy(), **changes)) == {}
