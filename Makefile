@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The demo prints reminders instead of sending them; `make run REMINDER_DELIVERY=live` sends.
+REMINDER_DELIVERY ?= log
 
 .PHONY: run test test-sqlite test-postgres install install-test chromium bench clean
 
@@ -33,11 +35,13 @@ instance/secret_key:
 	@$(PYTHON) -c 'import os, secrets, sys; fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600); os.write(fd, secrets.token_hex(32).encode() + b"\n")' $@
 	@echo "wrote a new secret key to $@"
 
-## Set up, migrate the SQLite database in instance/, load the demo clinic, and serve.
+## Set up, migrate the SQLite database in instance/, load the demo clinic, and serve it with
+## the reminder and alert scheduler in the same process (--with-web: the demo only).
 run: install instance/secret_key
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi seed-demo
-	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+	SPRAVATO_REMINDER_DELIVERY=$(REMINDER_DELIVERY) \
+		$(BIN)/flask --app wsgi scheduler --with-web --host $(HOST) --port $(PORT)
 
 ## Set up the test tools and run the whole suite (on PostgreSQL too when
 ## SPRAVATO_TEST_DATABASE_URL is set).

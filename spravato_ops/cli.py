@@ -1,11 +1,13 @@
-"""Command line: `flask --app wsgi db upgrade`, `users create`, `seed-demo`."""
+"""Command line: `flask --app wsgi db upgrade`, `users create`, `seed-demo`, `scheduler`."""
+import logging
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from marshmallow import ValidationError
 
 from . import migrate
-from .db import get_session
+from .db import database_url, get_session
 from .domain.enums import Role
 from .services.failures import InvalidInput, ServiceError
 
@@ -91,6 +93,40 @@ def seed_demo():
         click.echo(line)
 
 
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job once, then exit (cron, tests).")
+@click.option("--dry-run", is_flag=True, help="Print the job table and exit.")
+@click.option("--with-web", is_flag=True,
+              help="Also serve the web app in this process (the single-process demo).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --with-web.")
+@click.option("--port", default=5000, show_default=True, type=int, help="With --with-web.")
+@with_appcontext
+def scheduler_command(once, dry_run, with_web, host, port):
+    """Run the reminder and alert scheduler (APScheduler) until SIGTERM."""
+    from scheduler import runner
+    from scheduler.context import Settings
+
+    app = current_app._get_current_object()
+    settings = Settings.from_config(app.config)
+    if dry_run:
+        for line in runner.job_table(settings):
+            click.echo(line)
+        return
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    ctx = runner.context_for(database_url(app), settings)
+    try:
+        if once:
+            runner.run_once(ctx)
+        elif with_web:
+            runner.serve_with_web(ctx, app, host, port)
+        else:
+            runner.serve(ctx)
+    finally:
+        ctx.engine.dispose()
+
+
 def init_app(app):
-    for command in (db_cli, users_cli, init_db, seed_demo):
+    for command in (db_cli, users_cli, init_db, seed_demo, scheduler_command):
         app.cli.add_command(command)

@@ -28,8 +28,21 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_USE_TLS = False
     MAIL_SENDER = "clinic@localhost"
+    MAIL_TIMEOUT_SECONDS = 10
     SMS_WEBHOOK_URL = None
-    SCHEDULER_INTERVAL_SECONDS = 60
+    SMS_WEBHOOK_SECRET = None  # sent as X-Webhook-Secret when set
+    SMS_WEBHOOK_TIMEOUT_SECONDS = 10
+    # The scheduler process (scheduler/): sweep intervals, reminder dispatch and delivery.
+    SCHEDULER_INTERVAL_SECONDS = 30  # reminder dispatch
+    SCHEDULER_ALERT_INTERVAL_SECONDS = 60  # treatment-day alerts
+    SCHEDULER_COURSE_INTERVAL_SECONDS = 900  # course and REMS form alerts
+    REMINDER_DELIVERY = "live"  # "live": SMTP and the SMS webhook; "log": print every message
+    REMINDER_TEMPLATES_DIR = None  # templates of one's own, per site under site-<id>/
+    REMINDER_BATCH_SIZE = 100
+    REMINDER_LEASE_SECONDS = 300
+    REMINDER_MAX_ATTEMPTS = 5
+    REMINDER_RETRY_BASE_SECONDS = 60
+    REMINDER_RETRY_CAP_SECONDS = 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"

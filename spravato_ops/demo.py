@@ -4,7 +4,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import select
 
-from .services import audit
+from .domain.policy import DEFAULT_POLICY
+from .services import audit, reminders
 from .services.credentials import hash_password
 from .clock import utcnow
 from .domain.calendar import local_date, zone
@@ -133,6 +134,9 @@ def _today_session(session, site, chair, users, patient, course, index, today, n
         record.arrived_at = now - timedelta(minutes=5)
     session.add(record)
     session.flush()
+    if state == "scheduled":
+        reminders.plan_for_session(session, record=record, patient=patient, site=site,
+                                   policy=DEFAULT_POLICY)
     if state == "observing":
         _seed_treatment(session, record, users["nurse"], start + timedelta(minutes=10), now)
 
@@ -169,4 +173,8 @@ def _later_session(session, site, chair, users, patient, course, index, today, n
     """This week's bookings for the patients not treated today."""
     day = today + timedelta(days=1 + index % 4)
     start = _at(day, 9 + (index % 3) * 3)
-    session.add(_new_session(site, chair, users, patient, course, start, day, 84, "scheduled", now))
+    record = _new_session(site, chair, users, patient, course, start, day, 84, "scheduled", now)
+    session.add(record)
+    session.flush()
+    reminders.plan_for_session(session, record=record, patient=patient, site=site,
+                               policy=DEFAULT_POLICY)

@@ -20,7 +20,7 @@ from ..models import (
     Chair, Patient, RemsEnrollment, Screening, Site, TreatmentCourse,
     TreatmentSession,
 )
-from . import audit, rules
+from . import audit, reminders, rules
 from .common import check_version, update_record
 from .courses import course_facts
 from .entries import check_state, lock_session, move
@@ -79,8 +79,13 @@ def book(session, *, data, actor, clock_skew):
         created_by=actor.id, created_at=now, updated_at=now,
     )
     session.add(record)
-    _commit(session, slot, None,
-            lambda: _audit_book(session, record, actor, override))
+
+    def write():
+        _audit_book(session, record, actor, override)
+        reminders.plan_for_session(session, record=record, patient=patient, site=site,
+                                   policy=policy)
+
+    _commit(session, slot, None, write)
     return Booked(record, warnings, patient)
 
 
@@ -106,11 +111,14 @@ def reschedule_session(session, *, session_id, changes, expected_version, actor,
                   local_day=slot.local_day, planned_dose_mg=slot.dose_mg)
     if override:
         fields["overrides"] = [*record.overrides, override]
+    previous_day = record.local_day
 
     def write():
         update_record(session, record, fields, entity="session", actor=actor,
                       action="reschedule")
         _audit_override(session, record, actor, override)
+        reminders.move_for_session(session, record=record, patient=patient, site=site,
+                                   policy=policy, previous_day=previous_day)
 
     _commit(session, slot, record.id, write)
     return record, warnings
@@ -301,5 +309,6 @@ def _change_state(session, session_id, action, reason, actor, expected_version):
     check_state(record, action)
     move(session, record, next_state(SessionState(record.state), action), actor=actor,
          action=action.value, state_reason=reason.strip())
+    reminders.cancel_for_session(session, session_id=record.id)
     session.commit()
     return record

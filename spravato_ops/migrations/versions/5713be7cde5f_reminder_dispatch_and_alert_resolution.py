@@ -12,6 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
+Text = sqlmodel.sql.sqltypes.AutoString
+
 revision = '5713be7cde5f'
 down_revision = '041846750594'
 branch_labels = None
@@ -25,11 +27,11 @@ def upgrade():
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('course_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('site_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('recipient', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True))
+        batch_op.add_column(sa.Column('recipient', Text(length=254), nullable=True))
         batch_op.add_column(sa.Column('appointment_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('provider_message_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
-        batch_op.add_column(sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True))
+        batch_op.add_column(sa.Column('provider_message_id', Text(length=200), nullable=True))
+        batch_op.add_column(sa.Column('claimed_by', Text(length=100), nullable=True))
         batch_op.add_column(sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('send_started_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('created_at', sa.DateTime(timezone=True), nullable=True))
@@ -47,7 +49,7 @@ def upgrade():
         batch_op.create_index('ix_reminders_course', ['course_id'], unique=False)
 
     with op.batch_alter_table('staff_alerts', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True))
+        batch_op.add_column(sa.Column('role', Text(length=20), nullable=True))
         batch_op.add_column(sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.drop_index('ix_staff_alerts_open_site', sqlite_where=OPEN_BEFORE,
                             postgresql_where=OPEN_BEFORE)

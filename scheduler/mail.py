@@ -1,0 +1,100 @@
+"""Email reminders over SMTP (SPRAVATO_MAIL_*): STARTTLS when MAIL_USE_TLS, a timeout, one
+connection per batch, and a Message-ID of the reminder's own.
+
+The SMTP conversation tells what a failure means: before the message's final "." nothing
+was delivered (retry: 4xx and lost connections; refused: 5xx); after it, a lost reply
+leaves the message in doubt, and the dispatcher never sends it again by itself.
+"""
+import re
+import smtplib
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import formatdate
+
+from spravato_ops.services.dispatch import Delivery
+
+DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
+
+
+def _answer(code, reply, stage):
+    text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+    error = f"{stage}: {code} {text}"
+    return Delivery("refused" if 500 <= code < 600 else "retry", error=error)
+
+
+class EmailChannel:
+    redelivery_safe = False
+
+    def __init__(self, server="localhost", port=25, username=None, password=None, use_tls=False,
+                 sender="clinic@localhost", timeout_seconds=10):
+        self.server, self.port = server, int(port)
+        self.username, self.password, self.use_tls = username, password, bool(use_tls)
+        self.sender, self.timeout = sender, float(timeout_seconds or 10)
+        self._smtp = None
+
+    def message_id(self, outgoing):
+        domain = self.sender.rpartition("@")[2] or "localhost"
+        return f"<{outgoing.key}@{domain}>"
+
+    def compose(self, outgoing):
+        message = EmailMessage(policy=SMTP_POLICY)
+        message["From"], message["To"] = self.sender, outgoing.recipient
+        message["Subject"], message["Date"] = outgoing.subject, formatdate(localtime=False)
+        message["Message-ID"] = self.message_id(outgoing)
+        message.set_content(outgoing.text)
+        return message.as_bytes()
+
+    def send(self, outgoing):
+        """Deliver one message; a Delivery says sent, retry, refused or in doubt."""
+        payload = self.compose(outgoing)
+        try:
+            smtp = self._connection()
+            for stage, (code, reply), accepted in (
+                    ("MAIL FROM", smtp.mail(self.sender), (250,)),
+                    ("RCPT TO", smtp.rcpt(outgoing.recipient), (250, 251)),
+                    ("DATA", smtp.docmd("DATA"), (354,))):
+                if code not in accepted:
+                    smtp.rset()
+                    return _answer(code, reply, stage)
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            return Delivery("retry", error=f"SMTP {self.server}:{self.port}: {exc}",
+                            channel_down=True)
+        return self._finish(smtp, payload, outgoing)
+
+    def _finish(self, smtp, payload, outgoing):
+        """Send the message and its final "."; from here on a lost reply is in doubt."""
+        try:
+            smtp.send(DOT_AT_LINE_START.sub(b"..", payload).rstrip(b"\r\n") + b"\r\n.\r\n")
+            code, reply = smtp.getreply()
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            return Delivery("in_doubt", error=f"no answer after the message was sent: {exc}",
+                            channel_down=True)
+        if code == 250:
+            return Delivery("sent", provider_id=self.message_id(outgoing))
+        return _answer(code, reply, "end of DATA")
+
+    def _connection(self):
+        if self._smtp is None:
+            smtp = smtplib.SMTP(self.server, self.port, timeout=self.timeout)
+            try:
+                smtp.ehlo()
+                if self.use_tls:
+                    smtp.starttls()
+                    smtp.ehlo()
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+            except BaseException:
+                smtp.close()
+                raise
+            self._smtp = smtp
+        return self._smtp
+
+    def close(self):
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self._smtp.close()
+            self._smtp = None
