@@ -69,6 +69,8 @@ MATRIX = {
     "GET /alerts": STAFF_NOT_DESK,
     "POST /alerts/{}/acknowledge": STAFF_NOT_DESK,
     "GET /alerts/stream": STAFF_NOT_DESK,
+    "GET /reminders": EVERYONE,
+    "POST /reminders/{}/resend": STAFF_NOT_DESK,
     "GET /sessions/{}/rems-form": STAFF_NOT_DESK,
     "GET /sessions/{}/rems-form.html": STAFF_NOT_DESK,
     "PUT /sessions/{}/rems-form": CLINICAL,

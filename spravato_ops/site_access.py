@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, exists
 from sqlmodel import select
 
 from .db import MAX_ID
-from .models import Site, StaffAlert, TreatmentSession, UserSite
+from .models import Reminder, Site, StaffAlert, TreatmentSession, UserSite
 from .request_json import json_body
 
 RECORD_ID = bindparam("record_id")
@@ -19,6 +19,7 @@ SITE_OF_RECORD = {
     "site_id": select(Site.id).where(Site.id == RECORD_ID),
     "session_id": select(TreatmentSession.site_id).where(TreatmentSession.id == RECORD_ID),
     "alert_id": select(StaffAlert.site_id).where(StaffAlert.id == RECORD_ID),
+    "reminder_id": select(Reminder.site_id).where(Reminder.id == RECORD_ID),
 }
 
 

@@ -6,7 +6,9 @@ from swagger_ui_bundle import swagger_ui_path
 from schemas.common import ErrorSchema
 
 from ..auth import csrf
-from . import alerts, audit, auth, board, courses, patients, sessions, sites, users, workflow
+from . import (
+    alerts, audit, auth, board, courses, patients, reminders, sessions, sites, users, workflow,
+)
 from .common import refuse_unsafe_input
 
 
@@ -18,7 +20,7 @@ class ClinicApi(Api):
 
 api = ClinicApi()
 BLUEPRINTS = [auth.bp, sites.bp, users.bp, patients.bp, courses.bp, audit.bp, workflow.bp,
-              alerts.bp, board.bp, sessions.bp]
+              alerts.bp, board.bp, sessions.bp, reminders.bp]
 
 
 def serve_docs_asset(filename):

@@ -27,7 +27,7 @@ def list_alerts(query):
     """Open (unacknowledged) alerts of a site, newest last."""
     session = get_session()
     get_existing(session, Site, query["site_id"], "Site")
-    return service.open_alerts(session, site_id=query["site_id"])
+    return service.open_alerts(session, site_id=query["site_id"], role=query.get("role"))
 
 
 @bp.post("/<int:alert_id>/acknowledge")
@@ -60,13 +60,13 @@ def sse_event(alert):
     return f"id: {alert['id']}\nevent: alert\ndata: {json.dumps(alert)}\n\n"
 
 
-def stream_events(engine, site_id, since_id, polls, interval):
+def stream_events(engine, site_id, since_id, polls, interval, role=None):
     """Poll the open alerts with a fresh short session each time; yield the new ones as events."""
     yield f"retry: {int(interval * 1000)}\n\n"
     for poll in range(polls):
         with Session(engine) as session:
             fresh = AlertOut(many=True).dump(service.open_alerts(session, site_id=site_id,
-                                                                 since_id=since_id))
+                                                                 since_id=since_id, role=role))
         for alert in fresh:
             since_id = max(since_id or 0, alert["id"])
             yield sse_event(alert)
@@ -92,6 +92,7 @@ def stream_alerts(query):
     close_session()  # hold no connection (nor SQLite's write lock) while streaming
     interval = float(current_app.config.get("ALERT_STREAM_POLL_SECONDS", POLL_SECONDS))
     polls = 1 + math.floor(query["timeout"] / interval) if interval > 0 else 1
-    events = stream_events(get_engine(), query["site_id"], since_id, polls, interval)
+    events = stream_events(get_engine(), query["site_id"], since_id, polls, interval,
+                           role=query.get("role"))
     return Response(events, mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
