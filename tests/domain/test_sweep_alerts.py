@@ -1,0 +1,84 @@
+"""Conditions of the scheduler's alert sweeps, as pure rules (R1.7, R2.2, R2.3, R3.2, R4.3)."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from spravato_ops.domain import CourseFacts, SitePolicy
+from spravato_ops.domain.enums import (
+    AlertKind, Indication, Role, SessionState, TimerCode, TimerState,
+)
+from spravato_ops.domain.sweep_alerts import (
+    cadence_condition, missed_session_condition, rems_form_condition, timer_conditions,
+    waiting_condition,
+)
+from spravato_ops.domain.timers import Timer
+
+TRD = CourseFacts(Indication.TRD, date(2026, 3, 2))
+MDSI = CourseFacts(Indication.MDSI, date(2026, 3, 2), oral_antidepressant="sertraline")
+POLICY = SitePolicy()
+T0 = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(("sessions", "today", "expected"), [
+    ([date(2026, 3, 2)], date(2026, 3, 6), None),  # R1.7: 4 days, induction allows 4
+    ([date(2026, 3, 2)], date(2026, 3, 7), "after:2026-03-02"),
+    ([date(2026, 3, 2), date(2026, 3, 5)], date(2026, 3, 4), None),  # next within the gap
+    ([date(2026, 3, 2), date(2026, 3, 9)], date(2026, 3, 4), "after:2026-03-02"),  # too far
+    ([], date(2026, 3, 6), None),
+    ([], date(2026, 3, 7), "after:2026-03-02"),  # none yet: from the course start
+    ([], date(2026, 3, 1), None),  # before the start
+])
+def test_r1_7_cadence_gap(sessions, today, expected):
+    found = cadence_condition(TRD, sessions, today, POLICY)
+    assert (found and found.instance) == expected
+    if found:
+        assert (found.kind, found.rule, found.role) == (AlertKind.CADENCE_GAP, "R1.7",
+                                                        Role.SCHEDULER)
+
+
+def test_r1_7_no_gap_alert_after_the_4_mdsi_weeks():
+    assert cadence_condition(MDSI, [date(2026, 3, 20)], date(2026, 4, 20), POLICY) is None
+
+
+def test_r1_7_a_missed_session_alerts_for_14_days_or_until_a_later_booking():
+    day = date(2026, 3, 4)
+    assert missed_session_condition(day, False, day + timedelta(days=14)).kind == (
+        AlertKind.MISSED_SESSION)
+    assert missed_session_condition(day, False, day + timedelta(days=15)) is None
+    assert missed_session_condition(day, True, day) is None
+
+
+@pytest.mark.parametrize(("code", "state", "kind"), [
+    (TimerCode.POST_DOSE_BP, TimerState.DUE, AlertKind.POST_DOSE_BP_DUE),  # R2.2
+    (TimerCode.POST_DOSE_BP, TimerState.OVERDUE, AlertKind.POST_DOSE_BP_OVERDUE),
+    (TimerCode.BP_RECHECK, TimerState.DUE, AlertKind.BP_RECHECK_DUE),  # R2.3
+    (TimerCode.BP_RECHECK, TimerState.OVERDUE, AlertKind.BP_RECHECK_DUE),
+    (TimerCode.OBSERVATION, TimerState.OVERDUE, AlertKind.OBSERVATION_OVERDUE),  # R3.2
+    (TimerCode.OBSERVATION, TimerState.DUE, None),
+    (TimerCode.POST_DOSE_BP, TimerState.DONE, None),
+    (TimerCode.NEXT_DEVICE, TimerState.DUE, None),
+])
+def test_timer_conditions(code, state, kind):
+    found = timer_conditions([Timer(code, T0, T0 + timedelta(minutes=10), state)],
+                             "America/New_York")
+    assert [c.kind for c in found] == ([kind] if kind else [])
+    if kind:
+        assert found[0].instance == T0.isoformat() and found[0].role == Role.NURSE
+
+
+def test_waiting_for_check_in_after_15_minutes():
+    arrived = T0
+    assert waiting_condition(SessionState.ARRIVED, arrived, T0 + timedelta(minutes=14)) is None
+    assert waiting_condition(SessionState.ARRIVED, arrived,
+                             T0 + timedelta(minutes=15)).kind == AlertKind.WAITING_FOR_CHECK_IN
+    assert waiting_condition(SessionState.CHECKED_IN, arrived, T0 + timedelta(hours=1)) is None
+
+
+@pytest.mark.parametrize(("today", "kind"), [
+    (date(2026, 3, 6), None), (date(2026, 3, 7), AlertKind.REMS_FORM_DUE),  # R4.3
+    (date(2026, 3, 9), AlertKind.REMS_FORM_DUE), (date(2026, 3, 10), AlertKind.REMS_FORM_OVERDUE),
+])
+def test_r4_3_form_condition(today, kind):
+    found = rems_form_condition(date(2026, 3, 2), today, POLICY, submitted=False)
+    assert (found and found.kind) == kind
+    assert rems_form_condition(date(2026, 3, 2), today, POLICY, submitted=True) is None
