@@ -22,7 +22,7 @@ from pathlib import Path
 
 import psycopg
 from sqlalchemy import insert, text
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -54,10 +54,9 @@ def prepared(url):
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": False})
     migrate.upgrade(app)
     engine = get_engine(app)
+    tables = ", ".join(table.name for table in SQLModel.metadata.sorted_tables)
     with engine.begin() as conn:
-        conn.execute(text("TRUNCATE reminders, staff_alerts, sessions, courses, rems_enrollments, "
-                          "screenings, patients, chairs, site_policies, user_sites, "
-                          "api_tokens, sites CASCADE"))
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     with Session(engine, expire_on_commit=False) as db:
         make = Factories(db)
         site = make.site(name="Bench Clinic")
@@ -98,36 +97,48 @@ def sent_window(engine, prefix):
         first, last, count = conn.execute(text(
             "SELECT min(sent_at), max(sent_at), count(*) FROM reminders "
             "WHERE status = 'sent' AND recipient LIKE :p"), {"p": f"{prefix}%"}).one()
-    return count, (last - first).total_seconds()
+    return count, (last - first).total_seconds() if count else None
 
 
 def throughput(url, engine, treatment_session, port, processes, messages):
     prefix = f"t{processes}-"
     add(engine, treatment_session, messages, prefix, lambda n: utcnow() - timedelta(seconds=1))
-    for process in schedulers(url, port, processes, "--once", reminder_batch_size=100):
-        process.wait()
+    running = schedulers(url, port, processes, "--once", reminder_batch_size=100)
+    try:
+        for process in running:
+            process.wait()
+    finally:
+        _stop(running)
     count, seconds = sent_window(engine, prefix)
     assert count == messages, f"{count} of {messages} sent"
     return messages / seconds
 
 
 def delays(url, engine, treatment_session, port, interval, messages, spread=20):
-    """Reminders falling due over `spread` seconds under one scheduler sweeping every
+    """Reminders falling due evenly over `spread` seconds under one scheduler sweeping every
     `interval` seconds: p50/p95 of sent_at - send_at."""
     start = utcnow() + timedelta(seconds=8)  # the process is up by then
     add(engine, treatment_session, messages, "d-",
         lambda n: start + timedelta(seconds=spread * n / messages))
-    [process] = schedulers(url, port, 1, scheduler_interval_seconds=interval)
-    deadline = time.monotonic() + 8 + spread + 6 * interval + 60
-    while sent_window(engine, "d-")[0] < messages and time.monotonic() < deadline:
-        time.sleep(0.5)
-    process.terminate()
-    process.wait()
+    running = schedulers(url, port, 1, scheduler_interval_seconds=interval)
+    try:
+        deadline = time.monotonic() + 8 + spread + 6 * interval + 60
+        while sent_window(engine, "d-")[0] < messages and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        _stop(running)
     with engine.connect() as conn:
         late = [row[0] for row in conn.execute(text(
             "SELECT EXTRACT(EPOCH FROM sent_at - send_at) FROM reminders "
             "WHERE recipient LIKE 'd-%' AND status = 'sent'"))]
     return _percentiles(late), len(late)
+
+
+def _stop(processes):
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+        process.wait()
 
 
 def _percentiles(values):
@@ -168,10 +179,15 @@ def main():
     with SmtpServer(Mailbox()) as smtp:
         (claim50, claim95), (sweep50, sweep95), indexed, plan = empty_sweep(
             engine, treatment_session, args.future)
+        print(f"empty sweep: {sweep50:.1f}/{sweep95:.1f} ms", flush=True)
         one = throughput(url, engine, treatment_session, smtp.port, 1, args.messages)
+        print(f"one process: {one:.0f} messages/s", flush=True)
         two = throughput(url, engine, treatment_session, smtp.port, 2, args.messages)
+        print(f"two processes: {two:.0f} messages/s", flush=True)
+        # Reminders fall due at half of what one process sends: a backlog would measure
+        # the queue, not the sweep.
         (delay50, delay95), delayed = delays(url, engine, treatment_session, smtp.port,
-                                             args.interval, min(args.messages, 1000))
+                                             args.interval, int(min(args.messages, one * 10)))
     print(f"\n{'measure':58} {'value':>12}  target")
     print(f"{'throughput, 1 scheduler process (messages/s)':58} {one:12.0f}")
     print(f"{'throughput, 2 scheduler processes (messages/s)':58} {two:12.0f}  "

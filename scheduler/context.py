@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
+from spravato_ops.db import is_sqlite
 from spravato_ops.services.dispatch import DispatchRules
 from spravato_ops.services.reminder_text import ReminderText
 
@@ -69,7 +70,15 @@ class JobContext:
     def __post_init__(self):
         if self.text is None:
             self.text = ReminderText(self.settings.templates_dir)
+        # Per-message writes are one statement each: on PostgreSQL they run in autocommit
+        # (one round trip, no BEGIN and COMMIT); SQLite keeps its BEGIN IMMEDIATE.
+        self.statement_engine = (self.engine if is_sqlite(self.engine.url) else
+                                 self.engine.execution_options(isolation_level="AUTOCOMMIT"))
 
     def session(self):
         """A database session of the job's own (never a request's)."""
         return Session(self.engine, expire_on_commit=False)
+
+    def statement_session(self):
+        """A session for writes of one statement each (autocommit on PostgreSQL)."""
+        return Session(self.statement_engine, expire_on_commit=False)

@@ -57,8 +57,9 @@ def send_batch(ctx, channels, ids, report):
     """Send one claimed batch, in id order, keeping the claim's lease alive as it goes."""
     rules, down, waiting = ctx.settings.rules, set(), []
     lease_until = utcnow() + rules.lease
-    with ctx.session() as db:
+    with ctx.session() as db, ctx.statement_session() as quick:
         batch = dispatch.load_batch(db, ids)
+        db.commit()
         for position, (reminder, treatment_session, site, patient) in enumerate(batch):
             if reminder.channel in down:
                 waiting.append(reminder.id)
@@ -67,16 +68,21 @@ def send_batch(ctx, channels, ids, report):
                 lease_until = utcnow() + rules.lease
                 dispatch.extend_lease(db, ids=[r.id for r, *_ in batch[position:]],
                                       worker=ctx.worker, until=lease_until)
-            delivery = _send_one(ctx, db, channels, reminder, treatment_session, site, patient,
-                                 report)
+            delivery = _send_one(ctx, (db, quick), channels, reminder, treatment_session, site,
+                                 patient, report)
             if delivery is not None and delivery.channel_down:
                 down.add(reminder.channel)
         until = utcnow() + retry_delay(1, rules.retry_base_seconds, rules.retry_cap_seconds)
         dispatch.release(db, ids=waiting, worker=ctx.worker, until=until)
 
 
-def _send_one(ctx, db, channels, reminder, treatment_session, site, patient, report):
-    """Render, stamp the attempt, send, record; the Delivery, or None when not attempted."""
+def _send_one(ctx, sessions, channels, reminder, treatment_session, site, patient, report):
+    """Render, stamp the attempt, send, record; the Delivery, or None when not attempted.
+
+    `sessions`: (transactional, one statement each): the start and a success are single
+    statements; a failure writes the reminder and a staff alert together.
+    """
+    db, quick = sessions
     appointment_at = (treatment_session.scheduled_start if treatment_session is not None
                       else reminder.appointment_at)
     try:
@@ -89,13 +95,15 @@ def _send_one(ctx, db, channels, reminder, treatment_session, site, patient, rep
                                    error=str(exc), now=utcnow())
         report.failed += 1
         return None
-    if not dispatch.begin_attempt(db, reminder_id=reminder.id, worker=ctx.worker, now=utcnow()):
+    if not dispatch.begin_attempt(quick, reminder_id=reminder.id, worker=ctx.worker,
+                                  now=utcnow()):
         report.counts["skipped"] = report.counts.get("skipped", 0) + 1
         return None
     delivery = channels[reminder.channel].send(Outgoing(
         reminder.id, dispatch.idempotency_key(reminder), reminder.recipient, message.subject,
         message.text))
-    status = dispatch.record_delivery(db, reminder_id=reminder.id, worker=ctx.worker,
+    status = dispatch.record_delivery(quick if delivery.outcome == "sent" else db,
+                                      reminder_id=reminder.id, worker=ctx.worker,
                                       delivery=delivery, now=utcnow(), rules=ctx.settings.rules)
     if status is not None:
         counter = STATUS_COUNTER[status]

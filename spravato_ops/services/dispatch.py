@@ -27,6 +27,8 @@ from ..domain.reminders import retry_delay
 from ..models import Patient, Reminder, Site, TreatmentSession
 from . import alerts
 
+REMINDERS = Reminder.__table__
+
 
 @dataclass(frozen=True)
 class Delivery:
@@ -94,12 +96,27 @@ def load_batch(session, ids):
 
 
 def begin_attempt(session, *, reminder_id, worker, now):
-    """Stamp the attempt's start, if the row is still this worker's; True when it is."""
-    result = session.exec(update(Reminder).where(
-        *_mine(reminder_id, worker), Reminder.send_started_at.is_(None),
-    ).values(send_started_at=now, attempts=Reminder.attempts + 1))
+    """Stamp the attempt's start, if the row is still this worker's; True when it is.
+
+    One statement: `session` may be in autocommit (scheduler/context.py). This and
+    record_sent run per message, so they go to the database as plain statements.
+    """
+    result = session.connection().execute(update(REMINDERS).where(
+        *_mine(reminder_id, worker), REMINDERS.c.send_started_at.is_(None),
+    ).values(send_started_at=now, attempts=REMINDERS.c.attempts + 1))
     session.commit()
     return result.rowcount == 1
+
+
+def record_sent(session, *, reminder_id, worker, provider_id, now):
+    """Record a delivered message in one statement (`session` may be in autocommit)."""
+    done = session.connection().execute(update(REMINDERS).where(*_mine(reminder_id, worker))
+                                        .values(status=S.SENT, sent_at=now,
+                                                provider_message_id=provider_id,
+                                                last_error=None, claimed_by=None,
+                                                lease_until=None, send_started_at=None))
+    session.commit()
+    return S.SENT if done.rowcount == 1 else None
 
 
 def record_delivery(session, *, reminder_id, worker, delivery, now, rules):
@@ -107,13 +124,10 @@ def record_delivery(session, *, reminder_id, worker, delivery, now, rules):
 
     Returns the reminder's new status (None if it was no longer this worker's).
     """
-    if delivery.outcome == "sent":  # the common case in one statement
-        done = session.exec(update(Reminder).where(*_mine(reminder_id, worker)).values(
-            status=S.SENT, sent_at=now, provider_message_id=delivery.provider_id,
-            last_error=None, claimed_by=None, lease_until=None, send_started_at=None))
-        session.commit()
-        return S.SENT if done.rowcount == 1 else None
-    reminder = session.get(Reminder, reminder_id, populate_existing=True)
+    if delivery.outcome == "sent":
+        return record_sent(session, reminder_id=reminder_id, worker=worker,
+                           provider_id=delivery.provider_id, now=now)
+    reminder = session.get(Reminder, reminder_id, populate_existing=True, with_for_update=True)
     if reminder.claimed_by != worker or reminder.status != S.SENDING:
         session.rollback()
         return None
@@ -133,14 +147,14 @@ def record_delivery(session, *, reminder_id, worker, delivery, now, rules):
 
 
 def _mine(reminder_id, worker):
-    return (Reminder.id == reminder_id, Reminder.status == S.SENDING,
-            Reminder.claimed_by == worker)
+    return (REMINDERS.c.id == reminder_id, REMINDERS.c.status == S.SENDING,
+            REMINDERS.c.claimed_by == worker)
 
 
 def refuse_unsendable(session, *, reminder_id, worker, error, now):
     """Fail a claimed reminder that cannot be sent at all (no address, a text that names
     something private) before any attempt, with a staff alert."""
-    reminder = session.get(Reminder, reminder_id, populate_existing=True)
+    reminder = session.get(Reminder, reminder_id, populate_existing=True, with_for_update=True)
     if reminder.claimed_by == worker and reminder.status == S.SENDING:
         _unclaim(reminder)
         _fail(session, reminder, now, error)
