@@ -5,7 +5,7 @@ next attempt, lease, attempt start, provider id); staff alerts get the role they
 the time a sweep resolved them.
 
 Revision ID: 5713be7cde5f
-Revises: 041846750594
+Revises: 5d2f7c8e1a34
 Create Date: 2026-12-01 23:12:04.802897
 """
 from alembic import op
@@ -15,7 +15,7 @@ import sqlmodel
 Text = sqlmodel.sql.sqltypes.AutoString
 
 revision = '5713be7cde5f'
-down_revision = '041846750594'
+down_revision = '5d2f7c8e1a34'
 branch_labels = None
 depends_on = None
 
