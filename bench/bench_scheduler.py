@@ -82,7 +82,8 @@ def add(engine, treatment_session, count, prefix, due_at):
 
 def schedulers(url, port, count, *args, **settings):
     env = {key: value for key, value in os.environ.items() if not key.startswith("SPRAVATO_")}
-    env.update(SPRAVATO_DATABASE_URL=url, SPRAVATO_MAIL_SERVER="127.0.0.1",
+    env.update(SPRAVATO_DATABASE_URL=url, SPRAVATO_SECRET_KEY="bench-" + "k" * 32,
+               SPRAVATO_MAIL_SERVER="127.0.0.1",
                SPRAVATO_MAIL_PORT=str(port), SPRAVATO_MAIL_SENDER=SENDER,
                SPRAVATO_SCHEDULER_ALERT_INTERVAL_SECONDS="3600",
                SPRAVATO_SCHEDULER_COURSE_INTERVAL_SECONDS="3600")

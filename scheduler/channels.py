@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 from spravato_ops.services.dispatch import Delivery
 
+from .mail import EmailChannel
+from .sms import SmsWebhookChannel
+
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -56,9 +59,6 @@ class Unconfigured:
 
 def open_channels(settings):
     """The channel of each reminder channel name (email, sms) under the settings."""
-    from .mail import EmailChannel
-    from .sms import SmsWebhookChannel
-
     if settings.delivery == "log":
         return {"email": LogChannel("email"), "sms": LogChannel("sms")}
     sms = (SmsWebhookChannel(**settings.sms) if settings.sms.get("url")

@@ -73,6 +73,8 @@ def serve(ctx, jobs=JOBS):
     scheduler = build(ctx, BlockingScheduler, jobs)
 
     def stop(signum, _frame):
+        if ctx.stopping.is_set():
+            return
         log.info("scheduler stopping (signal %s): finishing the current batch", signum)
         ctx.stopping.set()
         threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}).start()

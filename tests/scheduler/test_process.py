@@ -26,31 +26,54 @@ def mailbox():
         yield server
 
 
+@pytest.fixture
+def start(engine, mailbox):
+    """start(log_path, *args, **settings) -> a scheduler process; none outlives the test."""
+    started = []
+
+    def launch(log_path, *args, **settings):
+        started.append(scheduler_process(engine, mailbox.port, log_path, *args, **settings))
+        return started[-1]
+
+    yield launch
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
 def database_url(engine):
     return engine.url.render_as_string(hide_password=False)
 
 
-def start(engine, smtp_port, log_path, *args, **settings):
-    """Start `flask --app wsgi scheduler ARGS` on the test database and the test SMTP server."""
+def environment(**settings):
+    """This environment without its SPRAVATO_* settings, plus `settings` (SPRAVATO_ names)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("SPRAVATO_")}
-    env.update({
-        "SPRAVATO_DATABASE_URL": database_url(engine), "SPRAVATO_MAIL_SERVER": "127.0.0.1",
-        "SPRAVATO_MAIL_PORT": str(smtp_port), "SPRAVATO_MAIL_SENDER": SENDER,
-        "SPRAVATO_SCHEDULER_INTERVAL_SECONDS": "1",
-        "SPRAVATO_SCHEDULER_ALERT_INTERVAL_SECONDS": "3600",
-        "SPRAVATO_SCHEDULER_COURSE_INTERVAL_SECONDS": "3600",
-        "SPRAVATO_REMINDER_BATCH_SIZE": "25", "SPRAVATO_REMINDER_LEASE_SECONDS": "3"})
+    env["SPRAVATO_SECRET_KEY"] = "scheduler-tests-" + "k" * 32
     env.update({f"SPRAVATO_{key.upper()}": str(value) for key, value in settings.items()})
-    log = open(log_path, "ab")
-    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", *args],
-                               cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    log.close()
-    return process
+    return env
 
 
-def wait_for(condition, what, timeout=PATIENCE):
+def scheduler_process(engine, smtp_port, log_path, *args, **settings):
+    """Start `flask --app wsgi scheduler ARGS` on the test database and the test SMTP server."""
+    env = environment(**{
+        "database_url": database_url(engine), "mail_server": "127.0.0.1",
+        "mail_port": smtp_port, "mail_sender": SENDER, "scheduler_interval_seconds": 1,
+        "scheduler_alert_interval_seconds": 3600, "scheduler_course_interval_seconds": 3600,
+        "reminder_batch_size": 25, "reminder_lease_seconds": 3, **settings})
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", *args], cwd=REPO,
+            env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_for(condition, what, process, log, timeout=PATIENCE):
+    """Wait until `condition()`; fail at once, with its log, if the process has ended."""
     deadline = time.monotonic() + timeout
     while not condition():
+        if process.poll() is not None:
+            raise AssertionError(f"the scheduler exited ({process.returncode}) before {what}:\n"
+                                 + log.read_text())
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.1)
@@ -73,27 +96,23 @@ def settled(db):
     return set(by_status(db)) <= {"sent", "unknown"}
 
 
-def test_killed_mid_batch_and_restarted_every_reminder_arrives_once(db, make, engine, mailbox,
+def test_killed_mid_batch_and_restarted_every_reminder_arrives_once(db, make, mailbox, start,
                                                                     tmp_path):
     """SIGKILL in a batch of 500: none twice; all but at most the one in flight sent once, and
     that one (if any) is `unknown` with a staff alert, never resent by itself."""
     add_due(db, appointment(make), 500)
     log = tmp_path / "scheduler.log"
-    first = start(engine, mailbox.port, log)
-    try:
-        wait_for(lambda: mailbox.handler.count() >= 120, "the first messages")
-    finally:
-        first.kill()
-        first.wait(timeout=30)
+    first = start(log)
+    wait_for(lambda: mailbox.handler.count() >= 120, "the first messages", first, log)
+    first.kill()
+    first.wait(timeout=30)
     killed_at = mailbox.handler.count()
     assert killed_at < 500, "killed too late to be mid-batch"
-    second = start(engine, mailbox.port, log)
-    try:
-        wait_for(lambda: settled(db), "every reminder sent or in doubt")
-        time.sleep(1)
-    finally:
-        second.send_signal(signal.SIGTERM)
-        assert second.wait(timeout=60) == 0, log.read_text()
+    second = start(log)
+    wait_for(lambda: settled(db), "every reminder sent or in doubt", second, log)
+    time.sleep(1)
+    second.send_signal(signal.SIGTERM)
+    assert second.wait(timeout=60) == 0, log.read_text()
     arrived = mailbox.handler.message_ids()
     assert set(arrived.values()) == {1}, "a reminder arrived twice"
     found = by_status(db)
@@ -105,12 +124,12 @@ def test_killed_mid_batch_and_restarted_every_reminder_arrives_once(db, make, en
     assert "scheduler stopped" in log.read_text()
 
 
-def test_sigterm_lets_the_current_batch_finish_then_exits_cleanly(db, make, engine, mailbox,
+def test_sigterm_lets_the_current_batch_finish_then_exits_cleanly(db, make, mailbox, start,
                                                                   tmp_path):
     add_due(db, appointment(make), 400)
     log = tmp_path / "scheduler.log"
-    process = start(engine, mailbox.port, log)
-    wait_for(lambda: mailbox.handler.count() >= 40, "the first messages")
+    process = start(log)
+    wait_for(lambda: mailbox.handler.count() >= 40, "the first messages", process, log)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 0, log.read_text()
     found = by_status(db)
@@ -120,10 +139,10 @@ def test_sigterm_lets_the_current_batch_finish_then_exits_cleanly(db, make, engi
     assert set(mailbox.handler.message_ids().values()) == {1}
 
 
-def test_once_runs_every_job_once_and_logs_one_line_each(db, make, engine, mailbox, tmp_path):
+def test_once_runs_every_job_once_and_logs_one_line_each(db, make, mailbox, start, tmp_path):
     add_due(db, appointment(make), 3)
     log = tmp_path / "scheduler.log"
-    process = start(engine, mailbox.port, log, "--once")
+    process = start(log, "--once")
     assert process.wait(timeout=PATIENCE) == 0, log.read_text()
     lines = [line for line in log.read_text().splitlines() if " job=" in line]
     assert [line.split(" job=")[1].split()[0] for line in lines] == [
@@ -133,14 +152,14 @@ def test_once_runs_every_job_once_and_logs_one_line_each(db, make, engine, mailb
 
 
 @pytest.mark.postgres_only
-def test_two_schedulers_on_postgresql_send_10000_reminders_each_once(db, make, engine, mailbox,
+def test_two_schedulers_on_postgresql_send_10000_reminders_each_once(db, make, mailbox, start,
                                                                      tmp_path):
     treatment_session = appointment(make)
     for first in range(0, 10_000, 2_000):
         add_due(db, treatment_session, 2_000, first=first)
     logs = [tmp_path / "one.log", tmp_path / "two.log"]
-    processes = [start(engine, mailbox.port, path, "--once", reminder_batch_size=100,
-                       reminder_lease_seconds=60) for path in logs]
+    processes = [start(path, "--once", reminder_batch_size=100, reminder_lease_seconds=60)
+                 for path in logs]
     for process, path in zip(processes, logs):
         assert process.wait(timeout=900) == 0, path.read_text()
     arrived = mailbox.handler.message_ids()
@@ -155,7 +174,8 @@ def test_the_scheduler_never_starts_with_the_app():
     """gunicorn workers, the reloader and tests run create_app: none of them load APScheduler."""
     code = "import sys, wsgi; print(sorted(m for m in sys.modules if m.startswith('apscheduler')))"
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                            text=True, check=True)
+                            text=True, env=environment())
+    assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
 
