@@ -1,11 +1,5 @@
 """Pages: login lands each role on its page; a page a role may not use answers a 403 page."""
-from ..factories import PASSWORD
-
-
-def _log_in(client, user):
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+from .pages import client_log_in as _log_in
 
 
 def test_an_admin_lands_on_the_admin_page(client, make):

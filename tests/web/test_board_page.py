@@ -1,11 +1,5 @@
 """The front-desk board page: the frame for the user's site, nothing clinical in it."""
-from ..factories import PASSWORD
-
-
-def _log_in(client, user):
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+from .pages import client_log_in as _log_in
 
 
 def test_front_desk_lands_on_the_board_of_their_site(client, make):

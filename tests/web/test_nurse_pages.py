@@ -3,13 +3,7 @@ from datetime import timedelta
 
 from spravato_ops.clock import utcnow
 
-from ..factories import PASSWORD
-
-
-def _log_in(client, user):
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+from .pages import client_log_in as _log_in
 
 
 def _today_at(make, site, chair_label="Chair A"):

@@ -1,11 +1,5 @@
 """The patients' pages: search, and a record the front desk sees as name and contact only."""
-from ..factories import PASSWORD
-
-
-def _log_in(client, user):
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+from .pages import client_log_in as _log_in
 
 
 def test_search_finds_a_patient_by_part_of_the_name(client, make):

@@ -1,11 +1,5 @@
 """The schedule page: the day's grid frame for schedulers and prescribers."""
-from ..factories import PASSWORD
-
-
-def _log_in(client, user):
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+from .pages import client_log_in as _log_in
 
 
 def test_a_scheduler_lands_on_the_day_grid_with_chairs_and_lines(client, make):
