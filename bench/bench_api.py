@@ -7,7 +7,10 @@ Usage: python bench/bench_api.py [--base-url postgresql+psycopg://postgres@127.0
 
 Seeds two PostgreSQL databases (spravato_bench_small, spravato_bench_large) with 200 sites,
 6 chairs each, and the given number of past sessions with their devices, vitals and
-observations (SQL generate_series, server-side), then times GET /board, GET /sessions,
+observations (SQL generate_series, server-side). Each run then adds two sites of its own for
+today (a full day of 18 sessions for the board; one session under observation on each of 41
+chairs for the observation writes, ~10 each), so that no run reads what an earlier one wrote.
+It times GET /board, GET /sessions,
 GET /sessions/{id}/discharge-readiness, POST /sessions and POST /sessions/{id}/observations
 in-process through the WSGI app (request handling, database round trips included; no
 network), in rounds that alternate the two databases. Prints p50/p95 in ms and the
@@ -33,7 +36,7 @@ from spravato_ops.statement_count import StatementCount  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 SITES, CHAIRS, SLOTS, PATIENTS_PER_SITE = 200, 6, 3, 100
-TODAY_SESSIONS = 6  # at site 1, under observation now, for the board
+WRITE_CHAIRS = 41  # sessions under observation that the observation writes go to, in turn
 WARM_UP, ROUND = 10, 20  # untimed calls first; then rounds alternating the two databases
 
 
@@ -99,50 +102,115 @@ FROM (
     FROM generate_series(0, :n - 1) i
   ) g
 ) s;
-INSERT INTO sessions (id, course_id, patient_id, site_id, chair_id, scheduled_start, scheduled_end,
-                      local_day, planned_dose_mg, state, version, overrides, created_by, created_at,
-                      updated_at)
-SELECT :n + c, c, c, 1, c, now() - interval '70 minutes', now() + interval '80 minutes',
-       (now() AT TIME ZONE 'America/New_York')::date, 56, 'observing', 1, '[]', 1, now(), now()
-FROM generate_series(1, :today) c;
+"""
+
+# The entries of every session of {sessions} that has begun: two devices, two readings,
+# four observations.
+ENTRIES_SQL = """
 INSERT INTO device_administrations (session_id, recorded_by, recorded_at, device_number,
                                     administered_at, lot_number, spacing_flagged)
 SELECT id, 2, scheduled_start + d * interval '5 minutes', d,
        scheduled_start + d * interval '5 minutes',
-       'LOT1', false FROM sessions, generate_series(1, 2) d;
+       'LOT1', false FROM {sessions}, generate_series(1, 2) d;
 INSERT INTO vitals (session_id, recorded_by, recorded_at, timepoint, systolic, diastolic,
                     heart_rate, spo2, taken_at)
 SELECT id, 2, scheduled_start + interval '2 minutes', 'pre_dose', 128, 80, 70, 98,
-       scheduled_start + interval '2 minutes' FROM sessions
+       scheduled_start + interval '2 minutes' FROM {sessions}
 UNION ALL
 SELECT id, 2, scheduled_start + interval '45 minutes', 'post_dose', 136, 84, 74, 97,
-       scheduled_start + interval '45 minutes' FROM sessions;
+       scheduled_start + interval '45 minutes' FROM {sessions};
 INSERT INTO observations (session_id, recorded_by, recorded_at, observed_at, moaas, dissociation,
                           respiratory_depression, spo2, symptoms)
 SELECT id, 2, scheduled_start + o * interval '30 minutes',
        scheduled_start + o * interval '30 minutes',
        CASE WHEN o < 3 THEN 4 ELSE 5 END, CASE WHEN o < 3 THEN 'mild' ELSE 'none' END,
        false, 97, '[]'
-FROM sessions, generate_series(1, 4) o;
+FROM {sessions}, generate_series(1, 4) o;
 """
+
+# A site this run adds, for today: its chairs, a new patient (screened, enrolled, on a course)
+# per session, and on each chair the sessions of the day's slots :first_slot to :last_slot
+# (0: discharged this morning, 1: under observation now, 2: booked for later).
+TODAY_SQL = """
+INSERT INTO chairs (site_id, label, active)
+SELECT :site, 'Chair ' || c, true FROM generate_series(1, :chairs) c;
+INSERT INTO patients (mrn, first_name, last_name, date_of_birth, sex, phone, email,
+                      reminder_channel, version, created_at, updated_at)
+SELECT :tag || '-' || n, 'Pat', 'Today' || n, date '1970-01-01' + n, 'female', '555', NULL,
+       'none', 1, now(), now()
+FROM generate_series(0, :chairs * (:last_slot - :first_slot + 1) - 1) n;
+INSERT INTO screenings (patient_id, aneurysmal_vascular_disease, arteriovenous_malformation,
+  intracerebral_hemorrhage_history, hypersensitivity, pregnant_or_breastfeeding, psychosis_history,
+  hypertensive_encephalopathy_history, substance_use_history, concomitant_medications, recorded_by,
+  recorded_at)
+SELECT id, false, false, false, false, false, false, false, false, '[]', 1, now()
+FROM patients WHERE mrn LIKE :tag || '-%';
+INSERT INTO rems_enrollments (patient_id, rems_patient_id, enrolled_on, recorded_by, recorded_at)
+SELECT id, 'RP' || mrn, date '2020-01-01', 1, now() FROM patients WHERE mrn LIKE :tag || '-%';
+INSERT INTO courses (patient_id, indication, start_date, prescriber_id, oral_antidepressant,
+                     continuation_interval_weeks, status, version, created_at)
+SELECT id, 'TRD', current_date - 60, 1, NULL, 1, 'active', 1, now()
+FROM patients WHERE mrn LIKE :tag || '-%';
+INSERT INTO sessions (course_id, patient_id, site_id, chair_id, scheduled_start, scheduled_end,
+                      local_day, planned_dose_mg, state, version, overrides, created_by, created_at,
+                      updated_at)
+SELECT courses.id, p.id, :site, ch.id, now() + slot.begins, now() + slot.begins
+       + interval '150 minutes', (now() AT TIME ZONE 'America/New_York')::date, 56, slot.state,
+       1, '[]', 1, now(), now()
+FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM patients
+      WHERE mrn LIKE :tag || '-%') p
+JOIN courses ON courses.patient_id = p.id
+JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM chairs WHERE site_id = :site) ch
+  ON ch.k = p.n % :chairs
+JOIN (VALUES (0, interval '-260 minutes', 'discharged'), (1, interval '-70 minutes', 'observing'),
+             (2, interval '90 minutes', 'scheduled')) AS slot (number, begins, state)
+  ON slot.number = p.n / :chairs + :first_slot
+"""
+
 
 
 def seed(app, sessions):
     days = sessions // (SITES * CHAIRS * SLOTS) + 2
-    params = dict(today=TODAY_SESSIONS, sites=SITES, chairs=CHAIRS, slots=SLOTS,
+    params = dict(sites=SITES, chairs=CHAIRS, slots=SLOTS,
                   pps=PATIENTS_PER_SITE, per_day=CHAIRS * SLOTS,
                   patients=SITES * PATIENTS_PER_SITE, days=days, n=sessions)
     engine = get_engine(app)
     with engine.begin() as conn:
-        for block in (SEED_SQL, SESSIONS_SQL):
-            for statement in filter(str.strip, block.split(";")):
-                conn.execute(text(statement),
-                             {k: v for k, v in params.items() if f":{k}" in statement})
+        for block in (SEED_SQL, SESSIONS_SQL, ENTRIES_SQL.format(sessions="sessions")):
+            run_script(conn, block, params)
         for table in ("users", "sites", "chairs", "patients", "courses", "sessions"):
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                               f"(SELECT max(id) FROM {table}))"))
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+
+
+def run_script(conn, script, params):
+    """Run each statement of `script` with those of `params` it names."""
+    for statement in filter(str.strip, script.split(";")):
+        conn.execute(text(statement), {k: v for k, v in params.items() if f":{k}" in statement})
+
+
+def todays_site(app, name, chairs, first_slot, last_slot):
+    """Add a site with today's sessions (TODAY_SQL) and their entries; return its id.
+
+    Each run adds its own, so that neither the board nor the observation writes read what
+    earlier runs wrote: the board shows one full day, each session takes ~10 observations.
+    """
+    tag = f"T{utcnow():%Y%m%d%H%M%S%f}"
+    with get_engine(app).begin() as conn:
+        site_id = conn.execute(text(
+            "INSERT INTO sites (name, timezone, setting_type, rems_certification_id, "
+            "rems_certified_until, prescriber_on_site, pulse_oximeter_available, "
+            "rems_enrollment_required, rems_forms_required, version, created_at) VALUES "
+            "(:name, 'America/New_York', 'outpatient', 'C-today', current_date + 365, true, "
+            "true, true, true, 1, now()) RETURNING id"), {"name": f"{name} {tag}"}).scalar()
+        params = dict(site=site_id, chairs=chairs, first_slot=first_slot, last_slot=last_slot,
+                      tag=tag)
+        run_script(conn, TODAY_SQL, params)
+        begun = f"(SELECT * FROM sessions WHERE site_id = {site_id} AND state <> 'scheduled') s"
+        run_script(conn, ENTRIES_SQL.format(sessions=begun), params)
+    return site_id
 
 
 def prepared(base_url, name, sessions, reseed):
@@ -185,22 +253,27 @@ def workload(app, requests):
     """The calls to time against one database, by name: each takes the call's index."""
     booker, nurse = tokens(app)
     client = app.test_client()
+    board_site = todays_site(app, "Board", CHAIRS, 0, 2)
+    writes_site = todays_site(app, "Writes", WRITE_CHAIRS, 1, 1)
     with get_engine(app).connect() as conn:
-        observing = conn.execute(text(
-            "SELECT id FROM sessions WHERE site_id = 1 AND state = 'observing' ORDER BY id"
-        )).scalars().all()
+        observing = {site: conn.execute(text(
+            "SELECT id FROM sessions WHERE site_id = :site AND state = 'observing' ORDER BY id"),
+            {"site": site}).scalars().all() for site in (board_site, writes_site)}
         day = conn.execute(text(
             "SELECT local_day FROM sessions WHERE site_id = 1 AND state = 'discharged' "
             "GROUP BY local_day ORDER BY count(*) DESC, local_day DESC LIMIT 1")).scalar()
     return {
-        "GET /board": lambda i: timed(client, "GET", "/api/v1/board?site_id=1", nurse),
+        "GET /board": lambda i: timed(client, "GET", f"/api/v1/board?site_id={board_site}",
+                                      nurse),
         "GET /sessions": lambda i: timed(
             client, "GET", f"/api/v1/sessions?site_id=1&date={day}", nurse),
         "GET /discharge-readiness": lambda i: timed(
-            client, "GET", f"/api/v1/sessions/{observing[-1]}/discharge-readiness", nurse),
+            client, "GET", f"/api/v1/sessions/{observing[board_site][-1]}/discharge-readiness",
+            nurse),
         "POST /sessions": bookings(app, client, booker, requests + WARM_UP + 1),
         "POST /observations": lambda i: timed(
-            client, "POST", f"/api/v1/sessions/{observing[i % len(observing)]}/observations",
+            client, "POST",
+            f"/api/v1/sessions/{observing[writes_site][i % WRITE_CHAIRS]}/observations",
             nurse, json=OBSERVATION | {"observed_at": _just_now()}, expect=201),
     }
 
@@ -315,17 +388,35 @@ def report_quick(times, counted, args):
     return 0
 
 
+# Statements per request (BEGIN and COMMIT included): at most these; for a write, in its
+# write transaction (the token lookup before it runs on its own, in autocommit).
+STATEMENT_BUDGETS = {"GET /board": 3, "POST /observations": 6}
+
+
+def within_budget(name, counted):
+    total, in_transaction = counted
+    budget = STATEMENT_BUDGETS.get(name)
+    return budget is None or (in_transaction if in_transaction is not None else total) <= budget
+
+
+def budget_shown(name):
+    budget = STATEMENT_BUDGETS.get(name)
+    if budget is None:
+        return ""
+    return f", statements <= {budget}" + (" in the write" if name.startswith("POST") else "")
+
+
 def report(small, large, counted, args):
     print(f"\n{'call':28} {'p50 1k':>8} {'p95 1k':>8} {'p50 1M':>8} {'p95 1M':>8} "
           f"{'1M/1k':>7}  {'stmts':>6}  target")
     failed = False
     for name in small:
         s95, l95 = p(small[name], 95), p(large[name], 95)
-        ok = l95 <= 1.5 * s95 and max(s95, l95) < 15
+        ok = l95 <= 1.5 * s95 and max(s95, l95) < 15 and within_budget(name, counted[name])
         failed |= not ok
         print(f"{name:28} {p(small[name], 50):8.2f} {s95:8.2f} {p(large[name], 50):8.2f} "
               f"{l95:8.2f} {l95 / s95:7.2f}  {shown_statements(counted[name]):>6}  "
-              f"{'met' if ok else 'MISSED'} (p95 < 15 ms, <= 1.5x)")
+              f"{'met' if ok else 'MISSED'} (p95 < 15 ms, <= 1.5x{budget_shown(name)})")
     print(f"\nlarge database: {args.large:,} sessions; small: {args.small:,}; "
           f"{args.requests} requests each")
     return 1 if failed else 0
