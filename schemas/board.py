@@ -16,3 +16,6 @@ class BoardRowOut(Schema):
     scheduled_start = UTCDateTime()
     ready = fields.Boolean(metadata={"description": "discharge criteria met now (R3.4)"})
     ready_at = UTCDateTime(allow_none=True, metadata={"description": "earliest ready time"})
+    arrived_at = UTCDateTime(allow_none=True, metadata={"description": "when the patient came"})
+    ride_arrived_at = UTCDateTime(allow_none=True,
+                                  metadata={"description": "when the ride home came"})

@@ -243,4 +243,5 @@ class ArrivalOut(Schema):
     scheduled_start = UTCDateTime()
     state = fields.String()
     arrived_at = UTCDateTime(allow_none=True)
+    ride_arrived_at = UTCDateTime(allow_none=True)
     version = fields.Integer()

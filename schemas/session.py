@@ -58,6 +58,7 @@ class SessionOut(SessionDeskOut):
     planned_dose_mg = fields.Integer()
     state_reason = fields.String(allow_none=True)
     arrived_at = UTCDateTime(allow_none=True)
+    ride_arrived_at = UTCDateTime(allow_none=True)
     overrides = fields.List(fields.Nested(OverrideOut))
     warnings = fields.List(fields.Nested(WarningSchema))
     created_at = UTCDateTime()
@@ -71,3 +72,7 @@ class StateChangeIn(ReasonSchema):
 class ArrivalIn(Schema):
     arrived_at = UTCDateTime(metadata={"description": "default: now"})
     reason = fields.String(validate=validate.Length(max=1000))
+
+
+class RideArrivedIn(Schema):
+    arrived_at = UTCDateTime(metadata={"description": "when the ride home came; default: now"})

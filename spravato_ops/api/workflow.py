@@ -7,7 +7,7 @@ from schemas.clinical import (
     DeviceIn, DeviceOut, DischargeIn, DischargeOut, ObservationIn, ObservationOut,
     ReadinessOut, ReadinessQuery, SessionRecordOut, TimerOut, VitalsIn, VitalsOut,
 )
-from schemas.session import ArrivalIn, SessionOut, StateChangeIn
+from schemas.session import ArrivalIn, RideArrivedIn, SessionOut, StateChangeIn
 
 from ..clock import utcnow
 from ..db import get_session
@@ -35,6 +35,14 @@ def written(result):
 def record_arrival(data, session_id):
     """Mark the patient arrived (front desk or nurse): scheduled -> arrived."""
     return treatment_day.record_arrival(get_session(), **_writing(session_id), **data)
+
+
+@bp.post("/<int:session_id>/transport")
+@bp.arguments(RideArrivedIn)
+@bp.response(200, ArrivalOut)
+def record_ride_arrived(data, session_id):
+    """The ride home is here (front desk, nurse): the time is kept; the state stays."""
+    return treatment_day.record_ride_arrived(get_session(), **_writing(session_id), **data)
 
 
 @bp.put("/<int:session_id>/checklist")

@@ -27,6 +27,7 @@ class Action(StrEnum):
     RECORD_ADVERSE_EVENT = "record_adverse_event"
     WITHHOLD = "withhold"
     DISCHARGE = "discharge"
+    RIDE_ARRIVED = "ride_arrived"
 
 
 ALLOWED: dict[Action, frozenset[S]] = {
@@ -42,6 +43,8 @@ ALLOWED: dict[Action, frozenset[S]] = {
                                             S.DISCHARGED, S.WITHHELD}),
     Action.WITHHOLD: frozenset({S.ARRIVED, S.CHECKED_IN}),
     Action.DISCHARGE: frozenset({S.DOSING, S.OBSERVING}),
+    # The front desk says the ride home is here (R3.5) while the patient is still with us.
+    Action.RIDE_ARRIVED: frozenset({S.CHECKED_IN, S.DOSING, S.OBSERVING}),
 }
 MOVES_TO: dict[Action, S] = {
     Action.CANCEL: S.CANCELLED,
@@ -51,6 +54,7 @@ MOVES_TO: dict[Action, S] = {
     Action.WITHHOLD: S.WITHHELD,
     Action.DISCHARGE: S.DISCHARGED,
 }
+VERBS = {Action.RIDE_ARRIVED: "confirm the ride home"}
 TERMINAL = frozenset({S.DISCHARGED, S.CANCELLED, S.NO_SHOW, S.WITHHELD})
 
 
@@ -58,7 +62,7 @@ def check_action(state: S, action: Action) -> Violation | None:
     """Return a hard stop naming the state when the action does not fit it (API.md, 409)."""
     if S(state) in ALLOWED[Action(action)]:
         return None
-    verb = Action(action).value.replace("_", " ")
+    verb = VERBS.get(Action(action), Action(action).value.replace("_", " "))
     return hard_stop("state", "invalid_state",
                      f"Cannot {verb}: the session is {S(state).value}.")
 

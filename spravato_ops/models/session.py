@@ -51,6 +51,7 @@ class TreatmentSession(SQLModel, table=True):
     overrides: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     state_reason: Optional[str] = Field(default=None, max_length=1000)
     arrived_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    ride_arrived_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
     created_by: int = Field(foreign_key="users.id")
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

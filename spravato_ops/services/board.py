@@ -48,7 +48,8 @@ def _board_query():
                     TreatmentSession.state.in_(BOARD_STATES))
     query = (select(Site.timezone, TreatmentSession.id, TreatmentSession.local_day,
                     TreatmentSession.state, TreatmentSession.scheduled_start,
-                    TreatmentSession.planned_dose_mg, Chair.label, Patient.first_name,
+                    TreatmentSession.planned_dose_mg, TreatmentSession.arrived_at,
+                    TreatmentSession.ride_arrived_at, Chair.label, Patient.first_name,
                     Patient.last_name)
              .select_from(Site)
              .outerjoin(TreatmentSession, on_board)
@@ -66,4 +67,5 @@ def _board_row(row, entries, policy, now):
         "patient_initials": f"{row.first_name[:1]}{row.last_name[:1]}".upper(),
         "state": row.state, "scheduled_start": row.scheduled_start,
         "ready": readiness.ready, "ready_at": readiness.earliest_ready_at,
+        "arrived_at": row.arrived_at, "ride_arrived_at": row.ride_arrived_at,
     }

@@ -38,6 +38,20 @@ def record_arrival(session, *, session_id, actor, clock_skew, arrived_at=None, r
 
 
 @rolls_back
+def record_ride_arrived(session, *, session_id, actor, clock_skew, arrived_at=None):
+    """The front desk says the patient's ride home is here (R3.5); the state stays."""
+    treatment_session = lock_session(session, session_id)
+    check_state(treatment_session, Action.RIDE_ARRIVED)
+    arrived_at = arrived_at or utcnow()
+    validate_times(session, treatment_session, {"arrived_at": arrived_at},
+                   clock_skew=clock_skew)
+    move(session, treatment_session, treatment_session.state, actor=actor,
+         ride_arrived_at=arrived_at)
+    session.commit()
+    return treatment_session
+
+
+@rolls_back
 def record_checklist(session, *, session_id, actor, data):
     """R1.6 preparation and R3.5 ride home: a soft stop per failed item; arrived -> checked_in."""
     prepared = prepare(session, session_id=session_id, action=Action.CHECKLIST,

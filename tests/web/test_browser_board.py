@@ -80,12 +80,16 @@ def test_board_follows_arrival_readiness_and_discharge_without_a_reload(server, 
     expect(page.locator("#board-status")).to_contain_text("Updated at")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Mark JL arrived").click()
-    expect(rows).to_contain_text("Arrived, waiting")
+    expect(rows).to_contain_text("Arrived, waiting 0 min")
+    server.move_clock(7 * 60)
+    expect(rows).to_contain_text("Arrived, waiting 7 min", timeout=15000)
     screenshot(page, "board-landscape")
 
     nurse = Nurse(server, booked.id, datetime.now(timezone.utc))
     nurse.treat_until_ready()
     expect(rows).to_contain_text("Ready now", timeout=15000)
+    page.get_by_role("button", name="Ride home for JL is here").click()
+    expect(rows).to_contain_text("Ride here since")
     page.set_viewport_size({"width": 768, "height": 1024})
     screenshot(page, "board-portrait")
     nurse.send("POST", "/discharge", {"clinically_stable": True,

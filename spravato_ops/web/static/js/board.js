@@ -1,5 +1,6 @@
-// The front-desk board: today's rows from GET /board every few seconds, state in words, the
-// arrival button; rows that leave the board stay a while with how they left (discharged...).
+// The front-desk board: today's rows from GET /board every few seconds, state in words, how
+// long an arrived patient has waited, the arrival and "ride home is here" buttons; rows that
+// leave the board stay a while with how they left (discharged...).
 import { api, ApiError, NetworkError } from "./api.js";
 import { localTime, serverNow } from "./clock.js";
 
@@ -39,14 +40,40 @@ function readiness(row) {
   return cell("Not yet");
 }
 
+const RIDE_STATES = new Set(["checked_in", "dosing", "observing"]);
+
+function minutesSince(instant) {
+  return Math.max(0, Math.floor((serverNow() - new Date(instant)) / 60000));
+}
+
+function stateText(row) {
+  const words = STATE_WORDS[row.state] ?? row.state;
+  if (row.state === "arrived" && row.arrived_at && !row.left) {
+    const waited = minutesSince(row.arrived_at);
+    return `${words} ${waited} min`;
+  }
+  return words;
+}
+
+function button(text, onClick) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.textContent = text;
+  element.addEventListener("click", () => onClick(element));
+  return element;
+}
+
 function actions(row) {
   const td = document.createElement("td");
-  if (row.state === "scheduled" && !row.left) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.textContent = `Mark ${row.patient_initials} arrived`;
-    button.addEventListener("click", () => markArrived(row, button));
-    td.append(button);
+  if (row.left) return td;
+  if (row.state === "scheduled") {
+    td.append(button(`Mark ${row.patient_initials} arrived`, (b) => post(row, b, "arrival",
+      "was not marked arrived")));
+  } else if (row.ride_arrived_at) {
+    td.textContent = `Ride here since ${localTime(row.ride_arrived_at, timeZone)}`;
+  } else if (RIDE_STATES.has(row.state)) {
+    td.append(button(`Ride home for ${row.patient_initials} is here`, (b) => post(row, b,
+      "transport", "ride home was not recorded")));
   }
   return td;
 }
@@ -55,7 +82,7 @@ function renderRow(row) {
   const tr = document.createElement("tr");
   tr.dataset.sessionId = row.session_id;
   tr.append(cell(row.chair), cell(row.patient_initials),
-    cell(STATE_WORDS[row.state] ?? row.state, row.left ? "tag" : "tag state"),
+    cell(stateText(row), row.left ? "tag" : "tag state"),
     cell(localTime(row.scheduled_start, timeZone)), readiness(row));
   if (!tv) tr.append(actions(row));
   return tr;
@@ -106,16 +133,15 @@ async function refresh() {
   }
 }
 
-async function markArrived(row, button) {
+async function post(row, button, action, failed) {
   button.disabled = true;
   if (errorBox) errorBox.hidden = true;
   try {
-    await api("POST", `/sessions/${row.session_id}/arrival`, { body: {} });
+    await api("POST", `/sessions/${row.session_id}/${action}`, { body: {} });
   } catch (error) {
     const reason = error instanceof ApiError ? error.message : "the connection was lost";
     if (errorBox) {
-      errorBox.textContent = `${row.patient_initials} was not marked arrived: ${reason}. ` +
-        "Try again.";
+      errorBox.textContent = `${row.patient_initials} ${failed}: ${reason}. Try again.`;
       errorBox.hidden = false;
     }
     button.disabled = false;
