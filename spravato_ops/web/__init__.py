@@ -19,16 +19,26 @@ NAVIGATION = (
 )
 
 
+def server_time():
+    return clock.utcnow().isoformat().replace("+00:00", "Z")
+
+
+def stamp_server_time(response):
+    """Every answer says the server's time, so a page's clock follows it (web/static clock.js)."""
+    response.headers["X-Server-Time"] = server_time()
+    return response
+
+
 def page_context():
     """What every page's layout needs: the server's time (for countdowns) and the navigation."""
     from flask import current_app
 
     links = [(endpoint, label) for name, endpoint, label in NAVIGATION
              if endpoint in current_app.view_functions and may_use(current_user, name)]
-    return {"server_now": clock.utcnow().isoformat().replace("+00:00", "Z"),
-            "navigation": links}
+    return {"server_now": server_time(), "navigation": links}
 
 
 def init_app(app):
     app.register_blueprint(bp)
     app.context_processor(page_context)
+    app.after_request(stamp_server_time)

@@ -130,7 +130,7 @@ def test_alert_stream_is_documented(client):
 # --- the board --------------------------------------------------------------------------------
 
 BOARD_KEYS = {"chair", "session_id", "patient_initials", "state", "scheduled_start", "ready",
-              "ready_at"}
+              "ready_at", "arrived_at", "ride_arrived_at"}
 
 
 def board(day, headers=None):

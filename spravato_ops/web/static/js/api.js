@@ -1,5 +1,7 @@
 // The pages' one way to the JSON API: the browser session, the page's CSRF token, JSON in and
 // out, and the error shape of the API ({code, message, errors, violations}) passed back whole.
+import { syncServerNow } from "./clock.js";
+
 const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
 export class ApiError extends Error {
@@ -35,6 +37,8 @@ export async function api(method, path, { body, idempotencyKey, ifMatch, timeout
   } catch (error) {
     throw new NetworkError(error.message);
   }
+  const stamp = response.headers.get("X-Server-Time");
+  if (stamp) syncServerNow(stamp);
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(response.status, data);
   return { data, etag: response.headers.get("ETag") };

@@ -1,11 +1,20 @@
 // The server's clock, not the tablet's: the page carries the server's time when it was made,
-// and every countdown adds the time elapsed since on the tablet's monotonic clock.
+// every API answer says it again (X-Server-Time, see api.js), and every countdown adds the
+// time elapsed since the last of them on the tablet's monotonic clock.
 const meta = document.querySelector('meta[name="server-now"]');
-const serverAtLoad = meta ? Date.parse(meta.content) : Date.now();
-const loadedAt = performance.now();
+let serverAt = meta ? Date.parse(meta.content) : Date.now();
+let seenAt = performance.now();
 
 export function serverNow() {
-  return new Date(serverAtLoad + (performance.now() - loadedAt));
+  return new Date(serverAt + (performance.now() - seenAt));
+}
+
+// Take the server's time of an answer (an RFC 3339 instant) as the clock from now on.
+export function syncServerNow(iso) {
+  const instant = Date.parse(iso);
+  if (Number.isNaN(instant)) return;
+  serverAt = instant;
+  seenAt = performance.now();
 }
 
 // "4 min 05 s" for a positive duration in milliseconds.
