@@ -1,4 +1,6 @@
 """The nurse's tablet: the site's chairs today and the session screen."""
+from pathlib import Path
+
 from flask import abort, redirect, render_template, request, url_for
 from flask import session as browser_session
 from flask_login import current_user
@@ -27,6 +29,13 @@ def nurse():
         rows = nurse_day.chairs_today(session, site_id=site.id,
                                       day=local_date(now, site.timezone), now=now)
     return render_template("nurse.html", sites=sites, site=site, rows=rows)
+
+
+@bp.get("/nurse/service-worker.js")
+def service_worker():
+    """The tablet's offline worker (static js/service_worker.js), served here for its scope."""
+    script = Path(bp.static_folder, "js", "service_worker.js").read_text(encoding="utf-8")
+    return script, {"Content-Type": "text/javascript; charset=utf-8"}
 
 
 @bp.post("/nurse/site")

@@ -122,7 +122,7 @@ def test_a_nurse_runs_a_whole_session_and_discharges_the_patient(server, tablet)
 
 
 def test_an_observation_saved_offline_is_stored_once_when_the_network_returns(server, tablet):
-    """The entry keeps its Idempotency-Key through a lost answer, offline and a reload."""
+    """The entry keeps its Idempotency-Key through a lost answer, offline and a reload offline."""
     session, nurse = _day(server)
     page = log_in(tablet.new_page(), server, nurse)
     page.goto(f"{server.url}/nurse/sessions/{session.id}")
@@ -151,19 +151,28 @@ def test_an_observation_saved_offline_is_stored_once_when_the_network_returns(se
     form.get_by_label("SpO2").fill("97")
     form.get_by_role("button", name="Record observation").click()
     expect(form.locator(".entry-status")).to_contain_text("Not saved yet")
+    page.wait_for_function("async () => Boolean(navigator.serviceWorker.controller"
+                           " && await caches.match(location.href))")
     tablet.set_offline(True)
     page.unroute("**/observations")
     expect(page.locator("#connection")).to_be_visible()
     stored = json.loads(page.evaluate(f"localStorage.getItem('outbox:session:{session.id}')"))
     assert [item["key"] for item in stored] == lost[:1]
+    # Reloaded offline: the screen comes from the tablet's copy, the entry still waiting.
+    reloaded = page.reload()
+    assert reloaded is not None and reloaded.from_service_worker
+    expect(page.locator("#connection")).to_be_visible()
+    expect(form.locator(".entry-status")).to_contain_text("Not saved yet")
     tablet.set_offline(False)
-    page.reload()  # the outbox in localStorage sends it again, if the online event has not
     expect(page.locator("#entries li", has_text="SpO2 97%")).to_have_count(1)
     page.wait_for_function(f"localStorage.getItem('outbox:session:{session.id}') === '[]'")
     server.db.expire_all()
     rows = server.db.exec(select(ObservationEntry)
                           .where(ObservationEntry.session_id == session.id)).all()
     assert len(rows) == 1 and rows[0].spo2 == 97
+    server.db.rollback()  # SQLite: the logout below writes
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_function("async () => !(await caches.has('nurse-offline'))")
 
 
 def test_a_refused_entry_is_shown_beside_its_fields_and_not_retried(server, tablet):

@@ -86,3 +86,10 @@ def test_an_unknown_session_is_a_404_page(client, make):
 def test_without_a_login_the_session_screen_goes_to_login_with_next(client):
     response = client.get("/nurse/sessions/7")
     assert response.headers["Location"] == "/login?next=/nurse/sessions/7"
+
+
+def test_the_offline_worker_is_served_under_the_nurse_pages_for_its_scope(client):
+    response = client.get("/nurse/service-worker.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-store"  # a new version is taken at once
+    assert "/nurse/sessions/" in response.get_data(as_text=True)

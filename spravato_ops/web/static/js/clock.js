@@ -1,9 +1,16 @@
 // The server's clock, not the tablet's: the page carries the server's time when it was made,
 // every API answer says it again (X-Server-Time, see api.js), and every countdown adds the
 // time elapsed since the last of them on the tablet's monotonic clock.
+// The last time seen is kept, with the tablet's wall clock then, for a page that comes from the
+// offline copy (service_worker.js): its own time is that of the copy, older than the last seen.
+const LAST_SEEN = "clock:server-time";
 const meta = document.querySelector('meta[name="server-now"]');
 let serverAt = meta ? Date.parse(meta.content) : Date.now();
 let seenAt = performance.now();
+const lastSeen = JSON.parse(localStorage.getItem(LAST_SEEN) ?? "null");
+if (lastSeen && lastSeen.server + (Date.now() - lastSeen.tablet) > serverAt) {
+  serverAt = lastSeen.server + (Date.now() - lastSeen.tablet);
+}
 
 export function serverNow() {
   return new Date(serverAt + (performance.now() - seenAt));
@@ -15,6 +22,7 @@ export function syncServerNow(iso) {
   if (Number.isNaN(instant)) return;
   serverAt = instant;
   seenAt = performance.now();
+  localStorage.setItem(LAST_SEEN, JSON.stringify({ server: instant, tablet: Date.now() }));
 }
 
 // "4 min 05 s" for a positive duration in milliseconds.

@@ -2,6 +2,7 @@
 // ticking on the server's clock, readiness, entries and chart refreshed after each answer.
 import { api } from "./api.js";
 import { localTime, serverNow } from "./clock.js";
+import { keepForOffline } from "./offline_page.js";
 import { Outbox } from "./outbox.js";
 import { requestFor } from "./session_forms.js";
 import { renderChart } from "./session_chart.js";
@@ -137,3 +138,4 @@ setInterval(refresh, 15000);
 outbox.handlers.onChange(outbox);
 outbox.flush();
 refresh();
+keepForOffline();
