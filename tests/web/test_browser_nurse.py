@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from spravato_ops.clock import utcnow
-from spravato_ops.models import ObservationEntry
+from spravato_ops.models import ObservationEntry, StaffAlert
+from spravato_ops.services import alerts as alert_service
 
 from .conftest import LANDSCAPE, PORTRAIT, axe_violations, log_in, screenshot
 
@@ -199,3 +200,31 @@ def test_front_desk_opening_a_session_screen_gets_the_403_page(server, tablet):
     assert response.status == 403
     expect(page.locator("main")).to_contain_text("does not use this page")
     assert axe_violations(page) == []
+
+
+def _raise(server, session, kind, message):
+    alert_service.raise_alert(server.db, site_id=session.site_id, session_id=session.id,
+                              patient_id=session.patient_id, kind=kind, message=message,
+                              dedupe_key=f"test:{kind}:{session.id}")
+    server.db.commit()
+
+
+def test_the_nurse_sees_open_alerts_acknowledges_one_and_hears_of_a_new_one(server, tablet):
+    session, nurse = _day(server)
+    _raise(server, session, "observation_overdue", "Observation overdue (R3.2)")
+    page = log_in(tablet.new_page(), server, nurse)
+    alerts = page.locator("#open-alerts")
+    expect(alerts).to_contain_text("Observation overdue (R3.2)")
+    expect(alerts).to_contain_text("Warning")
+    screenshot(page, "nurse-day-alerts-portrait")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Acknowledge: Observation overdue (R3.2)").click()
+    expect(alerts).to_contain_text("No open alerts.")
+    server.db.expire_all()
+    acknowledged = server.db.exec(select(StaffAlert)).one()
+    assert acknowledged.acknowledged_by == nurse.id and acknowledged.acknowledged_at is not None
+    server.db.rollback()
+    _raise(server, session, "respiratory_depression", "Respiratory depression (R3.3)")
+    expect(page.locator("#alert-banner")).to_be_visible(timeout=15000)
+    expect(page.locator("#alert-text")).to_contain_text("Respiratory depression (R3.3)")
+    expect(alerts).to_contain_text("Emergency")

@@ -1,7 +1,7 @@
-// Today's chairs: countdowns on the server's clock, the list refreshed every few seconds, and
-// new alerts as a banner with a sound the nurse can mute.
-import { api } from "./api.js";
-import { formatDuration, serverNow } from "./clock.js";
+// Today's chairs: countdowns on the server's clock, the list refreshed every few seconds, new
+// alerts as a banner with a sound the nurse can mute, and the open alerts to acknowledge.
+import { api, ApiError } from "./api.js";
+import { formatDuration, localTime, serverNow } from "./clock.js";
 
 const chairs = document.getElementById("chairs");
 const banner = document.getElementById("alert-banner");
@@ -36,8 +36,52 @@ function beep() {
   }
 }
 
+function alertItem(alert) {
+  const item = document.createElement("li");
+  item.className = `alert-item ${alert.severity}`;
+  const severity = document.createElement("span");
+  severity.className = `tag ${alert.severity === "emergency" ? "overdue" : "due"}`;
+  severity.textContent = alert.severity === "emergency" ? "Emergency" : "Warning";
+  const text = document.createElement(alert.session_id ? "a" : "span");
+  text.textContent = `${alert.message} (since ${localTime(alert.raised_at,
+    chairs.dataset.timezone)})`;
+  if (alert.session_id) text.href = `/nurse/sessions/${alert.session_id}`;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "secondary";
+  button.textContent = "Acknowledge";
+  button.setAttribute("aria-label", `Acknowledge: ${alert.message}`);
+  button.addEventListener("click", () => acknowledge(alert, button));
+  item.append(severity, text, button);
+  return item;
+}
+
+function showOpenAlerts(alerts) {
+  const list = document.getElementById("open-alerts");
+  if (!alerts.length) {
+    const none = document.createElement("li");
+    none.textContent = "No open alerts.";
+    list.replaceChildren(none);
+    return;
+  }
+  list.replaceChildren(...alerts.map(alertItem));
+}
+
+async function acknowledge(alert, button) {
+  button.disabled = true;
+  try {
+    await api("POST", `/alerts/${alert.id}/acknowledge`, { body: {} });
+    await checkAlerts();
+  } catch (error) {
+    button.disabled = false;
+    const reason = error instanceof ApiError ? error.message : "the connection was lost";
+    button.textContent = `Acknowledge (not saved: ${reason})`;
+  }
+}
+
 async function checkAlerts() {
   const { data } = await api("GET", `/alerts?site_id=${chairs.dataset.siteId}`);
+  showOpenAlerts(data);
   const fresh = seenAlerts === null ? [] : data.filter((a) => !seenAlerts.has(a.id));
   seenAlerts = new Set(data.map((a) => a.id));
   if (fresh.length) {
