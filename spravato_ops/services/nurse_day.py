@@ -2,6 +2,8 @@
 from sqlalchemy import func
 from sqlmodel import select
 
+from ..domain.cadence import phase_for_week
+from ..domain.calendar import course_week
 from ..domain.discharge import discharge_readiness
 from ..domain.timers import session_timers
 from ..models import (
@@ -9,6 +11,7 @@ from ..models import (
 )
 from .alerts import open_alerts
 from .common import get_existing
+from .courses import course_facts
 from .records import build_record, read_entries
 from .sites import site_policy
 
@@ -49,7 +52,8 @@ def _chair_row(record, name, chair, entries, policy, alerts, now):
 
 
 def session_header(session, *, session_id):
-    """The session screen's header: patient, course, chair, site and REMS enrollment."""
+    """The session screen's header: patient, course (its phase and week, R1.1/R1.3, and the
+    session's number in it), chair, site and REMS enrollment."""
     record = get_existing(session, TreatmentSession, session_id, "Session")
     patient = session.get(Patient, record.patient_id)
     enrollment = session.exec(select(RemsEnrollment)
@@ -59,7 +63,10 @@ def session_header(session, *, session_id):
         TreatmentSession.scheduled_start <= record.scheduled_start,
         TreatmentSession.state.not_in(("cancelled", "no_show")))).one()
     course = session.get(TreatmentCourse, record.course_id)
+    week = course_week(course.start_date, record.local_day)
+    phase = phase_for_week(course_facts(course), week).value if week else None
     return {"session": record, "patient": patient, "course": course,
+            "course_week": week, "phase": phase,
             "chair": session.get(Chair, record.chair_id), "site": session.get(Site, record.site_id),
             "rems_patient_id": enrollment.rems_patient_id if enrollment else None,
             "session_number": number, "policy": site_policy(session, record.site_id)}

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from spravato_ops.clock import utcnow
+from spravato_ops.models import TreatmentCourse
 
 from .pages import client_log_in as _log_in
 
@@ -49,11 +50,14 @@ def _add_site(make, user, site):
 def test_the_session_screen_shows_the_header_and_labelled_inputs(client, make):
     site = make.site()
     session = _today_at(make, site)
+    course = make.db.get(TreatmentCourse, session.course_id)
+    course.start_date = session.local_day - timedelta(days=8)  # R1.1: induction, week 2
+    make.db.commit()
     _log_in(client, make.user("nurse", site=site))
     response = client.get(f"/nurse/sessions/{session.id}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    for words in ("Alex Rivera", "17 May 1980", "TRD, session 1", "56 mg (2 devices)", "Chair A",
+    for words in ("Alex Rivera", "17 May 1980", "TRD, induction week 2, session 1", "56 mg (2 devices)", "Chair A",
                   "REMS patient id", "RP", ">Systolic<", ">Diastolic<", ">Heart rate<", ">SpO2<",
                   ">Lot number<", "MOAA/S", "Dissociation", "Save blood pressure",
                   "Record device", "Record observation", ">Discharge<"):
