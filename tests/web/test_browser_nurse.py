@@ -228,3 +228,25 @@ def test_the_nurse_sees_open_alerts_acknowledges_one_and_hears_of_a_new_one(serv
     expect(page.locator("#alert-banner")).to_be_visible(timeout=15000)
     expect(page.locator("#alert-text")).to_contain_text("Respiratory depression (R3.3)")
     expect(alerts).to_contain_text("Emergency")
+
+
+def test_the_nurse_corrects_the_ride_home_and_resolves_an_adverse_event(server, tablet):
+    """Corrections are new entries (the struck one stays): the checklist, an adverse event."""
+    session, nurse = _day(server)
+    page = log_in(tablet.new_page(), server, nurse)
+    page.goto(f"{server.url}/nurse/sessions/{session.id}")
+    _ready(page)
+    _first_device(page)
+    entries = page.locator("#entries")
+    page.get_by_role("button", name="Amend: Checklist; ride home Sam Rivera").click()
+    page.get_by_label("Ride home: name").fill("Kim Rivera")
+    page.get_by_label("Reason for the correction").fill("Sister drives instead")
+    _save(page, "checklist-form", "Save checklist")
+    expect(entries.locator("li.amended del")).to_have_text("Checklist; ride home Sam Rivera")
+    expect(entries).to_contain_text("Checklist; ride home Kim Rivera")
+    page.get_by_label("Description").fill("Nausea")
+    _save(page, "adverse-form", "Record adverse event")
+    page.get_by_role("button", name="Mark resolved: Adverse event: Nausea").click()
+    expect(entries).to_contain_text("Adverse event: Nausea, resolved")
+    expect(page.get_by_role("button", name="Mark resolved: Adverse event: Nausea")).to_have_count(0)
+    screenshot(page, "nurse-session-corrections")

@@ -48,6 +48,10 @@ function afterSave(form) {
   delete form.dataset.amends;
   delete form.dataset.amendsTime;
   form.querySelector(".amend")?.remove();
+  if (form.id === "adverse-form") {
+    form.description.value = "";
+    form.serious.checked = false;
+  }
   if (form.id === "device-form") {
     localStorage.setItem(`lot:${sessionId}`, form.lot_number.value);
     form.deviation_reason.value = "";
@@ -73,8 +77,27 @@ function showChecklist(entries) {
   form.elements.transport_phone.value = latest.transport_phone ?? "";
 }
 
+// Forms of an action the state no longer allows step aside (API.md's state machine).
+const FORM_STATES = { "withhold-form": ["arrived", "checked_in"],
+                      "discharge-form": ["dosing", "observing"] };
+
+function showFormsFor(state) {
+  for (const [id, states] of Object.entries(FORM_STATES)) {
+    const form = $(id);
+    if (form && !outbox.pendingFor(id).length) form.hidden = !states.includes(state);
+  }
+}
+
 function onAmend(kind, entry) {
   startAmend($(AMENDABLE[kind]), entry);
+}
+
+// An adverse event over: a new entry amends it with the time it ended (the original stays).
+function onResolve(entry) {
+  outbox.add({ form: "adverse-form", method: "PATCH",
+               path: `/sessions/${sessionId}/adverse-events/${entry.id}`,
+               body: { resolved_at: serverNow().toISOString().replace(/\.\d{3}Z$/, "Z"),
+                       reason: "resolved" } });
 }
 
 async function refresh() {
@@ -85,11 +108,12 @@ async function refresh() {
     timers = timerList.data;
     readiness = ready.data;
     $("state").textContent = record.data.state.replaceAll("_", " ");
+    showFormsFor(record.data.state);
     const devices = record.data.devices.filter((d) => !d.amended).length;
     $("devices-done").textContent = `${devices} device${devices === 1 ? "" : "s"} recorded.`;
     renderTimers($("timers"), timers, timeZone);
     renderReadiness($("readiness-summary"), $("readiness"), readiness, timeZone);
-    renderEntries($("entries"), record.data, timeZone, onAmend);
+    renderEntries($("entries"), record.data, timeZone, { onAmend, onResolve });
     renderChart($("chart"), record.data, limits, timeZone);
     showChecklist(record.data.checklist);
     const leave = $("ready_to_leave_at");

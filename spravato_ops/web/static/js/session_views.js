@@ -64,8 +64,9 @@ export function renderReadiness(summary, list, readiness, timeZone) {
 const WHEN = { checklist: "recorded_at", vitals: "taken_at", devices: "administered_at",
                observations: "observed_at", adverse_events: "recorded_at",
                discharges: "discharged_at" };
-export const AMENDABLE = { vitals: "vitals-form", devices: "device-form",
-                           observations: "observation-form" };
+export const AMENDABLE = { checklist: "checklist-form", vitals: "vitals-form",
+                           devices: "device-form", observations: "observation-form",
+                           adverse_events: "adverse-form" };
 
 function describe(kind, e) {
   switch (kind) {
@@ -75,13 +76,23 @@ function describe(kind, e) {
     case "observations": return `MOAA/S ${e.moaas}, dissociation ${e.dissociation}, SpO2 `
       + `${e.spo2}%${e.respiratory_depression ? ", respiratory depression" : ""}`;
     case "checklist": return `Checklist; ride home ${e.transport_name || "not named"}`;
-    case "adverse_events": return `Adverse event${e.serious ? " (serious)" : ""}: ${e.description}`;
+    case "adverse_events": return `Adverse event${e.serious ? " (serious)" : ""}: `
+      + `${e.description}${e.resolved_at ? ", resolved" : ""}`;
     default: return "Discharged";
   }
 }
 
-// Every entry in time order; a corrected one struck through beside its correction and reason.
-export function renderEntries(list, record, timeZone, onAmend) {
+function actionButton(text, label, onClick) {
+  const button = element("button", { className: "secondary small", text });
+  button.type = "button";
+  button.setAttribute("aria-label", label);
+  button.addEventListener("click", onClick);
+  return button;
+}
+
+// Every entry in time order; a corrected one struck through beside its correction and reason;
+// "Amend" on each current one, "Mark resolved" on an adverse event still going on.
+export function renderEntries(list, record, timeZone, { onAmend, onResolve }) {
   const all = Object.entries(WHEN).flatMap(([kind, field]) =>
     (record[kind] ?? []).map((e) => ({ kind, e, at: e[field] })));
   all.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.e.id - b.e.id);
@@ -95,11 +106,11 @@ export function renderEntries(list, record, timeZone, onAmend) {
         text: ` (corrects an earlier entry: ${e.amend_reason})` }) : "",
     ]);
     if (!e.amended && AMENDABLE[kind]) {
-      const button = element("button", { className: "secondary small", text: "Amend" });
-      button.type = "button";
-      button.setAttribute("aria-label", `Amend: ${words}`);
-      button.addEventListener("click", () => onAmend(kind, e));
-      item.append(" ", button);
+      item.append(" ", actionButton("Amend", `Amend: ${words}`, () => onAmend(kind, e)));
+    }
+    if (!e.amended && kind === "adverse_events" && !e.resolved_at) {
+      item.append(" ", actionButton("Mark resolved", `Mark resolved: ${words}`,
+        () => onResolve(e)));
     }
     return item;
   }));
