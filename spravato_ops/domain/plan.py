@@ -104,3 +104,16 @@ def next_due_window(course: CourseFacts, sessions: Sequence[BookedSession], toda
         return None
     latest = (anchor or day) + timedelta(days=gap_limit_days(course, window.phase, policy))
     return DueWindow(day, max(day, latest))
+
+
+def week_note(week: PlanWeek, today: date) -> str | None:
+    """What a course week still asks of the schedulers (R1.1, R1.3, R1.7).
+
+    "due": the week runs today and its cadence window has room for a session; "gap": the
+    window ended on this week with no session held or booked in it; else None.
+    """
+    if week.starts_on <= today <= week.ends_on and week.window_booked < week.allowed:
+        return "due"
+    if week.ends_on < today and week.week == week.window_last_week and week.window_booked == 0:
+        return "gap"
+    return None

@@ -1,5 +1,6 @@
 """Patients, their R5 screening and their REMS enrollment."""
 from dataclasses import fields
+from datetime import datetime
 
 from sqlalchemy import func, or_
 from sqlmodel import select
@@ -33,19 +34,36 @@ def update_patient(session, *, patient_id, changes, actor, expected_version=None
                        expected_version=expected_version)
 
 
+# Dates of birth as staff type them: 1980-05-17, 05/17/1980 (US order), 17.05.1980.
+BIRTH_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y")
+
+
+def typed_date(term):
+    """The date `term` spells in one of BIRTH_DATE_FORMATS, else None."""
+    for pattern in BIRTH_DATE_FORMATS:
+        try:
+            return datetime.strptime(term, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def search_query(*columns, q=None, limit=50, offset=0):
-    """select(Patient, *columns) of the patients found by MRN or by first or last name
-    (case-insensitive, prefix or contains), in name order (the read layer's search)."""
+    """select(Patient, *columns) of the patients found by MRN, by first or last name
+    (case-insensitive, prefix or contains) or by date of birth, in name order (the read
+    layer's search)."""
     query = select(Patient, *columns)
     if q and q.strip():
         term = q.strip().lower()
         full_name = func.lower(Patient.first_name + " " + Patient.last_name)
+        born = typed_date(term)
         # autoescape: `%` and `_` typed by staff are letters to find, not wildcards.
         query = query.where(or_(
             func.lower(Patient.mrn) == term,
             func.lower(Patient.last_name).contains(term, autoescape=True),
             func.lower(Patient.first_name).contains(term, autoescape=True),
             full_name.contains(term, autoescape=True),
+            *([Patient.date_of_birth == born] if born else []),
         ))
     query = query.order_by(Patient.last_name, Patient.first_name, Patient.id)
     return query.offset(offset).limit(limit)

@@ -1,5 +1,5 @@
 """The patients' pages: search and register; one patient's record, courses and sessions."""
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 
 from .. import permissions
@@ -28,6 +28,8 @@ def patients():
 @page("patients")
 def patient(patient_id):
     """One patient: the front desk sees name and contact only (API.md roles)."""
-    overview = patient_overview(get_session(), patient_id=patient_id)
+    overview = patient_overview(get_session(), patient_id=patient_id,
+                                default_timezone=current_app.config["DEMO_TIMEZONE"])
+    may_screen = current_user.role in permissions.MATRIX["PUT /patients/{}/screening"]
     return render_template("patient.html", desk=current_user.role == "front_desk",
-                           may_edit=_may_edit(), **overview)
+                           may_edit=_may_edit(), may_screen=may_screen, **overview)

@@ -70,7 +70,8 @@ def test_create_patient_refuses_invalid_fields(client, auth, db, field, value):
 @pytest.fixture
 def roster(make):
     return {
-        "okafor": make.patient(mrn="A-100", first_name="Chidi", last_name="Okafor"),
+        "okafor": make.patient(mrn="A-100", first_name="Chidi", last_name="Okafor",
+                               date_of_birth=date(1975, 3, 9)),
         "okamoto": make.patient(mrn="A-200", first_name="Yuki", last_name="Okamoto"),
         "brook": make.patient(mrn="B-300", first_name="Okey", last_name="Brook"),
         "percent": make.patient(mrn="C-400", first_name="Per", last_name="Cent_100%"),
@@ -88,6 +89,10 @@ def roster(make):
     ("nobody", []),
     ("%", ["percent"]),  # typed wildcards are letters
     ("_", ["percent"]),
+    ("1975-03-09", ["okafor"]),  # date of birth as typed at the desk
+    ("03/09/1975", ["okafor"]),
+    ("09.03.1975", ["okafor"]),
+    ("1975-13-09", []),
 ])
 def test_search_by_mrn_or_part_of_a_name(client, auth, roster, q, expected):
     response = client.get(f"{API}/patients", headers=auth("nurse"), query_string={"q": q})

@@ -9,6 +9,7 @@ from spravato_ops.domain import (
     sessions_allowed,
 )
 from spravato_ops.domain.cadence import cadence_window
+from spravato_ops.domain.plan import week_note
 
 from .builders import START, booked, codes, day_of, mdsi, trd
 
@@ -230,3 +231,16 @@ def test_r1_1_two_year_history_is_linear():
 
     check_booking(course, START + timedelta(days=731), 56, Counting(history))
     assert calls["n"] == 1
+
+
+def test_r1_1_r1_7_week_notes_name_the_week_due_and_the_gaps():
+    # Week 1 held twice, week 2 once so far, week 3 nothing; today is Wednesday of week 3.
+    sessions = [booked(day_of(1, 0)), booked(day_of(1, 3), 84), booked(day_of(2, 0), 84)]
+    today = day_of(3, 2)
+    plan = course_plan(trd(), sessions, today=today, weeks_ahead=1)
+    assert [week_note(w, today) for w in plan.weeks] == [None, None, "due", None]
+    # Every-2-weeks continuation: a window with nothing in it is a gap on its last week only.
+    later = course_plan(trd(interval=2), [booked(day_of(9, 0))], today=day_of(13, 0),
+                        weeks_ahead=0)
+    assert [(w.week, week_note(w, day_of(13, 0))) for w in later.weeks[8:]] == [
+        (9, None), (10, None), (11, None), (12, "gap"), (13, "due")]

@@ -1,6 +1,10 @@
 """The patients' pages in a real browser: a refused date of birth keeps every typed field;
 contact details are changed with If-Match."""
+from datetime import timedelta
+
 from playwright.sync_api import expect
+
+from spravato_ops.clock import utcnow
 
 from .conftest import axe_violations, log_in, screenshot
 
@@ -33,3 +37,55 @@ def test_registering_with_an_impossible_birth_date_shows_the_field_error(server,
     page.get_by_label("Phone", exact=True).fill("555-0199")
     page.get_by_role("button", name="Save contact details").click()
     expect(page.locator(".facts")).to_contain_text("555-0199")
+
+
+def test_a_prescriber_enrolls_screens_and_starts_a_course(server, tablet):
+    """R4.2 enrollment, R5 screening and a new course, each on the patient's page; the course
+    then shows its weeks (R1.1) with this week due."""
+    prescriber = server.make.user("prescriber")
+    patient = server.make.patient(screened=False, enrolled=False, first_name="Robin",
+                                  last_name="Okafor")
+    page = log_in(tablet.new_page(), server, prescriber)
+    page.goto(f"{server.url}/patients/{patient.id}")
+    expect(page.locator("#rems-heading + p")).to_contain_text("Not enrolled")
+    page.get_by_label("REMS patient id").fill("RP-5521")
+    page.get_by_label("Enrolled on").fill("2031-01-01")
+    page.get_by_role("button", name="Record enrollment").click()
+    expect(page.locator('[data-error="enrolled_on"]')).to_be_visible()
+    assert page.get_by_label("REMS patient id").input_value() == "RP-5521"
+    page.get_by_label("Enrolled on").fill("2026-01-05")
+    page.get_by_role("button", name="Record enrollment").click()
+    expect(page.locator("#rems-heading + p")).to_contain_text("Enrolled REMS patient id RP-5521")
+
+    page.get_by_text("Opioid", exact=True).click()
+    page.get_by_role("button", name="Save screening").click()
+    expect(page.locator("#screening-heading + p")).to_contain_text("Recorded")
+    expect(page.get_by_label("Opioid", exact=True)).to_be_checked()
+
+    started = utcnow().date() - timedelta(days=3)  # week 1 in every time zone
+    page.get_by_label("First week starts on").fill(started.isoformat())
+    page.get_by_role("button", name="Start the course").click()
+    weeks = page.locator("table.course-weeks")
+    expect(weeks).to_contain_text("induction")
+    expect(weeks.locator("tr.current")).to_contain_text("due this week")
+    screenshot(page, "patient-course-weeks")
+    assert axe_violations(page) == []
+
+
+def test_a_scheduler_gets_no_screening_form_and_a_stale_change_is_said_in_words(server, tablet):
+    patient = server.make.patient()
+    page = log_in(tablet.new_page(), server, server.make.user("scheduler"))
+    page.goto(f"{server.url}/patients/{patient.id}")
+    expect(page.get_by_role("button", name="Start the course")).to_be_visible()
+    assert page.get_by_role("button", name="Save screening").count() == 0
+    server.make.db.get(type(patient), patient.id).phone = "555-0000"
+    server.make.db.get(type(patient), patient.id).version += 1
+    server.make.db.commit()
+    page.get_by_label("Phone", exact=True).fill("555-0123")
+    page.get_by_role("button", name="Save contact details").click()
+    expect(page.locator(".error-summary").first).to_contain_text("Someone else changed this")
+    assert page.get_by_label("Phone", exact=True).input_value() == "555-0123"
+    tablet.set_offline(True)
+    page.get_by_role("button", name="Save contact details").click()
+    expect(page.locator(".error-summary").first).to_contain_text("the connection was lost")
+    tablet.set_offline(False)

@@ -116,6 +116,10 @@ async function refresh() {
     renderEntries($("entries"), record.data, timeZone, { onAmend, onResolve });
     renderChart($("chart"), record.data, limits, timeZone);
     showChecklist(record.data.checklist);
+    // A prescriber sees the override before trying, when something other than time is unmet.
+    const unmet = readiness.criteria.filter((c) => !c.met).map((c) => c.code);
+    $("discharge-form").querySelector(".override").hidden = !(mayOverride
+      && unmet.some((code) => code !== "min_observation"));
     const leave = $("ready_to_leave_at");
     if (!leave.value && readiness.earliest_ready_at) {
       leave.value = localTime(readiness.earliest_ready_at, timeZone);  // R3.6 default
