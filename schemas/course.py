@@ -63,6 +63,13 @@ class DueWindowOut(Schema):
     latest = fields.Date()
 
 
+class LastSessionOut(Schema):
+    session_id = fields.Integer()
+    local_day = fields.Date()
+    planned_dose_mg = fields.Integer()
+    state = fields.String()
+
+
 class CoursePlanOut(Schema):
     course_id = fields.Integer()
     indication = fields.String()
@@ -74,3 +81,5 @@ class CoursePlanOut(Schema):
     next_due = fields.Nested(DueWindowOut, allow_none=True)
     induction_ends_on = fields.Date(allow_none=True)
     mdsi_ends_on = fields.Date(allow_none=True)
+    last_session = fields.Nested(LastSessionOut, allow_none=True, metadata={
+        "description": "the latest session held or booked up to today (withheld ones aside)"})

@@ -2,7 +2,9 @@
 from sqlmodel import select
 
 from ..clock import utcnow
-from ..domain.cadence import BookedSession, CourseFacts, check_oral_antidepressant, phase_for_week
+from ..domain.cadence import (
+    NOT_COUNTED, BookedSession, CourseFacts, check_oral_antidepressant, phase_for_week,
+)
 from ..domain.calendar import course_week, local_date
 from ..domain.enums import Indication, SessionState
 from ..domain.plan import course_plan
@@ -73,9 +75,14 @@ def plan_for_course(session, *, course_id, default_timezone):
     policy = site_policy(session, site.id) if site else DEFAULT_POLICY
     today = local_date(utcnow(), timezone)
     facts = course_facts(course)
-    plan = course_plan(facts, course_sessions(session, course_id=course.id), today, policy=policy)
+    sessions = course_sessions(session, course_id=course.id)
+    plan = course_plan(facts, sessions, today, policy=policy)
+    last = next((s for s in reversed(sessions)
+                 if s.local_day <= today and s.state not in NOT_COUNTED), None)
     week = course_week(course.start_date, today)
     return dict(course_id=course.id, indication=course.indication, today=today, timezone=timezone,
                 current_week=week, current_phase=phase_for_week(facts, week) if week else None,
                 weeks=plan.weeks, next_due=plan.next_due, induction_ends_on=plan.induction_ends_on,
-                mdsi_ends_on=plan.mdsi_ends_on)
+                mdsi_ends_on=plan.mdsi_ends_on,
+                last_session=last and dict(session_id=last.session_id, local_day=last.local_day,
+                                           planned_dose_mg=last.dose_mg, state=last.state.value))

@@ -579,6 +579,17 @@ def test_course_plan_counts_bookings_and_due_window_R1_1(client, make, place, sc
                       headers=auth("front_desk")).status_code == 403
 
 
+def test_course_plan_names_the_last_session_up_to_today_R1_2(client, make, place, scheduler):
+    course = course_for(make)
+    plan = client.get(f"/api/v1/courses/{course.id}/plan", headers=scheduler).json
+    assert plan["last_session"] is None
+    today = book(client, scheduler, body(place, course, when=local(0, hour=15))).json
+    book(client, scheduler, body(place, course, when=local(3), dose=84))  # later: not "last"
+    plan = client.get(f"/api/v1/courses/{course.id}/plan", headers=scheduler).json
+    assert plan["last_session"] == {"session_id": today["id"], "local_day": "2026-03-02",
+                                    "planned_dose_mg": 56, "state": "scheduled"}
+
+
 def test_course_plan_today_is_at_the_site_of_the_latest_session(client, make, scheduler):
     course = course_for(make)
     empty = client.get(f"/api/v1/courses/{course.id}/plan", headers=scheduler)

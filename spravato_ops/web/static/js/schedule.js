@@ -172,6 +172,9 @@ async function choosePatient(found) {
   select.replaceChildren(...data.map((course) => new Option(
     `${course.indication} course from ${course.start_date}`, course.id)));
   if (data.length === 0) select.replaceChildren(new Option("No course: start one first", ""));
+  const start = field("start-course");
+  start.href = `/patients/${found.id}#new-course-heading`;
+  start.hidden = data.length > 0;
   await showPlan();
 }
 
@@ -187,13 +190,18 @@ async function showPlan() {
     `Course week: ${plan.current_week}`,
     week ? `Sessions this week: ${week.booked} of ${week.allowed} allowed` : null,
     plan.next_due ? `Next due: ${plan.next_due.earliest} to ${plan.next_due.latest}` : null,
+    plan.last_session ? `Last session: ${plan.last_session.local_day}, `
+      + `${plan.last_session.planned_dose_mg} mg (${plan.last_session.state.replaceAll("_", " ")})`
+      : "No session yet",
   ].filter(Boolean);
   const list = document.createElement("ul");
   list.append(...lines.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
   const heading = Object.assign(document.createElement("h3"), { textContent: "Course plan" });
   box.append(heading, list);
   const booked = plan.weeks.reduce((sum, w) => sum + w.booked, 0);
-  if (booked === 0) field("planned_dose_mg").value = "56"; // R1.2: a course starts at 56 mg
+  // R1.2: a course starts at 56 mg; later sessions keep the last dose unless changed.
+  if (booked === 0) field("planned_dose_mg").value = "56";
+  else if (plan.last_session) field("planned_dose_mg").value = String(plan.last_session.planned_dose_mg);
 }
 
 function bookingBody() {
