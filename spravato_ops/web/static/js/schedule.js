@@ -192,7 +192,7 @@ async function showPlan() {
     plan.next_due ? `Next due: ${plan.next_due.earliest} to ${plan.next_due.latest}` : null,
     plan.last_session ? `Last session: ${plan.last_session.local_day}, `
       + `${plan.last_session.planned_dose_mg} mg (${plan.last_session.state.replaceAll("_", " ")})`
-      : "No session yet",
+      : "Last session: none up to today",
   ].filter(Boolean);
   const list = document.createElement("ul");
   list.append(...lines.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
