@@ -4,8 +4,9 @@ from zoneinfo import available_timezones
 from marshmallow import Schema, ValidationError, fields, validate
 
 from spravato_ops.domain.enums import SettingType
+from spravato_ops.domain.opening_hours import WEEKDAYS
 
-from .common import Partial, StrictBoolean, UTCDateTime, enum_field, not_blank
+from .common import Partial, StrictBoolean, UTCDateTime, ViolationSchema, enum_field, not_blank
 
 _ZONES = frozenset(available_timezones())
 
@@ -66,6 +67,30 @@ class QuietHoursSchema(Schema):
     end = fields.String(required=True, metadata={"description": "site-local HH:MM"})
 
 
+class StoredDate(fields.Date):
+    """A date that may come as its ISO text already (the policy as stored, in JSON)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, str):
+            return value
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class ClosureSchema(Schema):
+    date = StoredDate(required=True, metadata={"description": "site-local day closed"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class OpeningHoursSchema(Schema):
+    weekly = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(WEEKDAYS)),
+        values=fields.List(fields.List(fields.String(), validate=validate.Length(equal=2))),
+        allow_none=True, load_default=None, metadata={
+            "description": 'per weekday ("mon".."sun") its open spans [["08:00", "12:00"], '
+                           '...] site-local; a weekday left out is closed; null: no hours set'})
+    closures = fields.List(fields.Nested(ClosureSchema), load_default=list)
+
+
 class PolicyIn(Schema):
     """The P-ids of DOMAIN.md; a key left out keeps the default."""
 
@@ -87,8 +112,23 @@ class PolicyIn(Schema):
     quiet_hours = fields.Nested(QuietHoursSchema, metadata={
         "description": "P-QUIET: no patient reminder from start to end (across midnight when "
                        "end is earlier); equal times: none"})
+    opening_hours = fields.Nested(OpeningHoursSchema, metadata={
+        "description": "P-HOURS: a session's P-SLOT block must lie in one open span of an open "
+                       "day; dated closures"})
 
 
 class PolicyOut(PolicyIn):
     site_id = fields.Integer()
     version = fields.Integer()
+
+
+class ConflictOut(Schema):
+    """A session to come that the site's opening hours leave outside (P-HOURS)."""
+
+    session_id = fields.Integer()
+    chair_id = fields.Integer()
+    chair = fields.String(metadata={"description": "chair label"})
+    patient_initials = fields.String()
+    scheduled_start = UTCDateTime()
+    scheduled_end = UTCDateTime()
+    violations = fields.List(fields.Nested(ViolationSchema))

@@ -13,4 +13,5 @@ DEFAULT_POLICY_JSON = {
     "reminder_offsets_hours": [24, 2],
     "form_reminder_days": 2,
     "quiet_hours": {"start": "21:00", "end": "08:00"},
+    "opening_hours": {"weekly": None, "closures": []},  # P-HOURS: none set, no restriction
 }

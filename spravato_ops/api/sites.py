@@ -2,8 +2,11 @@
 from flask import g
 from flask_smorest import Blueprint
 
-from schemas.site import ChairIn, ChairOut, PolicyIn, PolicyOut, SiteIn, SiteOut, SitePatch
+from schemas.site import (
+    ChairIn, ChairOut, ConflictOut, PolicyIn, PolicyOut, SiteIn, SiteOut, SitePatch,
+)
 
+from ..clock import utcnow
 from ..db import get_session
 from ..services import sites as service
 from ..services.common import get_existing
@@ -80,3 +83,10 @@ def replace_policy(settings, site_id):
     record = service.replace_policy(get_session(), site_id=site_id, settings=settings,
                                     actor=g.current_user, expected_version=if_match_version())
     return with_etag(dict(record.settings, site_id=site_id, version=record.version), record.version)
+
+
+@bp.get("/<int:site_id>/conflicts")
+@bp.response(200, ConflictOut(many=True))
+def list_conflicts(site_id):
+    """Sessions to come that the site's opening hours leave outside (P-HOURS), to move."""
+    return service.opening_conflicts(get_session(), site_id=site_id, now=utcnow())

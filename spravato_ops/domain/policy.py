@@ -4,6 +4,8 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import time, timedelta
 from typing import Any, Mapping
 
+from .opening_hours import OpeningHours, opening_hours_errors, opening_hours_from
+
 SYSTOLIC_RANGE = (80, 300)
 DIASTOLIC_RANGE = (40, 200)
 SPO2_RANGE = (80, 100)
@@ -77,6 +79,7 @@ class SitePolicy:
     reminder_offsets_hours: tuple[int, ...] = (24, 2)  # P-REMINDERS
     form_reminder_days: int = 2  # P-FORM-REMIND
     quiet_hours: QuietHours = field(default_factory=QuietHours)  # P-QUIET
+    opening_hours: OpeningHours = field(default_factory=OpeningHours)  # P-HOURS
 
     @property
     def bp_recheck(self) -> timedelta:
@@ -118,12 +121,15 @@ class SitePolicy:
             values["reminder_offsets_hours"] = tuple(values["reminder_offsets_hours"])
         if "quiet_hours" in values:
             values["quiet_hours"] = _quiet_from(values["quiet_hours"])
+        if "opening_hours" in values:
+            values["opening_hours"] = opening_hours_from(values["opening_hours"])
         return cls(**values)
 
     def to_mapping(self) -> dict[str, Any]:
         """Return the JSON shape that from_mapping reads."""
         data = asdict(self)
         data["reminder_offsets_hours"] = list(self.reminder_offsets_hours)
+        data["opening_hours"] = self.opening_hours.to_mapping()
         return data
 
 
@@ -232,4 +238,5 @@ def validate_policy(policy: SitePolicy) -> dict[str, list[str]]:
     form_problem = _range_error(policy.form_reminder_days, *FORM_REMINDER_DAYS_RANGE)
     errors["form_reminder_days"] = [form_problem] if form_problem else []
     errors["quiet_hours"] = _quiet_errors(policy.quiet_hours)
+    errors["opening_hours"] = opening_hours_errors(policy.opening_hours)
     return {name: found for name, found in errors.items() if found}

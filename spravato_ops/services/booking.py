@@ -15,6 +15,7 @@ from ..domain.enums import SessionState
 from ..domain.policy import SitePolicy
 from ..domain.schedule import LONGEST_SLOT, slot_end
 from ..domain.state_machine import Action, next_state
+from ..domain.opening_hours import opening_violations
 from ..domain.violations import hard_stop
 from ..models import (
     Chair, Patient, RemsEnrollment, Screening, Site, TreatmentCourse,
@@ -135,7 +136,8 @@ def mark_no_show(session, *, session_id, reason, actor, expected_version=None):
 
 
 def booking_violations(session, slot, exclude_session_id=None):
-    """Every rule a booking breaks (R1.1-R1.3, R1.8, R4.1, R4.2, R5.1-R5.4, capacity), at once."""
+    """Every rule a booking breaks (R1.1-R1.3, R1.8, R4.1, R4.2, R5.1-R5.4, capacity, P-HOURS),
+    at once."""
     course = slot.course
     found = []
     if course.status != "active":
@@ -152,6 +154,8 @@ def booking_violations(session, slot, exclude_session_id=None):
                            other_courses=[_booked(row) for row in others
                                           if row.course_id != course.id])
     found += [_chair_violation(slot, other) for other in _chair_conflicts(rows)]
+    found += opening_violations(slot.policy.opening_hours, slot.start, slot.end,
+                                slot.site.timezone)
     return found
 
 

@@ -4,7 +4,8 @@ from sqlmodel import select
 from ..clock import utcnow
 from ..domain.policy import DEFAULT_POLICY, SitePolicy, validate_policy
 from ..domain.eligibility import SiteFacts
-from ..models import Chair, Site, SitePolicyRecord, UserSite
+from ..domain.opening_hours import opening_violations
+from ..models import Chair, Patient, Site, SitePolicyRecord, TreatmentSession, UserSite
 from . import audit
 from .common import check_version, get_existing, save_new, save_update
 from .failures import InvalidInput, NotFound
@@ -119,3 +120,27 @@ def sites_of(session, *, user):
     if user.role != "admin" and session.exec(assigned).first() is not None:
         return session.exec(select(Site).where(Site.id.in_(assigned)).order_by(Site.id)).all()
     return list_sites(session)
+
+
+def opening_conflicts(session, *, site_id, now):
+    """The site's sessions still to come (scheduled, from `now` on) that its opening hours
+    leave outside (P-HOURS), each with its violation, in time order: changing the hours
+    moves or cancels nothing, the schedulers move these."""
+    site, policy = site_with_policy(session, site_id)
+    rows = session.exec(
+        select(TreatmentSession, Chair.label, Patient.first_name, Patient.last_name)
+        .join(Chair, Chair.id == TreatmentSession.chair_id)
+        .join(Patient, Patient.id == TreatmentSession.patient_id)
+        .where(TreatmentSession.site_id == site_id, TreatmentSession.state == "scheduled",
+               TreatmentSession.scheduled_start >= now)
+        .order_by(TreatmentSession.scheduled_start, TreatmentSession.id)).all()
+    found = []
+    for record, chair, first_name, last_name in rows:
+        violations = opening_violations(policy.opening_hours, record.scheduled_start,
+                                        record.scheduled_end, site.timezone)
+        if violations:
+            found.append({"session_id": record.id, "chair_id": record.chair_id, "chair": chair,
+                          "patient_initials": f"{first_name[:1]}.{last_name[:1]}.",
+                          "scheduled_start": record.scheduled_start,
+                          "scheduled_end": record.scheduled_end, "violations": violations})
+    return found

@@ -173,6 +173,12 @@ def test_put_policy_replaces_and_versions_it(client, auth, make, db):
     ({"p_bp_sometimes": 3}, "p_bp_sometimes"),  # unknown key
     ({"quiet_hours": {"start": "24:00", "end": "08:00"}}, "quiet_hours"),  # P-QUIET
     ({"quiet_hours": {"start": "21:00"}}, "quiet_hours"),
+    ({"opening_hours": {"weekly": {"mon": [["12:00", "08:00"]]}}}, "opening_hours"),  # P-HOURS
+    ({"opening_hours": {"weekly": {"mon": [["08:00", "13:00"], ["12:00", "18:00"]]}}},
+     "opening_hours"),
+    ({"opening_hours": {"weekly": {"mon": [["8am", "18:00"]]}}}, "opening_hours"),
+    ({"opening_hours": {"weekly": {"someday": [["08:00", "18:00"]]}}}, "opening_hours"),
+    ({"opening_hours": {"closures": [{"date": "2026-12-25", "reason": ""}]}}, "opening_hours"),
 ])
 def test_put_policy_refuses_each_invalid_p_id(client, auth, make, db, body, field):
     site = make.site()
