@@ -112,6 +112,14 @@ def opening_hours_errors(hours: OpeningHours) -> list[str]:
     return errors
 
 
+def open_at(hours: OpeningHours, day: date, moment: time) -> bool:
+    """Is the site open at a site-local time of a day (P-HOURS; no hours set: always)?"""
+    if hours.closure(day) is not None:
+        return False
+    spans = hours.spans(day)
+    return spans is None or any(start <= moment < end for start, end in spans)
+
+
 def _hhmm(moment: time) -> str:
     return "24:00" if moment == time.max else moment.strftime("%H:%M")
 

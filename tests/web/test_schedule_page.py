@@ -1,4 +1,7 @@
 """The schedule page: the day's grid frame for schedulers and prescribers."""
+from spravato_ops.clock import utcnow
+from spravato_ops.models import SitePolicyRecord
+
 from .pages import client_log_in as _log_in
 
 
@@ -26,3 +29,22 @@ def test_a_prescriber_gets_the_override_field_and_any_day(client, make):
 def test_the_front_desk_does_not_use_the_schedule_page(client, make):
     _log_in(client, make.user("front_desk"))
     assert client.get("/schedule").status_code == 403
+
+
+def test_the_grid_shades_the_hours_the_site_is_closed_p_hours(client, make):
+    site = make.site(name="Riverside")
+    make.chair(site, label="Chair A")
+    make.db.add(SitePolicyRecord(site_id=site.id, version=1, updated_at=utcnow(), settings={
+        "opening_hours": {"weekly": {"mon": [["06:30", "12:00"], ["13:00", "21:00"]]},
+                          "closures": [{"date": "2026-12-25", "reason": "Christmas Day"}]}}))
+    make.db.commit()
+    _log_in(client, make.user("scheduler", site=site))
+    monday = client.get(f"/schedule?site_id={site.id}&date=2026-12-07").get_data(as_text=True)
+    assert 'aria-label="Book Chair A at 06:30"' in monday  # the grid starts at opening
+    assert 'aria-label="Book Chair A at 06:15 (the site is closed then)"' in monday
+    assert 'aria-label="Book Chair A at 12:15 (the site is closed then)"' in monday  # lunch
+    assert 'aria-label="Book Chair A at 13:00"' in monday
+    assert 'aria-label="Book Chair A at 20:45"' in monday
+    assert "closed (opening hours)" in monday
+    christmas = client.get(f"/schedule?site_id={site.id}&date=2026-12-25").get_data(as_text=True)
+    assert "Closed: Christmas Day" in christmas

@@ -1,0 +1,76 @@
+// A site's opening hours (P-HOURS) on the admin's page: the form becomes the policy's
+// opening_hours, saved with the rest of the policy as it was read (PUT replaces it whole, with
+// If-Match), then the sessions the hours leave outside are listed for the schedulers.
+import { api } from "./api.js";
+import { clearProblems, showProblems } from "./form_errors.js";
+
+const form = document.getElementById("hours-form");
+const siteId = form.dataset.siteId;
+const when = new Intl.DateTimeFormat("en-US", { timeZone: form.dataset.timezone,
+  weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+  hour12: false });
+const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+// "08:00-12:30, 13:00-18:00" -> [["08:00", "12:30"], ["13:00", "18:00"]]; the server checks them.
+function spansOf(text) {
+  return text.split(",").map((span) => span.trim()).filter(Boolean)
+    .map((span) => span.split("-").map((part) => part.trim()));
+}
+
+// "2026-12-25 Christmas Day" per line -> [{date, reason}].
+function closuresOf(text) {
+  return text.split("\n").map((line) => line.trim()).filter(Boolean).map((line) => {
+    const [date, ...reason] = line.split(/\s+/);
+    return { date, reason: reason.join(" ") };
+  });
+}
+
+function openingHours() {
+  const weekly = {};
+  for (const day of DAYS) {
+    const spans = spansOf(form.elements[day].value);
+    if (spans.length) weekly[day] = spans;
+  }
+  return { weekly: form.elements.hours_set.checked ? weekly : null,
+           closures: closuresOf(form.elements.closures.value) };
+}
+
+async function showConflicts() {
+  const list = document.getElementById("conflicts");
+  try {
+    const { data } = await api("GET", `/sites/${siteId}/conflicts`);
+    const items = data.map((c) => {
+      const item = document.createElement("li");
+      item.textContent = `${c.patient_initials} on ${c.chair}, `
+        + `${when.format(new Date(c.scheduled_start))}: `
+        + c.violations.map((v) => v.message).join(" ");
+      return item;
+    });
+    if (!items.length) items.push(Object.assign(document.createElement("li"),
+      { textContent: "None: every session to come fits the opening hours." }));
+    list.replaceChildren(...items);
+  } catch (error) {
+    list.replaceChildren(Object.assign(document.createElement("li"),
+      { textContent: "The list could not be loaded; reload the page to try again." }));
+  }
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearProblems(form);
+  const status = document.getElementById("hours-status");
+  status.textContent = "";
+  try {
+    const { data } = await api("GET", `/sites/${siteId}/policy`);
+    const { site_id: _site, version, ...policy } = data;
+    await api("PUT", `/sites/${siteId}/policy`, {
+      body: { ...policy, opening_hours: openingHours() }, ifMatch: version });
+    status.className = "entry-status tag ok";
+    status.textContent = "Saved.";
+    await showConflicts();
+  } catch (error) {
+    showProblems(form, error);
+  }
+});
+
+showConflicts();
