@@ -54,8 +54,7 @@ def test_p_hours_bookings_fit_the_opening_hours(client, make, auth, place, day, 
         "P-HOURS", code, False)
 
 
-def test_p_hours_new_hours_leave_sessions_where_they_are_and_list_them(client, make, auth,
-                                                                        place):
+def test_p_hours_new_hours_leave_sessions_where_they_are_and_list_them(client, make, auth, place):
     scheduler, admin = auth("scheduler"), auth("admin")
     early = book(client, scheduler, body(place, course_of(make), when=local(1, 8, 0))).json
     late = book(client, scheduler, body(place, course_of(make), chair=1,
