@@ -8,6 +8,7 @@ are the `urn:uuid:` full URLs; in the NDJSON export they are `Type/id`.
 import uuid
 from dataclasses import dataclass
 from datetime import timezone
+from functools import lru_cache
 
 from ..domain.enums import SessionState as S
 from . import codes as c
@@ -32,8 +33,7 @@ class Ids:
     in_bundle: bool = True
 
     def id(self, resource_type, key):
-        return str(uuid.uuid5(uuid.NAMESPACE_URL,
-                              f"{self.identifier_base}/{resource_type}/{key}"))
+        return _uuid(f"{self.identifier_base}/{resource_type}/{key}")
 
     def ref(self, resource_type, key):
         found = self.id(resource_type, key)
@@ -41,6 +41,11 @@ class Ids:
 
     def identifier(self, name, value):
         return {"system": f"{self.identifier_base}/{name}", "value": str(value)}
+
+
+@lru_cache(maxsize=1024)  # a session's resources name its patient, encounter and staff often
+def _uuid(name):
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
 
 
 @dataclass(frozen=True)
