@@ -43,6 +43,10 @@ class Defaults:
     REMINDER_MAX_ATTEMPTS = 5
     REMINDER_RETRY_BASE_SECONDS = 60
     REMINDER_RETRY_CAP_SECONDS = 3600
+    # FHIR export: the base of the identifier systems (MRN, sessions, staff) this deployment
+    # issues (use a URL of your own), and the sessions the bulk export reads at a time.
+    FHIR_IDENTIFIER_BASE = "https://spravato-ops.org/fhir/sid"
+    FHIR_EXPORT_BATCH_SIZE = 200
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"

@@ -78,7 +78,9 @@ MATRIX = {
     "POST /sessions/{}/rems-form/sign": SIGNING,
     "POST /sessions/{}/rems-form/submission": CLINICAL,
     "GET /rems-forms": STAFF_NOT_DESK,
+    # FHIR carries vitals and doses, like the REMS form: every role but front desk reads it.
     "GET /sessions/{}/fhir": STAFF_NOT_DESK,
+    "GET /fhir/$export": STAFF_NOT_DESK,
     "GET /reports": frozenset({"admin", "scheduler", "prescriber"}),
     "GET /audit": ADMIN,
 }

@@ -99,6 +99,15 @@ def amended_by(entries):
     return {e.amends_id: e.id for e in entries if e.amends_id is not None}
 
 
+def originals(entries):
+    """Map each entry's id to the id of the entry its chain of corrections started from."""
+    found = {}
+    for entry in entries:  # in id order: a correction comes after what it corrects
+        found[entry.id] = (entry.id if entry.amends_id is None
+                           else found.get(entry.amends_id, entry.amends_id))
+    return found
+
+
 def current(entries):
     """The entries no later entry amends (the corrections replace what they amend)."""
     replaced = amended_by(entries)

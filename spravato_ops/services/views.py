@@ -9,7 +9,7 @@ built in board.py the same way.
 from collections import defaultdict
 from typing import NamedTuple
 
-from sqlalchemy import exists
+from sqlalchemy import exists, tuple_
 from sqlmodel import select
 
 from ..clock import utcnow
@@ -180,3 +180,46 @@ def record_view(session, session_id):
         replaced = amended_by(rows)
         view[kind] = [entry_view(own_values(row), replaced.get(row.id)) for row in rows]
     return view
+
+
+# --- the FHIR export (clinical: the role matrix keeps front desk out) -------------------------
+
+class SessionPlace(NamedTuple):
+    """A session with its patient and its site."""
+
+    session: TreatmentSession
+    patient: Patient
+    site: Site
+
+
+def session_place(session, session_id):
+    """One session with its patient and site, in one query; NotFound for an unknown id."""
+    found = session.exec(select(TreatmentSession, Patient, Site)
+                         .join(Patient, Patient.id == TreatmentSession.patient_id)
+                         .join(Site, Site.id == TreatmentSession.site_id)
+                         .where(TreatmentSession.id == session_id)).first()
+    if found is None:
+        raise NotFound(f"Session {session_id} not found.")
+    return SessionPlace(*found)
+
+
+def site_sessions_page(session, *, site_id, first_day, last_day, limit, after=None):
+    """Up to `limit` (session, patient) of a site's sessions on the site-local days
+    first_day..last_day, by day and id, after `after` (the (local_day, id) of the last one
+    read): one query, keyset pagination on the (site, day) index."""
+    query = (select(TreatmentSession, Patient)
+             .join(Patient, Patient.id == TreatmentSession.patient_id)
+             .where(TreatmentSession.site_id == site_id,
+                    TreatmentSession.local_day.between(first_day, last_day)))
+    if after is not None:
+        query = query.where(tuple_(TreatmentSession.local_day, TreatmentSession.id)
+                            > tuple_(*after))
+    return session.exec(query.order_by(TreatmentSession.local_day, TreatmentSession.id)
+                        .limit(limit)).all()
+
+
+def staff_members(session, user_ids):
+    """The users of `user_ids`, by id: one query (none for no ids)."""
+    if not user_ids:
+        return []
+    return session.exec(select(User).where(User.id.in_(sorted(user_ids))).order_by(User.id)).all()
