@@ -1,9 +1,11 @@
 """Reminder dispatch on PostgreSQL: throughput into a local SMTP server with one and with two
-scheduler processes, the p95 delay from send_at to sent, and the cost of a sweep over 100,000
-pending future reminders.
+scheduler processes, the p95 delay from send_at to sent, the cost of a sweep over 100,000
+pending future reminders, and of the course alert sweep over 1,000 active courses of 20
+sessions each.
 
 Usage: python bench/bench_scheduler.py [--base-url postgresql+psycopg://postgres@127.0.0.1:5432]
                                        [--messages 3000] [--future 100000] [--interval 5]
+                                       [--courses 1000] [--sessions-per-course 20]
 
 Uses (and empties) the database spravato_bench_scheduler. The SMTP server (aiosmtpd) runs in
 this process; the schedulers are `flask --app wsgi scheduler` processes of their own.
@@ -17,7 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import date, datetime, time as clock_time, timedelta, timezone
 from pathlib import Path
 
 import psycopg
@@ -32,8 +34,12 @@ from scheduler.context import JobContext, Settings  # noqa: E402
 from spravato_ops import create_app, migrate  # noqa: E402
 from spravato_ops.clock import utcnow  # noqa: E402
 from spravato_ops.db import get_engine  # noqa: E402
-from spravato_ops.models import Reminder  # noqa: E402
+from spravato_ops.models import (  # noqa: E402
+    Chair, Patient, Reminder, TreatmentCourse, TreatmentSession,
+)
 from spravato_ops.services import dispatch  # noqa: E402
+from spravato_ops.services.alert_sweeps import sweep_courses  # noqa: E402
+from spravato_ops.statement_count import StatementCount  # noqa: E402
 from tests.factories import Factories  # noqa: E402
 from tests.scheduler.servers import Mailbox, SmtpServer  # noqa: E402
 
@@ -168,12 +174,75 @@ def empty_sweep(engine, treatment_session, future):
     return _percentiles(claims), _percentiles(sweeps), "ix_reminders_due" in plan, plan
 
 
+def _inserted(conn, model, rows):
+    """Insert `rows`; their ids, in order."""
+    table = model.__table__
+    return conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                        rows).scalars().all()
+
+
+def add_courses(engine, treatment_session, courses, per_course):
+    """`courses` active TRD courses in maintenance, each with `per_course` sessions on a chair
+    of its own: held every 5 days up to last week, one no-show, and one booked ahead."""
+    now, today = utcnow(), utcnow().date()
+    start = today - timedelta(days=5 * per_course)
+    prescriber, site = treatment_session.created_by, treatment_session.site_id
+    with engine.begin() as conn:
+        patients = _inserted(conn, Patient, [dict(
+            mrn=f"BENCH{n:06d}", first_name="Bench", last_name=f"Patient{n}",
+            date_of_birth=date(1980, 1, 1), sex="female", reminder_channel="none", version=1,
+            created_at=now, updated_at=now) for n in range(courses)])
+        chairs = _inserted(conn, Chair, [dict(site_id=site, label=f"Bench {n}")
+                                         for n in range(courses)])
+        course_ids = _inserted(conn, TreatmentCourse, [dict(
+            patient_id=patient, indication="TRD", start_date=start, prescriber_id=prescriber,
+            continuation_interval_weeks=1, status="active", version=1, created_at=now)
+            for patient in patients])
+        sessions = []
+        for n, (course, patient, chair) in enumerate(zip(course_ids, patients, chairs)):
+            for k in range(per_course):
+                day = start + timedelta(days=5 * k + n % 3)
+                state = ("scheduled" if k == per_course - 1 else
+                         "no_show" if k == per_course - 2 else "discharged")
+                if state == "scheduled":
+                    day = today + timedelta(days=1 + n % 12)
+                begins = datetime.combine(day, clock_time(15), tzinfo=timezone.utc)
+                sessions.append(dict(
+                    course_id=course, patient_id=patient, site_id=site, chair_id=chair,
+                    scheduled_start=begins, scheduled_end=begins + timedelta(minutes=150),
+                    local_day=day, planned_dose_mg=56, state=state, version=1, overrides=[],
+                    created_by=prescriber, created_at=now, updated_at=now))
+        for first in range(0, len(sessions), 5000):
+            conn.execute(insert(TreatmentSession.__table__), sessions[first:first + 5000])
+        conn.execute(text("ANALYZE sessions"))
+        conn.execute(text("ANALYZE courses"))
+    return len(sessions)
+
+
+def course_sweep(engine, treatment_session, courses, per_course, runs=20):
+    """p50/p95 of the course alert sweep (its alerts already open), its queries, rows read."""
+    sessions = add_courses(engine, treatment_session, courses, per_course)
+    with Session(engine) as db:
+        raised, _ = sweep_courses(db, now=utcnow())
+        db.commit()
+    times = []
+    for _ in range(runs):
+        with Session(engine) as db, StatementCount(engine) as count:
+            started = time.perf_counter()
+            sweep_courses(db, now=utcnow())
+            db.commit()
+            times.append((time.perf_counter() - started) * 1000)
+    return _percentiles(times), sessions, raised, len(count.queries), count.rows_read
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base-url", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--future", type=int, default=100_000)
     parser.add_argument("--interval", type=int, default=5)
+    parser.add_argument("--courses", type=int, default=1000)
+    parser.add_argument("--sessions-per-course", type=int, default=20)
     args = parser.parse_args()
     url = database(args.base_url)
     app, engine, treatment_session = prepared(url)
@@ -189,6 +258,8 @@ def main():
         # the queue, not the sweep.
         (delay50, delay95), delayed = delays(url, engine, treatment_session, smtp.port,
                                              args.interval, int(min(args.messages, one * 10)))
+    (course50, course95), sessions, raised, queries, rows_read = course_sweep(
+        engine, treatment_session, args.courses, args.sessions_per_course)
     print(f"\n{'measure':58} {'value':>12}  target")
     print(f"{'throughput, 1 scheduler process (messages/s)':58} {one:12.0f}")
     print(f"{'throughput, 2 scheduler processes (messages/s)':58} {two:12.0f}  "
@@ -202,6 +273,10 @@ def main():
     print(f"{f'whole empty sweep over {args.future:,} pending, p50/p95 (ms)':58} "
           f"{sweep50:5.1f}/{sweep95:5.1f}  < 50 ms  {'ok' if sweep95 < 50 else 'MISSED'}")
     print(f"{'claim uses ix_reminders_due':58} {str(indexed):>12}")
+    label = (f"course sweep, {args.courses:,} courses x {args.sessions_per_course} "
+             "sessions, p50/p95 (ms)")
+    print(f"{label:58} {course50:5.1f}/{course95:5.1f}  ({sessions:,} sessions, {raised} alerts "
+          f"open, {queries} queries, {rows_read:,} rows read)")
     print("\n" + plan)
     engine.dispose()
 

@@ -42,7 +42,7 @@ class Settings:
             delivery=config["REMINDER_DELIVERY"],
             templates_dir=config.get("REMINDER_TEMPLATES_DIR"),
             mail={key: config.get(f"MAIL_{key.upper()}") for key in (
-                "server", "port", "username", "password", "use_tls", "sender",
+                "server", "port", "username", "password", "use_tls", "ca_file", "sender",
                 "timeout_seconds")},
             sms={key: config.get(f"SMS_WEBHOOK_{key.upper()}")
                  for key in ("url", "secret", "timeout_seconds")},

@@ -1,5 +1,6 @@
-"""Email reminders over SMTP (SPRAVATO_MAIL_*): STARTTLS when MAIL_USE_TLS, a timeout, one
-connection per batch, and a Message-ID of the reminder's own.
+"""Email reminders over SMTP (SPRAVATO_MAIL_*): STARTTLS when MAIL_USE_TLS, the server's
+certificate and name verified (against MAIL_CA_FILE, else the system's CAs), then a login when
+MAIL_USERNAME is set; a timeout, one connection per batch, and a Message-ID of the reminder's own.
 
 The SMTP conversation tells what a failure means: before the message's final "." nothing
 was delivered (retry: 4xx and lost connections; refused: 5xx); after it, a lost reply
@@ -7,6 +8,7 @@ leaves the message in doubt, and the dispatcher never sends it again by itself.
 """
 import re
 import smtplib
+import ssl
 from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import formatdate
@@ -16,19 +18,36 @@ from spravato_ops.services.dispatch import Delivery
 DOT_AT_LINE_START = re.compile(rb"(?m)^\.")
 
 
+def _text(reply):
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+
+
 def _answer(code, reply, stage):
-    text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
-    error = f"{stage}: {code} {text}"
+    error = f"{stage}: {code} {_text(reply)}"
     return Delivery("refused" if 500 <= code < 600 else "retry", error=error)
+
+
+def _problem(exc):
+    """What went wrong, as staff read it: the server's answer, or the connection's error."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"the server's certificate was not accepted ({exc.verify_message})"
+    return str(exc) or type(exc).__name__
+
+
+class _Unreachable(Exception):
+    """The connection could not be set up; says at which step (connect, STARTTLS, login)."""
 
 
 class EmailChannel:
     redelivery_safe = False
 
     def __init__(self, server="localhost", port=25, username=None, password=None, use_tls=False,
-                 sender="clinic@localhost", timeout_seconds=10):
+                 sender="clinic@localhost", timeout_seconds=10, ca_file=None):
         self.server, self.port = server, int(port)
         self.username, self.password, self.use_tls = username, password, bool(use_tls)
+        self.ca_file = ca_file or None
         self.sender, self.timeout = sender, float(timeout_seconds or 10)
         self._smtp = None
 
@@ -58,9 +77,12 @@ class EmailChannel:
                 if code not in accepted:
                     smtp.rset()
                     return _answer(code, reply, stage)
+        except _Unreachable as exc:
+            return Delivery("retry", error=f"SMTP {self.server}:{self.port}: {exc}",
+                            channel_down=True)
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
-            return Delivery("retry", error=f"SMTP {self.server}:{self.port}: {exc}",
+            return Delivery("retry", error=f"SMTP {self.server}:{self.port}: {_problem(exc)}",
                             channel_down=True)
         return self._finish(smtp, payload, outgoing)
 
@@ -78,20 +100,26 @@ class EmailChannel:
         return _answer(code, reply, "end of DATA")
 
     def _connection(self):
-        if self._smtp is None:
+        """The open connection, or a new one: EHLO, STARTTLS (verified) and login as set."""
+        if self._smtp is not None:
+            return self._smtp
+        step, smtp = "connect", None
+        try:
             smtp = smtplib.SMTP(self.server, self.port, timeout=self.timeout)
-            try:
+            smtp.ehlo()
+            if self.use_tls:
+                step = "STARTTLS"
+                smtp.starttls(context=ssl.create_default_context(cafile=self.ca_file))
                 smtp.ehlo()
-                if self.use_tls:
-                    smtp.starttls()
-                    smtp.ehlo()
-                if self.username:
-                    smtp.login(self.username, self.password or "")
-            except BaseException:
+            if self.username:
+                step = f"login as {self.username}"
+                smtp.login(self.username, self.password or "")
+        except (OSError, smtplib.SMTPException) as exc:
+            if smtp is not None:
                 smtp.close()
-                raise
-            self._smtp = smtp
-        return self._smtp
+            raise _Unreachable(f"{step}: {_problem(exc)}") from exc
+        self._smtp = smtp
+        return smtp
 
     def close(self):
         if self._smtp is not None:

@@ -26,7 +26,8 @@ class Defaults:
     MAIL_PORT = 25
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
-    MAIL_USE_TLS = False
+    MAIL_USE_TLS = False  # STARTTLS, the server's certificate verified
+    MAIL_CA_FILE = None  # CA certificates (PEM) that sign the SMTP server's; None: the system's
     MAIL_SENDER = "clinic@localhost"
     MAIL_TIMEOUT_SECONDS = 10
     SMS_WEBHOOK_URL = None

@@ -2,8 +2,9 @@
 
 Admins, and users with no site assigned, work at every site: a one-site clinic need not
 assign anyone. The site a request is about comes from the URL (`/sites/{id}`, a session's
-or an alert's site), the `site_id` query argument, or the `site_id` of a booking's body.
-Patients and courses belong to no site and are not limited here.
+or an alert's site), the `site_id` or `session_id` query argument (`/reminders?session_id=`),
+or the `site_id` of a booking's body. Patients and courses belong to no site and are not
+limited here; lists across sites keep to the user's (services/sites.at_sites_of).
 """
 from flask import abort, request
 from sqlalchemy import bindparam, exists
@@ -21,6 +22,9 @@ SITE_OF_RECORD = {
     "alert_id": select(StaffAlert.site_id).where(StaffAlert.id == RECORD_ID),
     "reminder_id": select(Reminder.site_id).where(Reminder.id == RECORD_ID),
 }
+
+# Query arguments that name the request's site: the site, or a session (its site).
+QUERY_ARGUMENTS = ("site_id", "session_id")
 
 
 def assigned_to_sites(user_id):
@@ -65,10 +69,17 @@ def requested_site():
     for name in SITE_OF_RECORD:
         if name in args:
             return name, args[name]
-    site_id = request.args.get("site_id", type=int)
-    if site_id is None and request.method == "POST":
+    for name in QUERY_ARGUMENTS:
+        record_id = request.args.get(name, type=int)
+        if record_id is not None:
+            return (name, record_id) if _is_id(record_id) else None
+    if request.method == "POST":
         body = json_body()  # parsed with the depth guard: this runs before the input checks
         site_id = body.get("site_id") if isinstance(body, dict) else None
-    if isinstance(site_id, int) and not isinstance(site_id, bool) and 0 < site_id <= MAX_ID:
-        return "site_id", site_id
+        if _is_id(site_id):
+            return "site_id", site_id
     return None
+
+
+def _is_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID

@@ -16,8 +16,9 @@ DESK_FIELDS = frozenset(ReminderDeskOut().fields)
 @bp.arguments(ReminderQuery, location="query")
 @bp.response(200, ReminderOut(many=True))
 def list_reminders(query):
-    """Reminders by send time, filtered by session, course and status."""
-    found = service.list_reminders(get_session(), **query)
+    """Reminders by send time at the caller's sites, filtered by session, course and status;
+    403 for a session at a site the caller is not assigned to."""
+    found = service.list_reminders(get_session(), viewer=g.current_user, **query)
     if g.current_user.role == "front_desk":
         return [{key: getattr(r, key) for key in DESK_FIELDS} for r in found]
     return found

@@ -4,8 +4,10 @@ raised once per condition and resolved when it clears (domain/sweep_alerts.py fo
 Each sweep reads in set-based queries and returns (raised, resolved); the caller commits.
 """
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
+from sqlalchemy import case, func
 from sqlmodel import select
 
 from ..domain.cadence import NOT_COUNTED
@@ -14,9 +16,9 @@ from ..domain.discharge import discharge_readiness
 from ..domain.enums import SessionState as S
 from ..domain.rems import monitoring_form_required
 from ..domain.sweep_alerts import (
-    COURSE_KINDS, REMS_FORM_KINDS, TREATMENT_DAY_KINDS, cadence_condition, discharge_condition,
-    milestone_condition, missed_session_condition, rems_form_condition, timer_conditions,
-    waiting_condition,
+    COURSE_KINDS, MISSED_SESSION_DAYS, REMS_FORM_KINDS, TREATMENT_DAY_KINDS, cadence_condition,
+    discharge_condition, milestone_condition, missed_session_condition, rems_form_condition,
+    timer_conditions, waiting_condition,
 )
 from ..domain.timers import session_timers
 from ..models import RemsForm, Site, TreatmentCourse, TreatmentSession
@@ -29,6 +31,16 @@ IN_THE_CHAIR = (S.ARRIVED, S.CHECKED_IN, S.DOSING, S.OBSERVING)
 # How far back forms are looked for: well past the 7-day deadline (R4.3), so overdue
 # forms stay an alert for weeks.
 FORM_LOOKBACK = timedelta(days=60)
+
+
+class CourseSummary(NamedTuple):
+    """What the course rules read of an active course's sessions (course_summaries)."""
+
+    course: TreatmentCourse
+    site_id: int
+    last_day: date | None
+    next_day: date | None
+    last_start: datetime | None
 
 
 def _sites(session):
@@ -69,42 +81,89 @@ def sweep_treatment_day(session, *, now):
 def sweep_courses(session, *, now):
     """Active courses: R1.7 cadence gap and missed session, R1.1 end of induction, R1.3 end
     of the 4 MDSI weeks. A course alerts at the site of its latest session (none yet: no
-    site to tell, so no alert)."""
+    site to tell, so no alert).
+
+    Three queries however many sessions the courses hold: the sites, one row per course of
+    what the rules read (course_summaries), and the no-shows recent enough to alert.
+    """
     sites = {site.id: (site, policy_from(settings)) for site, settings in _sites(session)}
-    courses = session.exec(select(TreatmentCourse)
-                           .where(TreatmentCourse.status == "active")).all()
-    by_course = defaultdict(list)
-    for row in session.exec(
-            select(TreatmentSession.id, TreatmentSession.course_id, TreatmentSession.site_id,
-                   TreatmentSession.patient_id, TreatmentSession.local_day,
-                   TreatmentSession.state, TreatmentSession.scheduled_start)
-            .join(TreatmentCourse, TreatmentCourse.id == TreatmentSession.course_id)
-            .where(TreatmentCourse.status == "active")
-            .order_by(TreatmentSession.scheduled_start)):
-        by_course[row.course_id].append(row)
+    today_at = {site_id: local_date(now, site.timezone) for site_id, (site, _) in sites.items()}
+    no_shows = defaultdict(list)
+    for no_show in _recent_no_shows(session, today_at):
+        no_shows[no_show.course_id].append(no_show)
     wanted = {}
-    for course in courses:
-        rows = by_course.get(course.id)
-        if rows:
-            site, policy = sites[rows[-1].site_id]
-            _course_alerts(wanted, course, rows, site, policy, local_date(now, site.timezone))
+    for summary in course_summaries(session, today_at):
+        site, policy = sites[summary.site_id]
+        _course_alerts(wanted, summary, no_shows[summary.course.id], site, policy,
+                       today_at[site.id])
     return sync_alerts(session, kinds=COURSE_KINDS, wanted=wanted, now=now)
 
 
-def _course_alerts(wanted, course, rows, site, policy, today):
-    facts = course_facts(course)
-    counted = [row for row in rows if row.state not in NOT_COUNTED]
+def course_summaries(session, today_at):
+    """A CourseSummary of each active course with a session, in one query, by course id.
+
+    From the course's sessions: the site of the latest (where its alerts go), and of those
+    that count (R1.1) the last day up to that site's today, the next day after it, and the
+    latest start. `today_at`: {site id: the site-local date today}.
+    """
+    if not today_at:
+        return []
+    latest = _latest_site_of_courses()
+    today = case(today_at, value=latest.c.site_id)
+    day, start = TreatmentSession.local_day, TreatmentSession.scheduled_start
+    counted = TreatmentSession.state.not_in(NOT_COUNTED)
+    rows = session.exec(
+        select(TreatmentCourse, latest.c.site_id,
+               func.max(case((counted & (day <= today), day))),
+               func.min(case((counted & (day > today), day))),
+               func.max(case((counted, start))))
+        .join(latest, latest.c.course_id == TreatmentCourse.id)
+        .join(TreatmentSession, TreatmentSession.course_id == TreatmentCourse.id)
+        .group_by(TreatmentCourse.id, latest.c.site_id)
+        .order_by(TreatmentCourse.id)).all()
+    return [CourseSummary(*row) for row in rows]
+
+
+def _latest_site_of_courses():
+    """Subquery (course_id, site_id): the site of each active course's latest session."""
+    ranked = (select(TreatmentSession.course_id, TreatmentSession.site_id,
+                     func.row_number().over(
+                         partition_by=TreatmentSession.course_id,
+                         order_by=(TreatmentSession.scheduled_start.desc(),
+                                   TreatmentSession.id.desc())).label("rank"))
+              .join(TreatmentCourse, TreatmentCourse.id == TreatmentSession.course_id)
+              .where(TreatmentCourse.status == "active").subquery())
+    return select(ranked.c.course_id, ranked.c.site_id).where(ranked.c.rank == 1).subquery()
+
+
+def _recent_no_shows(session, today_at):
+    """No-shows of active courses recent enough to alert at any site (R1.7), by start."""
+    if not today_at:
+        return []
+    since = min(today_at.values()) - timedelta(days=MISSED_SESSION_DAYS)
+    return session.exec(
+        select(TreatmentSession.id, TreatmentSession.course_id, TreatmentSession.local_day,
+               TreatmentSession.scheduled_start)
+        .join(TreatmentCourse, TreatmentCourse.id == TreatmentSession.course_id)
+        .where(TreatmentCourse.status == "active", TreatmentSession.state == S.NO_SHOW,
+               TreatmentSession.local_day >= since)
+        .order_by(TreatmentSession.scheduled_start)).all()
+
+
+def _course_alerts(wanted, summary, no_shows, site, policy, today):
+    course, facts = summary.course, course_facts(summary.course)
     where = dict(site_id=site.id, patient_id=course.patient_id)
-    for condition in (cadence_condition(facts, [row.local_day for row in counted], today, policy),
+    # R1.7 reads only the last counted day up to today and the next one after it.
+    days = [day for day in (summary.last_day, summary.next_day) if day is not None]
+    for condition in (cadence_condition(facts, days, today, policy),
                       milestone_condition(facts, today)):
         if condition is not None:
             _wanted(wanted, condition, f"course:{course.id}", **where)
-    for row in rows:
-        if row.state == S.NO_SHOW:
-            later = any(other.scheduled_start > row.scheduled_start for other in counted)
-            condition = missed_session_condition(row.local_day, later, today)
-            if condition is not None:
-                _wanted(wanted, condition, f"session:{row.id}", **where, session_id=row.id)
+    for no_show in no_shows:
+        later = summary.last_start is not None and summary.last_start > no_show.scheduled_start
+        condition = missed_session_condition(no_show.local_day, later, today)
+        if condition is not None:
+            _wanted(wanted, condition, f"session:{no_show.id}", **where, session_id=no_show.id)
 
 
 def sweep_rems_forms(session, *, now):

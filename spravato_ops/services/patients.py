@@ -8,9 +8,9 @@ from sqlmodel import select
 from ..clock import utcnow
 from ..domain.eligibility import ScreeningFacts, check_screening
 from ..models import Patient, RemsEnrollment, Screening
-from . import audit
-from .common import get_existing, save_new, save_update
-from .failures import Conflict
+from . import audit, reminders
+from .common import check_version, get_existing, save_new, update_record
+from .failures import Conflict, NotFound
 
 
 def _refuse_duplicate_mrn(session, mrn, patient_id=None):
@@ -27,11 +27,24 @@ def create_patient(session, *, data, actor):
 
 
 def update_patient(session, *, patient_id, changes, actor, expected_version=None):
-    patient = get_existing(session, Patient, patient_id, "Patient")
+    """Change a patient (If-Match: `expected_version`); a new email, phone or reminder
+    channel is followed by the reminders of their upcoming sessions, in the same commit.
+
+    The patient's row is locked as booking locks it, so a booking and a contact change for
+    one patient take turns and the new session's reminders get the new address either way.
+    """
+    patient = session.get(Patient, patient_id, with_for_update={"key_share": True})
+    if patient is None:
+        raise NotFound(f"Patient {patient_id} not found.")
     if "mrn" in changes:
         _refuse_duplicate_mrn(session, changes["mrn"], patient_id)
-    return save_update(session, patient, changes, entity="patient", actor=actor,
-                       expected_version=expected_version)
+    check_version(patient, expected_version)
+    contact = [getattr(patient, name) for name in reminders.CONTACT_FIELDS]
+    if update_record(session, patient, changes, entity="patient", actor=actor):
+        if contact != [getattr(patient, name) for name in reminders.CONTACT_FIELDS]:
+            reminders.follow_contact(session, patient=patient, actor=actor)
+        session.commit()
+    return patient
 
 
 # Dates of birth as staff type them: 1980-05-17, 05/17/1980 (US order), 17.05.1980.

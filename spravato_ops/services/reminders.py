@@ -1,17 +1,25 @@
 """Patient reminders of a session: planned at booking, moved and cancelled with it in the same
-transaction, listed for staff and resent on request. The scheduler sends them (dispatch.py).
+transaction, following the patient's contact details, listed for staff and resent on request.
+The scheduler sends them (dispatch.py).
 """
+from collections import defaultdict
+
 from sqlalchemy import or_, update
 from sqlmodel import select
 
 from ..clock import utcnow
-from ..domain.enums import AlertKind, ReminderChannel, ReminderKind, ReminderStatus as S
+from ..domain.enums import (
+    AlertKind, ReminderChannel, ReminderKind, ReminderStatus as S, SessionState,
+)
 from ..domain.reminders import planned_reminders, send_time
 from ..domain.violations import hard_stop
-from ..models import Patient, Reminder
+from ..models import Patient, Reminder, Site, TreatmentSession
 from . import alerts, audit
 from .failures import NotFound, RuleRefusal
-from .sites import site_with_policy
+from .sites import at_sites_of, policy_from, select_with_policy, site_with_policy
+
+# The patient's fields a reminder is addressed by (follow_contact).
+CONTACT_FIELDS = ("email", "phone", "reminder_channel")
 
 # Rows a booking change may still move or cancel: not yet claimed, or claimed by a dispatcher
 # that has not started sending it (its start is conditional on the row still being its own).
@@ -75,11 +83,33 @@ def move_for_session(session, *, record, patient, site, policy, previous_day):
         elif reminder.kind == ReminderKind.APPOINTMENT_MOVED and _not_started(reminder):
             reminder.appointment_at = record.scheduled_start
         session.add(reminder)
-    keys = {reminder.dedupe_key for reminder in existing}
-    session.add_all(_new(record, patient, ReminderKind.APPOINTMENT, at, key, now)
-                    for key, at in wanted.items() if key not in keys)
+    _add_missing(session, record, patient, wanted, existing, now)
     if record.local_day != previous_day:
         _tell_of_move(session, record, patient, site, policy, existing, now)
+
+
+def _add_missing(session, record, patient, wanted, existing, now):
+    """Plan the wanted reminders the session lacks: a new row, or a cancelled one of the same
+    key taken up again (its dedupe key is taken). Returns [(reminder, snapshot before)]."""
+    by_key = {reminder.dedupe_key: reminder for reminder in existing}
+    added = []
+    for key, at in wanted.items():
+        reminder = by_key.get(key)
+        if reminder is None:
+            added.append((_new(record, patient, ReminderKind.APPOINTMENT, at, key, now), None))
+        elif reminder.status == S.CANCELLED:
+            before = audit.snapshot(reminder)
+            _reschedule(reminder, at, record.scheduled_start)
+            _address(reminder, patient)
+            reminder.attempts, reminder.last_error = 0, None
+            added.append((reminder, before))
+    session.add_all(reminder for reminder, _ in added)
+    return added
+
+
+def _address(reminder, patient):
+    reminder.channel = patient.reminder_channel
+    reminder.recipient = recipient_of(patient, patient.reminder_channel)
 
 
 def _not_started(reminder):
@@ -109,16 +139,68 @@ def _tell_of_move(session, record, patient, site, policy, existing, now):
         session.add(_new(record, patient, ReminderKind.APPOINTMENT_MOVED, at, key, now))
 
 
+def follow_contact(session, *, patient, actor):
+    """Make the reminders not yet sending of the patient's upcoming sessions follow a change
+    of email, phone or reminder_channel, in the caller's transaction (audited, not committed).
+
+    They go on the new channel to the new address; `none` cancels them; from `none` the
+    session's missing P-REMINDERS reminders are planned as at booking (P-QUIET kept, none
+    whose send time has passed). A reminder claimed but not started is taken back, so the
+    dispatcher holding it skips it and sends it again from the row as changed.
+    """
+    now = utcnow()
+    upcoming = session.exec(
+        select_with_policy(TreatmentSession, Site, site_id=TreatmentSession.site_id)
+        .join(Site, Site.id == TreatmentSession.site_id)
+        .where(TreatmentSession.patient_id == patient.id,
+               TreatmentSession.state == SessionState.SCHEDULED,
+               TreatmentSession.scheduled_start > now)).all()
+    existing = defaultdict(list)
+    if upcoming:
+        for reminder in session.exec(select(Reminder).where(
+                Reminder.session_id.in_([record.id for record, _, _ in upcoming]))
+                .order_by(Reminder.id).with_for_update()):
+            existing[reminder.session_id].append(reminder)
+    changed = []
+    for record, site, settings in upcoming:
+        changed += _readdress(existing[record.id], patient)
+        wanted = _wanted(record, patient, site, policy_from(settings), now)
+        changed += _add_missing(session, record, patient, wanted, existing[record.id], now)
+    session.flush()
+    for reminder, before in changed:
+        audit.record(session, action="follow_contact", entity="reminder", entity_id=reminder.id,
+                     actor=actor, before=before, after=audit.snapshot(reminder))
+    return [reminder for reminder, _ in changed]
+
+
+def _readdress(of_session, patient):
+    """Point a session's reminders not started yet at the patient's channel and address, or
+    cancel them for `none`. Returns [(reminder, snapshot before)] of those changed."""
+    changed, recipient = [], recipient_of(patient, patient.reminder_channel)
+    for reminder in of_session:
+        if not _not_started(reminder):
+            continue
+        if patient.reminder_channel == ReminderChannel.NONE:
+            changed.append((reminder, audit.snapshot(reminder)))
+            _cancel(reminder)
+        elif (reminder.channel, reminder.recipient) != (patient.reminder_channel, recipient):
+            changed.append((reminder, audit.snapshot(reminder)))
+            _address(reminder, patient)
+            reminder.status, reminder.claimed_by, reminder.lease_until = S.PENDING, None, None
+    return changed
+
+
 def cancel_for_session(session, *, session_id):
     """Cancel a session's reminders not sent yet (cancel, no-show); the caller commits."""
     session.exec(update(Reminder).where(Reminder.session_id == session_id, _NOT_STARTED)
                  .values(status=S.CANCELLED, claimed_by=None, lease_until=None))
 
 
-def list_reminders(session, *, session_id=None, course_id=None, status=None, limit=100,
+def list_reminders(session, *, viewer, session_id=None, course_id=None, status=None, limit=100,
                    offset=0):
-    """Reminders by send time, filtered by session, course and status."""
-    query = select(Reminder)
+    """Reminders by send time at the sites `viewer` works at, filtered by session, course and
+    status."""
+    query = select(Reminder).where(at_sites_of(viewer, Reminder.site_id))
     for column, value in ((Reminder.session_id, session_id), (Reminder.course_id, course_id),
                           (Reminder.status, status)):
         if value is not None:

@@ -1,4 +1,5 @@
 """Sites, chairs and site policy."""
+from sqlalchemy import or_, true
 from sqlmodel import select
 
 from ..clock import utcnow
@@ -112,6 +113,15 @@ def site_facts(site):
                      rems_certified_until=site.rems_certified_until,
                      enrollment_required=site.rems_enrollment_required,
                      monitoring_form_required=site.rems_forms_required)
+
+
+def at_sites_of(user, site_column):
+    """SQL: `site_column` is a site `user` works at: those assigned, or every site when none
+    is (and for admins)."""
+    if user.role == "admin":
+        return true()
+    assigned = select(UserSite.site_id).where(UserSite.user_id == user.id)
+    return or_(~assigned.exists(), site_column.in_(assigned))
 
 
 def sites_of(session, *, user):

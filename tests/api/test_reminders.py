@@ -1,6 +1,7 @@
-"""GET /reminders and POST /reminders/{id}/resend; sweep alerts reach GET /alerts and the
-stream with their role and site."""
-from datetime import timedelta
+"""GET /reminders and POST /reminders/{id}/resend; a patient's new contact details reach
+their reminders; sweep alerts reach GET /alerts and the stream with their role and site."""
+import threading
+from datetime import datetime, time, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -8,11 +9,13 @@ from sqlmodel import select
 
 from scheduler import treatment_day_alerts
 from scheduler.context import JobContext, Settings
+from spravato_ops.clock import utcnow
 from spravato_ops.db import get_engine
+from spravato_ops.domain.calendar import local_date
 from spravato_ops.models import AuditEvent, DeviceAdministration, ObservationEntry, Reminder
 
 from ..readback import rows
-from .booking_setup import NOW, START, body, clinic
+from .booking_setup import NEW_YORK, NOW, START, body, clinic
 from .test_board_alerts import _events
 from .treatment_support import API, T0, at
 
@@ -74,6 +77,144 @@ def test_resend_a_failed_reminder_is_audited_and_refused_otherwise(
     assert client.post(f"{API}/reminders/{first.id}/resend",
                        headers=auth("front_desk")).status_code == 403
     assert client.post(f"{API}/reminders/4242/resend", headers=auth("nurse")).status_code == 404
+
+
+def test_a_patients_new_contact_details_reach_their_pending_reminders(client, auth, booked):
+    """PATCH /patients/{id}: new address, channel none cancels, back to SMS plans them again;
+    each reminder changed is audited."""
+    patient_url, scheduler = f"{API}/patients/{booked['patient_id']}", auth("scheduler")
+
+    def patched(**changes):
+        with freeze_time(NOW):
+            response = client.patch(patient_url, json=changes, headers=scheduler)
+        assert response.status_code == 200, response.json
+        return [(r["channel"], r["recipient"], r["status"])
+                for r in listed(client, auth("nurse"), session_id=booked["id"])]
+
+    assert patched(email="moved@example.org") == [("email", "moved@example.org", "pending")] * 2
+    assert patched(reminder_channel="none") == [("email", "moved@example.org", "cancelled")] * 2
+    assert patched(reminder_channel="sms", phone="555-0177") == [
+        ("sms", "555-0177", "pending")] * 2
+    [first, _] = listed(client, auth("nurse"), session_id=booked["id"])
+    trail = client.get(f"{API}/audit", query_string={"entity": "reminder",
+                                                     "entity_id": first["id"]},
+                       headers=auth("admin")).json  # newest first
+    assert [(e["action"], e["after"]["status"], e["after"]["recipient"])
+            for e in reversed(trail)] == [
+        ("follow_contact", "pending", "moved@example.org"),
+        ("follow_contact", "cancelled", "moved@example.org"),
+        ("follow_contact", "pending", "555-0177")]
+
+
+def test_a_booking_and_a_contact_change_at_once_leave_the_reminders_at_the_new_address(
+        app, client, make, auth):
+    """The two take turns on the patient's row: whichever goes first, the new session's
+    reminders end at the new address."""
+    place, tomorrow = clinic(make, chairs=4), _tomorrow_at_ten()
+    headers = auth("scheduler")
+    for attempt in range(4):
+        course = make.course(start_date=local_date(utcnow(), "America/New_York"))
+        new_address = f"moved{attempt}@example.org"
+        calls = [("post", f"{API}/sessions",
+                  body(place, course, chair=attempt, when=tomorrow.isoformat())),
+                 ("patch", f"{API}/patients/{course.patient_id}", {"email": new_address})]
+        results = _at_once(app, headers, calls)
+        assert [status for status, _ in results] == [201, 200], results
+        found = listed(client, auth("nurse"), session_id=results[0][1]["id"])
+        assert found and {(r["recipient"], r["status"]) for r in found} == {
+            (new_address, "pending")}, (attempt, found)
+
+
+def _at_once(app, headers, calls):
+    """Make each (method, url, json) call from a thread of its own, all released together."""
+    barrier, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def call(index, method, url, payload):
+        try:
+            client = app.test_client()
+            barrier.wait(timeout=30)
+            response = getattr(client, method)(url, json=payload, headers=headers)
+            results[index] = (response.status_code, response.get_json())
+        except Exception as exc:  # reported by the assertions, not lost in the thread
+            results[index] = ("exception", repr(exc))
+
+    threads = [threading.Thread(target=call, args=(n, *c)) for n, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def _tomorrow_at_ten():
+    day = local_date(utcnow(), "America/New_York") + timedelta(days=1)
+    return datetime.combine(day, time(10), tzinfo=NEW_YORK)
+
+
+def _reminder(db, treatment_session, hours, status="pending"):
+    start = treatment_session.scheduled_start
+    reminder = Reminder(
+        session_id=treatment_session.id, course_id=treatment_session.course_id,
+        patient_id=treatment_session.patient_id, site_id=treatment_session.site_id,
+        channel="email", kind="appointment", recipient="patient@example.org",
+        send_at=start - timedelta(hours=hours), next_attempt_at=start - timedelta(hours=hours),
+        appointment_at=start, status=status, created_at=utcnow(),
+        dedupe_key=f"appointment:{treatment_session.id}:{treatment_session.local_day}:{hours}h")
+    db.add(reminder)
+    db.commit()
+    return reminder
+
+
+@pytest.fixture
+def two_sites(make, db):
+    """One course with a session at each of two sites, each session with two reminders."""
+    here, there = make.site(), make.site()
+    course = make.course()
+    soon = utcnow() + timedelta(days=2)
+    mine = make.session(course=course, site=here, scheduled_start=soon)
+    other = make.session(course=course, site=there, scheduled_start=soon + timedelta(days=3))
+    ids = {site.id: [_reminder(db, s, 24).id, _reminder(db, s, 2, status="sent").id]
+           for site, s in ((here, mine), (there, other))}
+    return here, there, mine, other, ids
+
+
+@pytest.mark.parametrize("role", ["nurse", "scheduler", "prescriber", "front_desk"])
+def test_staff_of_one_site_see_only_its_reminders(client, make, two_sites, role):
+    here, there, mine, other, ids = two_sites
+    headers = make.auth_headers(role, site=here)
+    mine_only = sorted(ids[here.id])
+    assert sorted(r["id"] for r in listed(client, headers)) == mine_only
+    assert sorted(r["id"] for r in listed(client, headers, course_id=mine.course_id)) == mine_only
+    assert [r["id"] for r in listed(client, headers, status="sent")] == [ids[here.id][1]]
+    assert sorted(r["id"] for r in listed(client, headers, session_id=mine.id)) == mine_only
+    refused = client.get(f"{API}/reminders", query_string={"session_id": other.id},
+                         headers=headers)
+    assert refused.status_code == 403, refused.json
+    assert f"not assigned to site {there.id}" in refused.json["message"]
+    if role == "front_desk":  # time, channel and status only
+        assert {frozenset(r) for r in listed(client, headers)} == {frozenset(DESK_KEYS)}
+
+
+@pytest.mark.parametrize("role, assigned", [("admin", True), ("nurse", False)])
+def test_admins_and_staff_without_sites_see_every_sites_reminders(client, make, two_sites,
+                                                                  role, assigned):
+    here, _there, _mine, other, ids = two_sites
+    headers = make.auth_headers(role, site=here if assigned else None)
+    assert sorted(r["id"] for r in listed(client, headers)) == sorted(sum(ids.values(), []))
+    assert len(listed(client, headers, session_id=other.id)) == 2
+
+
+def test_a_reminder_of_another_site_cannot_be_resent(client, make, db, two_sites):
+    here, there, _mine, _other, ids = two_sites
+    failed = db.get(Reminder, ids[there.id][0])
+    failed.status = "failed"
+    db.add(failed)
+    db.commit()
+    url = f"{API}/reminders/{failed.id}/resend"
+    assert client.post(url, headers=make.auth_headers("nurse", site=here)).status_code == 403
+    [stored] = rows(db, select(Reminder).where(Reminder.id == failed.id))
+    assert stored.status == "failed"
+    assert client.post(url, headers=make.auth_headers("nurse", site=there)).status_code == 200
 
 
 def test_sweep_alerts_reach_the_alert_list_and_stream_with_their_role(

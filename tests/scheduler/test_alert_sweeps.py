@@ -228,6 +228,34 @@ def test_end_of_induction_and_of_mdsi_weeks_alert_the_prescriber(db, make, conte
         assert alerts(db, kind)[0].resolved_at is not None
 
 
+def test_course_alerts_go_to_the_latest_sessions_site_and_count_only_sessions_that_count(
+        db, make, context):
+    """R1.7 and no-shows read the counted sessions only (R1.1); the alert goes to the site of
+    the latest session whatever its state; courses not active, or without a session, none."""
+    gap, first_site, session = course_day(db, make)
+    session(date(2026, 3, 2), state="discharged")
+    elsewhere = make.site()
+    make.session(course=gap, site=elsewhere, state="cancelled",
+                 scheduled_start=datetime(2026, 3, 9, 15, tzinfo=timezone.utc))
+    missed, _, booked = course_day(db, make, start=date(2026, 3, 3))
+    booked(date(2026, 3, 3), state="discharged")
+    no_show = booked(date(2026, 3, 5), state="no_show")
+    booked(date(2026, 3, 6), state="withheld")
+    booked(date(2026, 3, 9), state="cancelled")
+    ended = make.course(start_date=date(2026, 3, 2), status="completed")
+    make.session(course=ended, site=first_site, state="discharged",
+                 scheduled_start=datetime(2026, 3, 2, 15, tzinfo=timezone.utc))
+    make.course(start_date=date(2026, 3, 2))  # no session yet
+    with freeze_time("2026-03-07 18:00:00"):
+        sweep(context, course_alerts)
+    found = {(a.kind, a.patient_id): a for a in alerts(db)}
+    assert sorted(found) == sorted([("cadence_gap", gap.patient_id),
+                                    ("missed_session", missed.patient_id)])
+    assert found["cadence_gap", gap.patient_id].site_id == elsewhere.id != first_site.id
+    assert "none is booked" in found["cadence_gap", gap.patient_id].message
+    assert found["missed_session", missed.patient_id].session_id == no_show.id
+
+
 def test_r4_3_form_due_then_overdue_then_resolved_when_submitted(db, make, context):
     site = make.site()
     treated = make.session(site=site, state="discharged",

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from sqlmodel import select
 
 from spravato_ops.models import AuditEvent, Reminder, StaffAlert
-from spravato_ops.services import booking, reminders
+from spravato_ops.services import booking, dispatch, patients, reminders
 from spravato_ops.services.failures import RuleRefusal
 
 from ..api.booking_setup import NEW_YORK, NOW, START, clinic, local
@@ -140,6 +140,15 @@ def test_reschedule_to_another_day_before_any_reminder_went_sends_no_moved_messa
     assert "appointment_moved" not in {kind for kind, _, _ in summary(db, record.id)}
 
 
+def test_reschedule_back_to_the_first_day_plans_its_reminders_again(db, make, clock):
+    record = book(db, make)  # Tuesday 3 March
+    moved = reschedule(db, make, record, local(3, hour=10))
+    reschedule(db, make, moved, local(1, hour=10))
+    assert [(status, at) for kind, status, at in summary(db, record.id)] == [
+        ("pending", "02 10:00"), ("pending", "03 08:00"), ("cancelled", "04 10:00"),
+        ("cancelled", "05 08:00")]
+
+
 @pytest.mark.parametrize("change", [booking.cancel_session, booking.mark_no_show])
 def test_cancel_and_no_show_cancel_the_reminders_not_sent(db, make, clock, change):
     record = book(db, make)
@@ -172,3 +181,112 @@ def test_only_a_failed_reminder_can_be_resent(db, make, clock):
     reminder = reminders_of(db, record.id)[0]
     with pytest.raises(RuleRefusal, match="only a failed or unknown"):
         reminders.resend(db, reminder_id=reminder.id, actor=make.user("nurse"))
+
+
+def change_contact(db, make, record, **changes):
+    """PATCH the session's patient as staff would; the reminders of the session after it."""
+    patients.update_patient(db, patient_id=record.patient_id, changes=changes,
+                            actor=make.user("scheduler"))
+    return reminders_of(db, record.id)
+
+
+def reminder_audit(db):
+    return rows(db, select(AuditEvent).where(AuditEvent.entity == "reminder",
+                                             AuditEvent.action == "follow_contact")
+                .order_by(AuditEvent.id))
+
+
+def test_a_new_email_readdresses_the_pending_reminders_not_the_sent_one(db, make, clock):
+    record = book(db, make)
+    old = reminders_of(db, record.id)[0].recipient
+    mark(db, record.id, "sent")
+    found = change_contact(db, make, record, email="new@example.org")
+    assert [(r.status, r.channel, r.recipient) for r in found] == [
+        ("sent", "email", old), ("pending", "email", "new@example.org")]
+    [event] = reminder_audit(db)
+    assert (event.entity_id, event.before["recipient"], event.after["recipient"]) == (
+        str(found[1].id), old, "new@example.org")
+    patient_events = rows(db, select(AuditEvent).where(AuditEvent.entity == "patient",
+                                                       AuditEvent.action == "update"))
+    assert [e.after["email"] for e in patient_events] == ["new@example.org"]
+
+
+def test_a_new_phone_leaves_email_reminders_alone(db, make, clock):
+    record = book(db, make)
+    before = [(r.channel, r.recipient, r.status) for r in reminders_of(db, record.id)]
+    found = change_contact(db, make, record, phone="555-0199")
+    assert [(r.channel, r.recipient, r.status) for r in found] == before
+    assert reminder_audit(db) == []
+
+
+def test_a_change_to_sms_sends_the_pending_reminders_to_the_phone(db, make, clock):
+    record = book(db, make)
+    found = change_contact(db, make, record, reminder_channel="sms", phone="555-0142")
+    assert [(r.channel, r.recipient, r.status) for r in found] == [
+        ("sms", "555-0142", "pending")] * 2
+    assert len(reminder_audit(db)) == 2
+
+
+def test_channel_none_cancels_the_pending_reminders_and_back_plans_them_again(
+        db, make, clock):
+    """P-REMINDERS: the keys cancelled at `none` are taken up again when email comes back."""
+    record = book(db, make)
+    mark(db, record.id, "sent")
+    assert [r.status for r in change_contact(db, make, record, reminder_channel="none")] == [
+        "sent", "cancelled"]
+    found = change_contact(db, make, record, reminder_channel="email")
+    assert summary(db, record.id) == [("appointment", "sent", "02 10:00"),
+                                      ("appointment", "pending", "03 08:00")]
+    assert found[1].attempts == 0 and found[1].recipient.endswith("@example.org")
+    events = reminder_audit(db)
+    assert [(e.before["status"], e.after["status"]) for e in events] == [
+        ("pending", "cancelled"), ("cancelled", "pending")]
+
+
+def test_from_none_the_reminders_are_planned_as_at_booking(db, make, clock):
+    """P-REMINDERS at 24 h and 2 h, P-QUIET kept, none whose send time has passed."""
+    place = clinic(make)
+    early = book(db, make, site=place, channel="none", when=local(1, hour=7, minute=30))
+    later = book(db, make, site=place, channel="none", when=local(2, hour=11))
+    assert reminders_of(db, early.id) == reminders_of(db, later.id) == []
+    clock.move_to(ny(2, 9))  # the early session's 24 h reminder time (2 March 08:00) passed
+    patients.update_patient(db, patient_id=early.patient_id, changes={"reminder_channel": "sms"},
+                            actor=make.user("scheduler"))
+    patients.update_patient(db, patient_id=later.patient_id,
+                            changes={"reminder_channel": "email"}, actor=make.user("scheduler"))
+    # 2 h before 07:30 is inside P-QUIET, whose end is after the appointment: the evening before.
+    assert [(r.channel, r.status, r.send_at) for r in reminders_of(db, early.id)] == [
+        ("sms", "pending", ny(2, 21))]
+    assert summary(db, later.id) == [("appointment", "pending", "03 11:00"),
+                                     ("appointment", "pending", "04 09:00")]
+    [event, *_] = reminder_audit(db)
+    assert event.before is None and event.after["status"] == "pending"
+
+
+def test_past_and_cancelled_sessions_keep_their_reminders(db, make, clock):
+    place = clinic(make)
+    course = make.course(patient=make.patient(reminder_channel="email"), start_date=START)
+    cancelled = book(db, make, site=place, course=course)
+    booking.cancel_session(db, session_id=cancelled.id, reason="patient asked",
+                           actor=make.user("scheduler"))
+    change_contact(db, make, cancelled, reminder_channel="none")
+    change_contact(db, make, cancelled, reminder_channel="email", email="new@example.org")
+    assert {r.status for r in reminders_of(db, cancelled.id)} == {"cancelled"}
+    assert reminder_audit(db) == []
+
+
+def test_a_reminder_claimed_but_not_started_is_taken_back_and_goes_to_the_new_address(
+        db, make, clock):
+    record = book(db, make)
+    first = reminders_of(db, record.id)[0]
+    first.next_attempt_at = NOW
+    db.add(first)
+    db.commit()
+    [claimed] = dispatch.claim_due(db, worker="w1", now=NOW, limit=10,
+                                   rules=dispatch.DispatchRules())
+    change_contact(db, make, record, email="new@example.org")
+    assert not dispatch.begin_attempt(db, reminder_id=claimed, worker="w1", now=NOW)
+    [again] = dispatch.claim_due(db, worker="w2", now=NOW, limit=10,
+                                 rules=dispatch.DispatchRules())
+    [batch] = dispatch.load_batch(db, [again])
+    assert (batch[0].recipient, batch[0].status) == ("new@example.org", "sending")
