@@ -12,8 +12,8 @@ def create_app(test_config=None, instance_path=None):
     # Flask too: the services and the scheduler's jobs import this package without it.
     from flask import Flask
 
-    from . import (api, audit, auth, cli, config, db, errors, idempotency, security, testing,
-                   throttle, web)
+    from . import (api, audit, auth, cli, config, db, errors, idempotency, read_audit, security,
+                   testing, throttle, web)
 
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_object(config.Defaults)
@@ -34,6 +34,7 @@ def create_app(test_config=None, instance_path=None):
     idempotency.init_app(app)
     api.init_app(app)
     web.init_app(app)
+    read_audit.init_app(app)
     testing.init_app(app)
     throttle.init_app(app)
     errors.init_app(app)

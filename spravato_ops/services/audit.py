@@ -37,3 +37,11 @@ def snapshot(record_obj, exclude=("password_hash", "token_hash")):
         value = getattr(record_obj, column.name)
         data[column.name] = value.isoformat() if hasattr(value, "isoformat") else value
     return data
+
+
+def record_read(session, *, entity, entity_id, actor, details=None):
+    """Record that `actor` read a patient's clinical record (who saw what, when) and commit it
+    at once: a read has no transaction of its own to join."""
+    record(session, action="read", entity=entity, entity_id=entity_id, actor=actor,
+           after=details)
+    session.commit()

@@ -7,7 +7,7 @@ from ..domain.calendar import course_week
 from ..domain.discharge import discharge_readiness
 from ..domain.timers import session_timers
 from ..models import (
-    Chair, Patient, RemsEnrollment, Site, TreatmentCourse, TreatmentSession, UserSite,
+    Chair, Patient, RemsEnrollment, Site, TreatmentCourse, TreatmentSession,
 )
 from .alerts import open_alerts
 from .common import get_existing
@@ -16,12 +16,6 @@ from .records import build_record, read_entries
 from .sites import site_policy
 
 FINISHED = frozenset({"discharged", "cancelled", "no_show", "withheld"})
-
-
-def nurse_sites(session, *, user_id):
-    """The sites a member of staff works at, by name."""
-    return session.exec(select(Site).join(UserSite, UserSite.site_id == Site.id)
-                        .where(UserSite.user_id == user_id).order_by(Site.name)).all()
 
 
 def chairs_today(session, *, site_id, day, now):

@@ -10,6 +10,7 @@ from ..db import get_session
 from ..domain.calendar import local_date
 from ..permissions import OVERRIDE_ROLES
 from ..services import nurse_day
+from ..services.sites import sites_of
 from .access import page
 from .views import bp
 
@@ -21,7 +22,7 @@ SITE_KEY = "nurse_site_id"
 def nurse():
     """Today's chairs at the nurse's site; with several sites, the one picked (kept in session)."""
     session = get_session()
-    sites = nurse_day.nurse_sites(session, user_id=current_user.id)
+    sites = sites_of(session, user=current_user)
     site = _picked_site(sites)
     rows = []
     if site is not None:
@@ -58,7 +59,7 @@ def nurse_session(session_id):
     """One patient's session: checklist, vitals, devices, observations, timers, discharge."""
     session = get_session()
     header = nurse_day.session_header(session, session_id=session_id)
-    allowed = {site.id for site in nurse_day.nurse_sites(session, user_id=current_user.id)}
+    allowed = {site.id for site in sites_of(session, user=current_user)}
     if header["site"].id not in allowed:
         abort(403, "This session is at a site you do not work at.")
     return render_template("nurse_session.html", **header,

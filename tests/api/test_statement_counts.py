@@ -96,13 +96,19 @@ def test_board_runs_three_queries_whatever_its_sessions(app, day, make):
     assert_read_within(app, count, READ_BUDGETS["GET /board"])
 
 
-def test_session_record_runs_three_queries(app, day):
+def test_session_record_runs_three_queries_and_its_read_audit(app, day):
     day.to_observing()
     day.at(30)
     day.ok(day.post("/observations", observation(30)))
     response, count = counted(app, lambda: day.get("/record"))
     assert response.status_code == 200 and len(response.json["observations"]) == 1
-    assert_read_within(app, count, READ_BUDGETS["GET /record"])
+    reads, audit = count.queries[:-1], count.queries[-1]
+    assert len(reads) <= READ_BUDGETS["GET /record"], shown(count)
+    assert audit.startswith("INSERT INTO audit_events"), shown(count)  # who read it, when
+    if on_sqlite(app):
+        assert count.statements[0] == "BEGIN" and count.statements[-1] == "COMMIT"
+    else:
+        assert count.total == len(count.queries), shown(count)  # autocommit: no transaction
 
 
 def test_an_observation_is_written_in_one_short_transaction(app, day):
