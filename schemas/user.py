@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from spravato_ops.domain.enums import Role
 
-from .common import UTCDateTime, enum_field, id_field, not_blank
+from .common import StrictBoolean, UTCDateTime, enum_field, id_field, not_blank
 
 
 class TokenIn(Schema):
@@ -20,9 +20,23 @@ class UserIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = fields.String(required=True, validate=[not_blank, validate.Length(max=200)])
     role = enum_field(Role, required=True)
-    password = fields.String(required=True, load_only=True,
-                             validate=validate.Length(min=10, max=200))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=200),
+                             metadata={"description": "at least 12 characters, not a common or "
+                                                      "breached password, not guessable from "
+                                                      "the name or email"})
     site_ids = fields.List(id_field(), load_default=list, validate=validate.Length(max=100))
+
+
+class UserPatch(Schema):
+    """What an admin may change of a user; `active: false` stops their tokens at once."""
+
+    name = fields.String(validate=[not_blank, validate.Length(max=200)])
+    role = enum_field(Role)
+    active = StrictBoolean()
+
+
+class RevokedOut(Schema):
+    revoked = fields.Integer(metadata={"description": "live tokens revoked"})
 
 
 class UserOut(Schema):

@@ -32,6 +32,8 @@ MATRIX = {
     "POST /users": ADMIN,
     "GET /users": ADMIN,
     "GET /users/me": EVERYONE,
+    "PATCH /users/{}": ADMIN,
+    "POST /users/{}/revoke-tokens": ADMIN,
     "POST /patients": PATIENT_RECORDS,
     "GET /patients": EVERYONE,
     "GET /patients/{}": EVERYONE,

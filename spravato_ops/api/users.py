@@ -2,7 +2,7 @@
 from flask import g
 from flask_smorest import Blueprint
 
-from schemas.user import UserIn, UserOut
+from schemas.user import RevokedOut, UserIn, UserOut, UserPatch
 
 from ..db import get_session
 from ..services import users as service, views
@@ -31,3 +31,21 @@ def list_users():
 def me():
     """The user the bearer token belongs to."""
     return views.user_views(get_session(), [g.current_user])[0]
+
+
+@bp.patch("/<int:user_id>")
+@bp.arguments(UserPatch)
+@bp.response(200, UserOut)
+def update_user(changes, user_id):
+    """Change a user's name, role or whether they are active (deactivated: logged out at once)."""
+    session = get_session()
+    user = service.update_user(session, user_id=user_id, changes=changes, actor=g.current_user)
+    return views.user_views(session, [user])[0]
+
+
+@bp.post("/<int:user_id>/revoke-tokens")
+@bp.response(200, RevokedOut)
+def revoke_tokens(user_id):
+    """Revoke every live token of the user: bearer tokens and browser sessions end at once."""
+    return {"revoked": service.revoke_user_tokens(get_session(), user_id=user_id,
+                                                  actor=g.current_user)}

@@ -2,16 +2,20 @@
 from sqlmodel import select
 
 from ..clock import utcnow
-from ..models import Site, User, UserSite
+from ..models import ApiToken, Site, User, UserSite
 from . import audit
-from .common import save_new
-from .credentials import hash_password, issue_token, verify_password
+from .common import get_existing, save_new, save_update
+from .credentials import hash_password, issue_token, password_problems, verify_password
 from .failures import Conflict, InvalidInput, NotAuthenticated
 
 
 def create_user(session, *, email, name, role, password, actor, site_ids=()):
-    """Create a user with a hashed password and their sites."""
+    """Create a user with a hashed password (the password policy: credentials.password_problems)
+    and their sites."""
     email = email.strip().lower()
+    problems = password_problems(password, email=email, name=name)
+    if problems:
+        raise InvalidInput({"password": problems})
     if session.exec(select(User).where(User.email == email)).first() is not None:
         raise Conflict(f"A user with email {email} already exists.")
     missing = [sid for sid in site_ids if session.get(Site, sid) is None]
@@ -44,3 +48,29 @@ def revoke_token(session, *, api_token, actor):
     audit.record(session, action="token_revoked", entity="api_token", entity_id=api_token.id,
                  actor=actor)
     session.commit()
+
+
+def update_user(session, *, user_id, changes, actor):
+    """Change a user's name, role or `active`; deactivating one stops their tokens and browser
+    sessions at once (every request checks `active` with the token). Admins cannot deactivate
+    themselves, so that a clinic is never left without one."""
+    user = get_existing(session, User, user_id, "User")
+    if changes.get("active") is False and actor is not None and actor.id == user.id:
+        raise Conflict("You cannot deactivate your own account; ask another admin.")
+    return save_update(session, user, changes, entity="user", actor=actor)
+
+
+def revoke_user_tokens(session, *, user_id, actor):
+    """Revoke every live token of a user, bearer and browser sessions alike; return how many."""
+    get_existing(session, User, user_id, "User")
+    now = utcnow()
+    live = session.exec(select(ApiToken).where(ApiToken.user_id == user_id,
+                                               ApiToken.revoked_at.is_(None),
+                                               ApiToken.expires_at > now)).all()
+    for api_token in live:
+        api_token.revoked_at = now
+        session.add(api_token)
+    audit.record(session, action="tokens_revoked", entity="user", entity_id=user_id,
+                 actor=actor, after={"revoked": len(live)})
+    session.commit()
+    return len(live)

@@ -1,0 +1,62 @@
+"""Admins manage staff: the password policy for new users, deactivation and token revocation
+that stop a user's bearer tokens and browser sessions at once."""
+import pytest
+
+from tests.web.pages import client_log_in
+
+from .test_users import API, NEW_USER, bearer
+
+
+@pytest.mark.parametrize(("password", "words"), [
+    ("short pass", "at least 12 characters"),
+    ("1qaz2wsx3edc", "most often found in breaches"),  # on the breached-password list
+    ("jordanriverside", "too easy to guess"),  # the user's own name
+])
+def test_a_new_users_password_follows_the_policy(client, auth, password, words):
+    body = {**NEW_USER, "name": "Jordan Riverside", "email": "jordan.riverside@clinic.org",
+            "password": password}
+    response = client.post(f"{API}/users", headers=auth("admin"), json=body)
+    assert response.status_code == 422
+    assert any(words in message for message in response.json["errors"]["password"])
+
+
+def test_a_deactivated_users_token_and_browser_session_stop_at_once(app, client, make, auth):
+    admin = auth("admin")
+    nurse = make.user("nurse")
+    token = make.token(nurse)
+    browser = app.test_client()
+    client_log_in(browser, nurse)
+    assert browser.get("/nurse").status_code == 200
+    assert client.get(f"{API}/users/me", headers=bearer(token)).status_code == 200
+    answer = client.patch(f"{API}/users/{nurse.id}", headers=admin, json={"active": False})
+    assert answer.status_code == 200 and answer.json["active"] is False
+    assert client.get(f"{API}/users/me", headers=bearer(token)).status_code == 401
+    assert browser.get("/nurse").headers["Location"].startswith("/login?next=")
+
+
+def test_revoking_a_users_tokens_ends_every_one_of_them(app, client, make, auth):
+    nurse = make.user("nurse")
+    tokens = [make.token(nurse), make.token(nurse)]
+    browser = app.test_client()
+    client_log_in(browser, nurse)
+    answer = client.post(f"{API}/users/{nurse.id}/revoke-tokens", headers=auth("admin"))
+    assert answer.status_code == 200 and answer.json == {"revoked": 3}  # two and the browser's
+    for token in tokens:
+        assert client.get(f"{API}/users/me", headers=bearer(token)).status_code == 401
+    assert browser.get("/nurse").status_code == 302
+    # The user may log in again: only the tokens ended, not the account.
+    client_log_in(browser, nurse)
+    assert browser.get("/nurse").status_code == 200
+
+
+def test_an_admin_cannot_deactivate_themselves_and_others_cannot_manage_users(client, make):
+    admin = make.user("admin")
+    headers = make.auth_headers(user=admin)
+    answer = client.patch(f"{API}/users/{admin.id}", headers=headers, json={"active": False})
+    assert answer.status_code == 409
+    other = make.user("nurse")
+    for role in ("nurse", "prescriber", "scheduler", "front_desk"):
+        assert client.post(f"{API}/users/{other.id}/revoke-tokens",
+                           headers=make.auth_headers(role)).status_code == 403
+    assert client.patch(f"{API}/users/999999", headers=headers,
+                        json={"name": "X"}).status_code == 404
