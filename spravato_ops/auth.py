@@ -24,6 +24,10 @@ API_PREFIX = "/api/v1"
 # The browser session's own token (stored, like bearer tokens, as a digest): logout revokes
 # it, so a copy of the cookie taken before logout no longer logs anyone in.
 BROWSER_TOKEN = "login_token"
+# When a person last acted in this browser session (POSIX seconds, the server's clock).
+ACTED_AT = "acted_at"
+# The header a page's own refreshes carry, so that they do not keep an idle session alive.
+BACKGROUND_HEADER = "X-Background"
 login_manager = LoginManager()
 login_manager.login_view = "web.login"
 csrf = CSRFProtect()
@@ -123,13 +127,31 @@ def enforce_api_roles():
     return None
 
 
+def mark_acted():
+    """Note that a person acted in this browser session now (login, a page, a tap)."""
+    session[ACTED_AT] = int(utcnow().timestamp())
+
+
+def _idle_too_long():
+    limit = current_app.config["BROWSER_IDLE_MINUTES"]
+    acted_at = session.get(ACTED_AT)
+    if not limit:
+        return False
+    return not isinstance(acted_at, int) or utcnow().timestamp() - acted_at > limit * 60
+
+
 @login_manager.user_loader
 def _load_user(user_id):
-    """Return the active user of this browser session while its token is live."""
+    """Return the active user of this browser session while its token is live and the
+    session has not been left idle longer than BROWSER_IDLE_MINUTES."""
     token = session.get(BROWSER_TOKEN)
-    user = user_for_token(token, requested_site()) if isinstance(token, str) else None
+    if not isinstance(token, str) or _idle_too_long():
+        return None
+    user = user_for_token(token, requested_site())
     if user is not None and user.get_id() == user_id:
         g.current_user = user
+        if request.headers.get(BACKGROUND_HEADER) != "1":
+            mark_acted()
         return user
     return None
 

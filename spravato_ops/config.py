@@ -15,6 +15,9 @@ class Defaults:
     DATABASE_POOL_SIZE = 10
     DATABASE_MAX_OVERFLOW = 20
     TOKEN_TTL_HOURS = 12
+    # A browser session left without a person's action this long ends (shared tablets); the
+    # pages' own refreshes (X-Background: 1) do not count. 0: no idle limit.
+    BROWSER_IDLE_MINUTES = 15
     MAX_CONTENT_LENGTH = 1024 * 1024
     CLOCK_SKEW_SECONDS = 120
     # Idempotency-Key: how long a duplicate waits for the first request's answer, and how

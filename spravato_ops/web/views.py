@@ -8,7 +8,7 @@ from sqlmodel import select
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
-from ..auth import BROWSER_TOKEN
+from ..auth import BROWSER_TOKEN, mark_acted
 from ..db import get_session
 from ..models import User
 from ..permissions import LANDING_PAGE
@@ -45,6 +45,7 @@ def _start_browser_session(session, user):
     token, _ = issue_token(session, user, current_app.config["TOKEN_TTL_HOURS"])
     login_user(user)
     browser_session[BROWSER_TOKEN] = token
+    mark_acted()
 
 
 def _safe_next(target):

@@ -21,8 +21,13 @@ export function newIdempotencyKey() {
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
-export async function api(method, path, { body, idempotencyKey, ifMatch, timeoutMs = 15000 } = {}) {
+// `background`: a refresh the page makes by itself, not a person's action: it does not keep
+// an idle browser session alive (the server's BROWSER_IDLE_MINUTES). A 401 means the session
+// ended (logout elsewhere, idle, deactivated): the page goes to the login, then comes back.
+export async function api(method, path,
+  { body, idempotencyKey, ifMatch, background = false, timeoutMs = 15000 } = {}) {
   const headers = { Accept: "application/json" };
+  if (background) headers["X-Background"] = "1";
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
@@ -40,6 +45,9 @@ export async function api(method, path, { body, idempotencyKey, ifMatch, timeout
   const stamp = response.headers.get("X-Server-Time");
   if (stamp) syncServerNow(stamp);
   const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (response.status === 401) {
+    window.location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+  }
   if (!response.ok) throw new ApiError(response.status, data);
   return { data, etag: response.headers.get("ETag") };
 }

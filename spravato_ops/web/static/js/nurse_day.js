@@ -80,7 +80,8 @@ async function acknowledge(alert, button) {
 }
 
 async function checkAlerts() {
-  const { data } = await api("GET", `/alerts?site_id=${chairs.dataset.siteId}`);
+  const { data } = await api("GET", `/alerts?site_id=${chairs.dataset.siteId}`,
+    { background: true });
   showOpenAlerts(data);
   const fresh = seenAlerts === null ? [] : data.filter((a) => !seenAlerts.has(a.id));
   seenAlerts = new Set(data.map((a) => a.id));
@@ -93,7 +94,12 @@ async function checkAlerts() {
 
 async function refresh() {
   try {
-    const response = await fetch(window.location.href, { credentials: "same-origin" });
+    const response = await fetch(window.location.href, {
+      credentials: "same-origin", headers: { "X-Background": "1" } });
+    if (response.redirected) {  // the session ended: to the login, and back here after
+      window.location.assign(response.url);
+      return;
+    }
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = page.getElementById("chairs");
     if (fresh) chairs.replaceChildren(...fresh.childNodes);

@@ -102,9 +102,11 @@ function onResolve(entry) {
 
 async function refresh() {
   try {
+    const quietly = { background: true };
     const [record, timerList, ready] = await Promise.all([
-      api("GET", `/sessions/${sessionId}/record`), api("GET", `/sessions/${sessionId}/timers`),
-      api("GET", `/sessions/${sessionId}/discharge-readiness`)]);
+      api("GET", `/sessions/${sessionId}/record`, quietly),
+      api("GET", `/sessions/${sessionId}/timers`, quietly),
+      api("GET", `/sessions/${sessionId}/discharge-readiness`, quietly)]);
     timers = timerList.data;
     readiness = ready.data;
     $("state").textContent = record.data.state.replaceAll("_", " ");
