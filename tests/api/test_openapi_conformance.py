@@ -79,3 +79,22 @@ def test_a_rule_refusal_matches_the_documented_error(client, make):
     assert response.status_code == 409
     assert [v["rule"] for v in response.json["violations"]] == ["R1.3"]
     case.operation.validate_response(response)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_chains_of_calls_answer_as_documented(app, role_headers, role):
+    """Stateful: schemathesis chains the operations (links inferred from the document: what one
+    creates, the next reads or changes) with one role's token; no 5xx, every answer as
+    documented."""
+    headers = role_headers[role]
+
+    class Workflow(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": headers, "app": app}
+
+        def validate_response(self, response, case, additional_checks=(), **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    Workflow.run(settings=settings(max_examples=15, stateful_step_count=6, deadline=None,
+                                   derandomize=True, database=None,
+                                   suppress_health_check=list(HealthCheck)))
