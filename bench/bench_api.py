@@ -168,7 +168,6 @@ JOIN (VALUES (0, interval '-260 minutes', 'discharged'), (1, interval '-70 minut
 """
 
 
-
 def seed(app, sessions):
     days = sessions // (SITES * CHAIRS * SLOTS) + 2
     params = dict(sites=SITES, chairs=CHAIRS, slots=SLOTS,
@@ -213,7 +212,9 @@ def todays_site(app, name, chairs, first_slot, last_slot):
     return site_id
 
 
-def prepared(base_url, name, sessions, reseed):
+def prepared(base_url, name, sessions, reseed, seed_with=None):
+    """The app on database `name`, migrated, seeded with `sessions` (by `seed_with(app, n)`,
+    default this script's seed) unless it has sessions already."""
     url = ensure_database(base_url, name, reseed)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": False})
     migrate.upgrade(app)
@@ -221,7 +222,7 @@ def prepared(base_url, name, sessions, reseed):
         have = conn.execute(text("SELECT count(*) FROM sessions")).scalar()
     if have == 0:
         started = time.perf_counter()
-        seed(app, sessions)
+        (seed_with or seed)(app, sessions)
         print(f"seeded {name}: {sessions:,} sessions in {time.perf_counter() - started:.0f} s",
               flush=True)
     return app

@@ -23,8 +23,8 @@ from sqlmodel import Session
 
 sys.path.insert(0, ".")
 
-from bench_api import SEED_SQL, SESSIONS_SQL, ensure_database  # noqa: E402
-from spravato_ops import create_app, migrate  # noqa: E402
+import bench_api  # noqa: E402
+from bench_api import SEED_SQL, SESSIONS_SQL  # noqa: E402
 from spravato_ops.db import get_engine  # noqa: E402
 from spravato_ops.models import User  # noqa: E402
 from spravato_ops.services.credentials import issue_token  # noqa: E402
@@ -49,17 +49,7 @@ def seed(app, sessions):
 
 
 def prepared(args):
-    url = ensure_database(args.base_url, args.db, args.reseed)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": False})
-    migrate.upgrade(app)
-    with get_engine(app).connect() as conn:
-        have = conn.execute(text("SELECT count(*) FROM sessions")).scalar()
-    if have == 0:
-        started = time.perf_counter()
-        seed(app, args.sessions)
-        print(f"seeded {args.db}: {args.sessions:,} sessions in "
-              f"{time.perf_counter() - started:.0f} s", flush=True)
-    return app
+    return bench_api.prepared(args.base_url, args.db, args.sessions, args.reseed, seed_with=seed)
 
 
 def nurse_headers(app):

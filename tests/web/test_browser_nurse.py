@@ -19,6 +19,15 @@ def _day(server):
     return session, server.make.user("nurse", site=site)
 
 
+def _session_screen(server, tablet):
+    """A nurse logged in on the session screen of today's session, its script ready."""
+    session, nurse = _day(server)
+    page = log_in(tablet.new_page(), server, nurse)
+    page.goto(f"{server.url}/nurse/sessions/{session.id}")
+    _ready(page)
+    return session, page
+
+
 def _at(page, server, session, minutes):
     """Move the server's clock to `minutes` after now and reopen the session screen."""
     server.move_clock(minutes * 60)
@@ -124,10 +133,7 @@ def test_a_nurse_runs_a_whole_session_and_discharges_the_patient(server, tablet)
 
 def test_an_observation_saved_offline_is_stored_once_when_the_network_returns(server, tablet):
     """The entry keeps its Idempotency-Key through a lost answer, offline and a reload offline."""
-    session, nurse = _day(server)
-    page = log_in(tablet.new_page(), server, nurse)
-    page.goto(f"{server.url}/nurse/sessions/{session.id}")
-    _ready(page)
+    session, page = _session_screen(server, tablet)
     _first_device(page)
     # The first answer is lost on the way back: the server has written, the tablet does not know.
     lost = []
@@ -178,10 +184,7 @@ def test_an_observation_saved_offline_is_stored_once_when_the_network_returns(se
 
 def test_a_refused_entry_is_shown_beside_its_fields_and_not_retried(server, tablet):
     """A 422 answer names the field next to it and leaves nothing waiting in the outbox."""
-    session, nurse = _day(server)
-    page = log_in(tablet.new_page(), server, nurse)
-    page.goto(f"{server.url}/nurse/sessions/{session.id}")
-    _ready(page)
+    session, page = _session_screen(server, tablet)
     _save(page, "arrival-form", "Mark as arrived")
     page.get_by_label("Systolic", exact=True).fill("12x")
     page.get_by_role("button", name="Save blood pressure").click()
@@ -232,10 +235,7 @@ def test_the_nurse_sees_open_alerts_acknowledges_one_and_hears_of_a_new_one(serv
 
 def test_the_nurse_corrects_the_ride_home_and_resolves_an_adverse_event(server, tablet):
     """Corrections are new entries (the struck one stays): the checklist, an adverse event."""
-    session, nurse = _day(server)
-    page = log_in(tablet.new_page(), server, nurse)
-    page.goto(f"{server.url}/nurse/sessions/{session.id}")
-    _ready(page)
+    session, page = _session_screen(server, tablet)
     _first_device(page)
     entries = page.locator("#entries")
     page.get_by_role("button", name="Amend: Checklist; ride home Sam Rivera").click()
