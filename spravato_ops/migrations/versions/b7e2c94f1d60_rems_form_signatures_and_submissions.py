@@ -6,7 +6,7 @@ current signer and submission (method, confirmation number, who, when) and an up
 and no longer a data column. Sites get the switch for forms of withheld sessions.
 
 Revision ID: b7e2c94f1d60
-Revises: 5713be7cde5f
+Revises: 8c41d2a9f0b7
 Create Date: 2026-12-02 10:00:00.000000
 """
 from alembic import op
@@ -16,7 +16,7 @@ import sqlmodel
 Text = sqlmodel.sql.sqltypes.AutoString
 
 revision = 'b7e2c94f1d60'
-down_revision = '5713be7cde5f'
+down_revision = '8c41d2a9f0b7'
 branch_labels = None
 depends_on = None
 
