@@ -4,7 +4,7 @@ has none, and reopened when the record of a signed form changes. The caller comm
 """
 from datetime import timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlmodel import select
 
 from ..clock import utcnow
@@ -64,10 +64,13 @@ def reopen_signed_form(session, entry, *, entity, actor, reason=None):
         return None
     change = (f"{entity} entry {entry.amends_id} corrected by entry {entry.id}: {reason}"
               if entry.amends_id is not None else f"{entity} entry {entry.id} added")
-    session.exec(update(RemsFormSignature)
-                 .where(RemsFormSignature.form_id == row.id, RemsFormSignature.voided_at.is_(None))
-                 .values(voided_at=utcnow(), voided_by=actor.id,
-                         void_reason=f"Record changed after signing: {change}"[:1000]))
+    for signature in session.exec(select(RemsFormSignature).where(
+            RemsFormSignature.form_id == row.id, RemsFormSignature.voided_at.is_(None))):
+        update_record(session, signature, {
+            "voided_at": utcnow(), "voided_by": actor.id,
+            "void_reason": f"Record changed after signing: {change}"[:1000]},
+            entity="rems_form_signature", actor=actor, action="void")
+    session.flush()
     built = build_forms(session, [entry.session_id])[entry.session_id]
     update_record(session, row, _reopened(unsigned_stage(built.complete)), entity="rems_form",
                   actor=actor, action="reopen")

@@ -17,11 +17,11 @@ from ..domain.enums import FormStatus, SessionState as S
 from ..domain.plain import from_plain
 from ..domain.policy import SitePolicy
 from ..domain.rems import days_left, form_required, form_status, rems_form_deadline
-from ..domain.violations import hard_stop
 from ..domain.rems_form import (
     Clinician, FormOverride, FormProblem, FormSources, MonitoringForm, check_form,
     monitoring_form,
 )
+from ..domain.violations import hard_stop
 from ..models import (
     Patient, RemsEnrollment, RemsForm, RemsFormSignature, Screening, Site, TreatmentSession, User,
 )

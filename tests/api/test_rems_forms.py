@@ -117,6 +117,8 @@ def test_R4_3_a_correction_after_signing_reopens_the_form_and_keeps_the_old_sign
     assert fields_as_signed == [134, 136]
     actions = stored_rows(db, select(AuditEvent.action).where(AuditEvent.entity == "rems_form"))
     assert actions == ["create", "sign", "submit", "reopen", "sign"]
+    assert stored_rows(db, select(AuditEvent.action)
+                       .where(AuditEvent.entity == "rems_form_signature")) == ["submit", "void"]
 
 
 def test_a_late_adverse_event_reopens_a_signed_form(day):
