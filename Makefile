@@ -7,7 +7,7 @@ PORT ?= 5000
 # The demo prints reminders instead of sending them; `make run REMINDER_DELIVERY=live` sends.
 REMINDER_DELIVERY ?= log
 
-.PHONY: run test test-sqlite test-postgres install install-test chromium bench clean
+.PHONY: run test test-sqlite test-postgres install install-test chromium pdf-libraries bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,12 @@ $(VENV)/.installed-test: $(VENV)/.installed
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-install: $(VENV)/.installed
+## The printable REMS form is made into PDF by WeasyPrint, which needs Debian's Pango.
+pdf-libraries:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { apt-get update -qq && \
+		apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; }
+
+install: pdf-libraries $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 

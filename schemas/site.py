@@ -28,6 +28,8 @@ class SiteIn(Schema):
     pulse_oximeter_available = StrictBoolean()
     rems_enrollment_required = StrictBoolean()
     rems_forms_required = StrictBoolean()
+    rems_forms_for_withheld = StrictBoolean(metadata={
+        "description": "R4.3: a session whose dose was withheld files a form too"})
 
 
 class SitePatch(Partial, SiteIn):

@@ -76,7 +76,7 @@ MATRIX = {
     "POST /reminders/{}/resend": STAFF_NOT_DESK,
     "GET /sessions/{}/rems-form": STAFF_NOT_DESK,
     "GET /sessions/{}/rems-form.html": STAFF_NOT_DESK,
-    "PUT /sessions/{}/rems-form": CLINICAL,
+    "GET /sessions/{}/rems-form.pdf": STAFF_NOT_DESK,
     "POST /sessions/{}/rems-form/sign": SIGNING,
     "POST /sessions/{}/rems-form/submission": CLINICAL,
     "GET /rems-forms": STAFF_NOT_DESK,

@@ -14,6 +14,7 @@ class SiteFacts:
     rems_certified_until: date | None
     enrollment_required: bool = True
     monitoring_form_required: bool = True
+    withheld_form_required: bool = False
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,24 @@ class AlertKind(StrEnum):
     REMINDER_UNKNOWN = "reminder_unknown"
 
 
+class FormStatus(StrEnum):
+    """R4.3 Patient Monitoring Form: draft (fields missing), ready (complete, unsigned),
+    signed, submitted; overdue when past its deadline and not submitted."""
+
+    DRAFT = "draft"
+    READY = "ready"
+    SIGNED = "signed"
+    SUBMITTED = "submitted"
+    OVERDUE = "overdue"
+
+
+class SubmissionMethod(StrEnum):
+    """How a signed form went to the REMS (R4.3)."""
+
+    ONLINE = "online"
+    FAX = "fax"
+
+
 class ViolationKind(StrEnum):
     HARD_STOP = "hard_stop"
     SOFT_STOP = "soft_stop"

@@ -11,7 +11,7 @@ from .clinical import (
 )
 from .course import TreatmentCourse
 from .patient import Patient, RemsEnrollment, Screening
-from .rems_form import RemsForm
+from .rems_form import RemsForm, RemsFormSignature
 from .session import TreatmentSession
 from .site import Chair, Site, SitePolicyRecord
 from .user import ApiToken, User, UserSite
@@ -19,7 +19,7 @@ from .user import ApiToken, User, UserSite
 __all__ = [
     "AdverseEvent", "ApiToken", "AuditEvent", "Chair", "ChecklistEntry", "Discharge",
     "DeviceAdministration", "IdempotencyRecord", "ObservationEntry", "Patient",
-    "Reminder", "RemsEnrollment", "RemsForm", "Screening", "Site",
+    "Reminder", "RemsEnrollment", "RemsForm", "RemsFormSignature", "Screening", "Site",
     "SitePolicyRecord", "StaffAlert", "TreatmentCourse", "TreatmentSession", "User",
     "UserSite", "VitalsEntry",
 ]

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from .types import UTCDateTime
@@ -23,6 +23,9 @@ class Site(SQLModel, table=True):
     pulse_oximeter_available: bool = True
     rems_enrollment_required: bool = True
     rems_forms_required: bool = True
+    # R4.3: whether a session whose dose was withheld files a form too.
+    rems_forms_for_withheld: bool = Field(default=False,
+                                          sa_column_kwargs={"server_default": false()})
     version: int = 1
     created_at: datetime = Field(sa_type=UTCDateTime)
 

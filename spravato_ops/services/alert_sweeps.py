@@ -13,7 +13,7 @@ from sqlmodel import select
 from ..domain.cadence import NOT_COUNTED
 from ..domain.calendar import local_date
 from ..domain.discharge import discharge_readiness
-from ..domain.enums import SessionState as S
+from ..domain.enums import FormStatus, SessionState as S
 from ..domain.rems import monitoring_form_required
 from ..domain.sweep_alerts import (
     COURSE_KINDS, MISSED_SESSION_DAYS, REMS_FORM_KINDS, TREATMENT_DAY_KINDS, cadence_condition,
@@ -25,12 +25,10 @@ from ..models import RemsForm, Site, TreatmentCourse, TreatmentSession
 from .alerts import sync_alerts
 from .courses import course_facts
 from .records import build_record, read_entries
+from .rems_form_rows import FORM_LOOKBACK, sync_forms
 from .sites import policy_from, select_with_policy, site_facts
 
 IN_THE_CHAIR = (S.ARRIVED, S.CHECKED_IN, S.DOSING, S.OBSERVING)
-# How far back forms are looked for: well past the 7-day deadline (R4.3), so overdue
-# forms stay an alert for weeks.
-FORM_LOOKBACK = timedelta(days=60)
 
 
 class CourseSummary(NamedTuple):
@@ -167,23 +165,23 @@ def _course_alerts(wanted, summary, no_shows, site, policy, today):
 
 
 def sweep_rems_forms(session, *, now):
-    """R4.3: outpatient sessions whose Patient Monitoring Form is due within P-FORM-REMIND
-    days of its 7-day deadline, or overdue, until it is submitted."""
+    """R4.3: first write the forms of the sessions that need one and have none
+    (rems_form_rows.sync_forms); then alert on each form not submitted that is due within
+    P-FORM-REMIND days of its 7-day deadline, or overdue."""
+    sync_forms(session, now=now, lookback=FORM_LOOKBACK)
     wanted = {}
     for site, settings in _sites(session):
         if not monitoring_form_required(site_facts(site)):
             continue
         policy, today = policy_from(settings), local_date(now, site.timezone)
         rows = session.exec(
-            select(TreatmentSession.id, TreatmentSession.patient_id, TreatmentSession.local_day,
-                   RemsForm.submitted_at)
-            .outerjoin(RemsForm, RemsForm.session_id == TreatmentSession.id)
-            .where(TreatmentSession.site_id == site.id,
+            select(TreatmentSession.id, TreatmentSession.patient_id, TreatmentSession.local_day)
+            .join(RemsForm, RemsForm.session_id == TreatmentSession.id)
+            .where(RemsForm.site_id == site.id,
                    TreatmentSession.local_day >= today - FORM_LOOKBACK,
-                   TreatmentSession.state == S.DISCHARGED)).all()
+                   RemsForm.status != FormStatus.SUBMITTED.value)).all()
         for row in rows:
-            condition = rems_form_condition(row.local_day, today, policy,
-                                            submitted=row.submitted_at is not None)
+            condition = rems_form_condition(row.local_day, today, policy, submitted=False)
             if condition is not None:
                 _wanted(wanted, condition, f"session:{row.id}", site_id=site.id,
                         session_id=row.id, patient_id=row.patient_id)

@@ -17,6 +17,7 @@ from . import alerts as alert_service, audit
 from .common import update_record
 from .failures import InvalidInput, NotFound, RuleRefusal
 from .records import ENTRY_MODELS, build_record, read_entries
+from .rems_form_rows import reopen_signed_form
 from .sites import policy_from, with_policy
 
 SITE_KEY = "site"  # in the session's InstanceState.info: its Site, loaded with it
@@ -184,7 +185,8 @@ def amended_entry(entries, amends_id, *, missing=None):
 
 
 def save_entry(session, entry, *, entity, actor, original=None, reason=None):
-    """Add a clinical entry (or a correction of `original`) with its audit row."""
+    """Add a clinical entry (or a correction of `original`) with its audit row; a signed REMS
+    form of the session reopens (R4.3)."""
     entry.recorded_by, entry.recorded_at = actor.id, utcnow()
     if original is not None:
         entry.amends_id, entry.amend_reason = original.id, reason.strip()
@@ -194,6 +196,7 @@ def save_entry(session, entry, *, entity, actor, original=None, reason=None):
                  entity_id=entry.id, actor=actor,
                  before=audit.snapshot(original) if original is not None else None,
                  after=audit.snapshot(entry))
+    reopen_signed_form(session, entry, entity=entity, actor=actor, reason=reason)
     return entry
 
 

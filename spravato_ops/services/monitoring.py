@@ -13,6 +13,7 @@ from .entries import (
     save_entry, session_with_policy, validate_times,
 )
 from .records import build_record, read_entries
+from .rems_form_rows import open_form
 from .failures import InvalidInput, NotFound
 from .rules import enforce
 
@@ -98,7 +99,7 @@ def _raise_adverse_event_alert(session, treatment_session, entry):
 @rolls_back
 def discharge(session, *, session_id, actor, clock_skew, now, data):
     """R3.4 discharge at `now`: R3.1 min_observation is never overridable; other unmet
-    criteria are soft stops."""
+    criteria are soft stops. An outpatient session's REMS form is written with it (R4.3)."""
     prepared = prepare(session, session_id=session_id, action=Action.DISCHARGE)
     treatment_session, record = prepared.session, prepared.record
     validate_times(session, treatment_session, {"ready_to_leave_at": data["ready_to_leave_at"]},
@@ -116,6 +117,7 @@ def discharge(session, *, session_id, actor, clock_skew, now, data):
     keep_override(treatment_session, override, entity="discharge", entry=entry)
     move(session, treatment_session, next_state(treatment_session.state, Action.DISCHARGE),
          actor=actor)
+    open_form(session, treatment_session, actor=actor)  # R4.3
     session.commit()
     return Written(entry, treatment_session, warnings)
 

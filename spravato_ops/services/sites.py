@@ -112,7 +112,8 @@ def site_facts(site):
                      rems_certification_id=site.rems_certification_id,
                      rems_certified_until=site.rems_certified_until,
                      enrollment_required=site.rems_enrollment_required,
-                     monitoring_form_required=site.rems_forms_required)
+                     monitoring_form_required=site.rems_forms_required,
+                     withheld_form_required=site.rems_forms_for_withheld)
 
 
 def at_sites_of(user, site_column):

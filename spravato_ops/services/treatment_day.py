@@ -15,6 +15,7 @@ from .entries import (
     Written, check_state, keep_override, lock_session, move, prepare, raise_alerts,
     refuse_mistimed, rolls_back, save_entry, validate_times,
 )
+from .rems_form_rows import open_form
 from .rules import enforce
 
 BEFORE_DOSE = frozenset({S.ARRIVED, S.CHECKED_IN})
@@ -144,10 +145,12 @@ def record_device(session, *, session_id, actor, clock_skew, data):
 
 @rolls_back
 def withhold_dose(session, *, session_id, actor, reason):
-    """Withhold this session's dose (e.g. R2.1 bp_hold): arrived/checked_in -> withheld."""
+    """Withhold this session's dose (e.g. R2.1 bp_hold): arrived/checked_in -> withheld. Its
+    REMS form is written where the site keeps forms of withheld doses (R4.3)."""
     treatment_session = lock_session(session, session_id)
     check_state(treatment_session, Action.WITHHOLD)
     move(session, treatment_session, next_state(treatment_session.state, Action.WITHHOLD),
          actor=actor, state_reason=reason.strip())
+    open_form(session, treatment_session, actor=actor)
     session.commit()
     return treatment_session

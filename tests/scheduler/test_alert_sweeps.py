@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from freezegun import freeze_time
+from sqlmodel import select
 
 from scheduler import course_alerts, rems_form_alerts, treatment_day_alerts
 from spravato_ops.models import (
@@ -274,9 +275,11 @@ def test_r4_3_form_due_then_overdue_then_resolved_when_submitted(db, make, conte
         assert open_kinds(db) == ["rems_form_overdue"]
         [overdue] = alerts(db, "rems_form_overdue")
         assert (overdue.session_id, overdue.rule, overdue.role) == (treated.id, "R4.3", "nurse")
-        db.add(RemsForm(session_id=treated.id, site_id=site.id, status="submitted",
-                        deadline=date(2026, 3, 9), submitted_at=datetime.now(timezone.utc),
-                        created_at=datetime.now(timezone.utc)))
+        # The sweep wrote the session's form; its submission ends the alerts.
+        form = db.exec(select(RemsForm).where(RemsForm.session_id == treated.id)).one()
+        assert (form.status, form.deadline) == ("draft", date(2026, 3, 9))
+        form.status, form.submitted_at = "submitted", datetime.now(timezone.utc)
+        db.add(form)
         db.commit()
         sweep(context, rems_form_alerts)
         assert open_kinds(db) == []
