@@ -19,6 +19,8 @@ CLINICAL_READS = {
     "GET /sessions/{}/rems-form.html": ("rems_form", "session_id"),
     "GET /sessions/{}/rems-form.pdf": ("rems_form", "session_id"),
     "GET /fhir/$export": ("fhir_export", "site_id"),
+    "GET /rems-forms": ("rems_form_queue", "site_id"),
+    "web.rems_forms": ("rems_form_queue", "site_id"),
     "GET /patients/{}/screening": ("screening", "patient_id"),
     "web.nurse_session": ("session_record", "session_id"),
     "web.patient": ("patient_record", "patient_id"),

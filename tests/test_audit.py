@@ -44,7 +44,7 @@ def _put_policy(make):
 
 
 def _create_user(make):
-    body = {"email": "new@example.org", "name": "New", "role": "nurse", "password": "0123456789"}
+    body = {"email": "new@example.org", "name": "New", "role": "nurse", "password": "violet harbour lantern"}
     return ("POST", "/users", body), ("create", "user", "id", False)
 
 
@@ -159,7 +159,7 @@ def _failing_writes(make):
          {"indication": "TRD", "start_date": date.today().isoformat(),
           "prescriber_id": site.id + 999}, 422),
         ("POST", "/users", {"email": prescriber.email, "name": "Dup", "role": "nurse",
-                            "password": "0123456789"}, 409),
+                            "password": "violet harbour lantern"}, 409),
     ]
 
 

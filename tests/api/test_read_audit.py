@@ -57,3 +57,12 @@ def test_the_pages_of_a_session_and_a_patient_are_audited_reads(client, make, db
     assert client.get(f"/patients/{session.patient_id}").status_code == 200
     assert [(entity, entity_id) for entity, entity_id, _, _ in reads(db)] == [
         ("session_record", str(session.id)), ("patient_record", str(session.patient_id))]
+
+
+def test_the_rems_form_queue_is_an_audited_read(client, make, db):
+    site = make.site()
+    headers = make.auth_headers("nurse", site=site)
+    assert client.get(f"{API}/rems-forms", query_string={"site_id": site.id},
+                      headers=headers).status_code == 200
+    assert [(entity, entity_id) for entity, entity_id, _, _ in reads(db)] == [
+        ("rems_form_queue", str(site.id))]
