@@ -10,7 +10,8 @@ from .services.credentials import hash_password
 from .clock import utcnow
 from .domain.calendar import local_date, zone
 from .models import (
-    Chair, ChecklistEntry, DeviceAdministration, ObservationEntry, Patient, RemsEnrollment,
+    Chair, ChecklistEntry, DeviceAdministration, Discharge, ObservationEntry, Patient,
+    RemsEnrollment,
     Screening, Site, TreatmentCourse, TreatmentSession, User, UserSite, VitalsEntry,
 )
 
@@ -101,6 +102,7 @@ def _seed_patient(session, site, chairs, users, index, spec, today, now):
                              created_at=now)
     session.add(course)
     session.flush()
+    _past_sessions(session, site, chairs[index % 6], users, patient, course, index, today, now)
     if index < 6:
         _today_session(session, site, chairs[index], users, patient, course, index, today, now)
     else:
@@ -141,7 +143,7 @@ def _today_session(session, site, chair, users, patient, course, index, today, n
         _seed_treatment(session, record, users["nurse"], start + timedelta(minutes=10), now)
 
 
-def _seed_treatment(session, record, nurse, first_device, now):
+def _seed_treatment(session, record, nurse, first_device, now, post_dose=True):
     """Checklist, pre-dose BP, devices, post-dose BP and observations up to now."""
     add = session.add
     common = dict(session_id=record.id, recorded_by=nurse.id)
@@ -155,7 +157,7 @@ def _seed_treatment(session, record, nurse, first_device, now):
         at = first_device + timedelta(minutes=5 * number)
         add(DeviceAdministration(**common, recorded_at=at, device_number=number + 1,
                                  administered_at=at, lot_number="LOT-24A17"))
-    if now - first_device >= timedelta(minutes=40):
+    if post_dose and now - first_device >= timedelta(minutes=40):
         at = first_device + timedelta(minutes=40)
         add(VitalsEntry(**common, recorded_at=at, timepoint="post_dose", systolic=142, diastolic=88,
                         heart_rate=78, spo2=97, taken_at=at))
@@ -167,6 +169,33 @@ def _seed_treatment(session, record, nurse, first_device, now):
                              dissociation="mild" if minute <= 45 else "none",
                              respiratory_depression=False, spo2=97, symptoms=[]))
         minute += 15
+
+
+def _past_sessions(session, site, chair, users, patient, course, index, today, now):
+    """The course's last week or two, held and discharged (the REMS forms of the last seven
+    days are due; one left without its post-dose BP shows what the form check names)."""
+    for days_ago in (3, 6, 10):
+        day = today - timedelta(days=days_ago)
+        if day < course.start_date:
+            continue
+        start = _at(day, 8 + (index // 6) * 3)  # six chairs, two sittings a day
+        dose = 56 if day == course.start_date else 84
+        record = _new_session(site, chair, users, patient, course, start, day, dose,
+                              "discharged", now)
+        record.arrived_at = start - timedelta(minutes=10)
+        session.add(record)
+        session.flush()
+        first_device = start + timedelta(minutes=10)
+        end = first_device + timedelta(minutes=125)
+        _seed_treatment(session, record, users["nurse"], first_device, end,
+                        post_dose=not (index == 3 and days_ago == 3))
+        session.add(VitalsEntry(session_id=record.id, recorded_by=users["nurse"].id,
+                                recorded_at=end - timedelta(minutes=5), timepoint="pre_discharge",
+                                systolic=126, diastolic=80, heart_rate=70, spo2=98,
+                                taken_at=end - timedelta(minutes=5)))
+        session.add(Discharge(session_id=record.id, recorded_by=users["nurse"].id,
+                              recorded_at=end, discharged_at=end, clinically_stable=True,
+                              ready_to_leave_at=end - timedelta(minutes=10)))
 
 
 def _later_session(session, site, chair, users, patient, course, index, today, now):
