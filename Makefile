@@ -7,7 +7,8 @@ PORT ?= 5000
 # The demo prints reminders instead of sending them; `make run REMINDER_DELIVERY=live` sends.
 REMINDER_DELIVERY ?= log
 
-.PHONY: run test test-sqlite test-postgres install install-test chromium pdf-libraries bench clean
+.PHONY: run serve test test-sqlite test-postgres install install-test install-serve chromium \
+	pdf-libraries postgresql-client bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,10 @@ $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-serve: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[serve]'
 	touch $@
 
 ## The browser tests drive Debian's Chromium (Playwright's own download is not used).
@@ -34,6 +39,12 @@ install: pdf-libraries $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+install-serve: $(VENV)/.installed-serve
+
+## pg_dump and pg_restore, for `flask --app wsgi backup`/`restore` and their tests.
+postgresql-client:
+	@command -v pg_dump >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-client; }
+
 ## A secret key of this machine's own for signing cookies: written once (O_EXCL), never replaced.
 instance/secret_key:
 	@mkdir -p instance
@@ -48,9 +59,17 @@ run: install instance/secret_key
 	SPRAVATO_REMINDER_DELIVERY=$(REMINDER_DELIVERY) \
 		$(BIN)/flask --app wsgi scheduler --with-web --host $(HOST) --port $(PORT)
 
+## Production on this machine: migrate, then the Procfile's processes (gunicorn serving
+## wsgi:app, two schedulers) under honcho, with SPRAVATO_ENV=production: SPRAVATO_DATABASE_URL
+## (PostgreSQL) and SPRAVATO_SECRET_KEY must be set. README, "Production".
+serve: install-serve
+	SPRAVATO_ENV=production $(BIN)/flask --app wsgi db upgrade
+	PATH="$(abspath $(BIN)):$$PATH" SPRAVATO_ENV=production SPRAVATO_BIND=$(HOST):$(PORT) \
+		$(BIN)/honcho start -f Procfile
+
 ## Set up the test tools and run the whole suite (on PostgreSQL too when
 ## SPRAVATO_TEST_DATABASE_URL is set).
-test: install-test chromium
+test: install-test chromium postgresql-client
 	@echo "== the suite on SQLite"
 	env -u SPRAVATO_TEST_DATABASE_URL $(BIN)/python -m pytest -n 2
 	@if [ -n "$$SPRAVATO_TEST_DATABASE_URL" ]; then \

@@ -12,8 +12,8 @@ def create_app(test_config=None, instance_path=None):
     # Flask too: the services and the scheduler's jobs import this package without it.
     from flask import Flask
 
-    from . import (api, audit, auth, cli, config, db, errors, idempotency, read_audit, security,
-                   testing, throttle, web)
+    from . import (api, audit, auth, cli, config, db, errors, health, idempotency, logs, metrics,
+                   read_audit, security, testing, throttle, web)
 
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_object(config.Defaults)
@@ -25,10 +25,14 @@ def create_app(test_config=None, instance_path=None):
     else:
         app.config.update(test_config)
     config.require_secret_key(app)
+    config.require_production_settings(app, db.database_url(app))
     os.makedirs(app.instance_path, exist_ok=True)
 
+    logs.init_app(app)  # first: its clock starts before, and its line follows, every other hook
     security.init_app(app)
     db.init_app(app)
+    metrics.init_app(app)
+    health.init_app(app)
     audit.init_app(app)
     auth.init_app(app)
     idempotency.init_app(app)

@@ -1,13 +1,13 @@
-"""Command line: `flask --app wsgi db upgrade`, `users create`, `seed-demo`, `scheduler`."""
-import logging
-
+"""Command line: `flask --app wsgi db upgrade`, `users create`, `seed-demo`, `scheduler`,
+`backup`, `restore`."""
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from marshmallow import ValidationError
 
-from . import migrate
-from .db import database_url, get_session
+from . import backup, migrate
+from .db import database_url, get_engine, get_session
+from .logs import configure_process_logging
 from .domain.enums import Role
 from .services.failures import InvalidInput, ServiceError
 
@@ -112,9 +112,7 @@ def scheduler_command(once, dry_run, with_web, host, port):
         for line in runner.job_table(settings):
             click.echo(line)
         return
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    configure_process_logging(app)
     ctx = runner.context_for(database_url(app), settings)
     try:
         if once:
@@ -127,6 +125,39 @@ def scheduler_command(once, dry_run, with_web, host, port):
         ctx.engine.dispose()
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(file):
+    """Write the whole database to FILE (PostgreSQL: pg_dump -Fc; SQLite: the online backup)."""
+    try:
+        backup.backup(get_engine(current_app).url, file)
+    except backup.BackupFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backed up the database to {file}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.confirmation_option(prompt="Replace everything in the database with the backup?")
+@with_appcontext
+def restore_command(file):
+    """Replace the whole database with the backup in FILE (stop the web and schedulers first)."""
+    engine = get_engine(current_app)
+    engine.dispose()  # hold no connection on the tables being replaced
+    try:
+        backup.restore(engine.url, file)
+    except backup.BackupFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    engine.dispose()  # connections opened before know the old tables
+    with engine.connect() as connection:
+        revision = migrate.current_revision(connection)
+    click.echo(f"Restored the database from {file}; it is at migration {revision}.")
+    if revision != migrate.head_revision():
+        click.echo("This code expects a newer schema: run `flask --app wsgi db upgrade`.")
+
+
 def init_app(app):
-    for command in (db_cli, users_cli, init_db, seed_demo, scheduler_command):
+    for command in (db_cli, users_cli, init_db, seed_demo, scheduler_command, backup_command,
+                    restore_command):
         app.cli.add_command(command)

@@ -5,11 +5,16 @@ import os
 ENV_PREFIX = "SPRAVATO_"
 DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
 SECRET_KEY_FILE = "secret_key"
+ENVIRONMENTS = ("development", "production")
 
 
 class Defaults:
     """Settings used unless instance/config.py or the environment says otherwise."""
 
+    # "production": the development key is refused even in debug and tests, and so is
+    # debug itself and SQLite (unless ALLOW_SQLITE); logs are JSON lines.
+    ENV = "development"
+    ALLOW_SQLITE = False  # in production: a single machine on SQLite, said explicitly
     SECRET_KEY = DEVELOPMENT_SECRET_KEY  # refused outside debug and testing
     DATABASE_URL = None  # None: SQLite file in the instance folder
     DATABASE_POOL_SIZE = 10
@@ -51,6 +56,9 @@ class Defaults:
     # issues (use a URL of your own), and the sessions the bulk export reads at a time.
     FHIR_IDENTIFIER_BASE = "https://spravato-ops.org/fhir/sid"
     FHIR_EXPORT_BATCH_SIZE = 200
+    # Who may read /metrics: with a token, callers that send it as a bearer token; without
+    # one, callers on this machine only (loopback).
+    METRICS_TOKEN = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -117,13 +125,17 @@ class InsecureConfiguration(RuntimeError):
     """A setting that must not reach production, such as the development secret key."""
 
 
+def is_production(app):
+    return app.config["ENV"] == "production"
+
+
 def require_secret_key(app):
     """Refuse the development (or an empty) secret key unless the app runs in debug or tests."""
     key = app.config.get("SECRET_KEY")
     if key and str(key) != DEVELOPMENT_SECRET_KEY:
         app.config["SECRET_KEY"] = str(key)
         return
-    if app.debug or app.testing:
+    if (app.debug or app.testing) and not is_production(app):
         app.config["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
         return
     raise InsecureConfiguration(
@@ -131,3 +143,22 @@ def require_secret_key(app):
         "SPRAVATO_SECRET_KEY, or SECRET_KEY in instance/config.py, to a long random value "
         "(python3 -c 'import secrets; print(secrets.token_hex(32))'); `make run` writes one "
         f"to instance/{SECRET_KEY_FILE}.")
+
+
+def require_production_settings(app, database_url):
+    """Refuse what must not reach production: an unknown ENV, debug, SQLite unless allowed."""
+    environment = app.config["ENV"]
+    if environment not in ENVIRONMENTS:
+        raise InsecureConfiguration(
+            f"SPRAVATO_ENV is {environment!r}: it must be one of {', '.join(ENVIRONMENTS)}.")
+    if not is_production(app):
+        return
+    if app.debug:
+        raise InsecureConfiguration(
+            "Debug mode is on in production (FLASK_DEBUG or SPRAVATO_DEBUG): its debugger runs "
+            "any code a visitor sends. Turn it off.")
+    if str(database_url).startswith("sqlite") and not app.config["ALLOW_SQLITE"]:
+        raise InsecureConfiguration(
+            "Production runs on PostgreSQL: set SPRAVATO_DATABASE_URL to "
+            "postgresql+psycopg://user@host:5432/db. SQLite serializes every write and suits one "
+            "machine only; to run on it anyway, set SPRAVATO_ALLOW_SQLITE=1.")

@@ -34,13 +34,19 @@ def is_sqlite(url):
 
 
 def make_engine(url, pool_size=10, max_overflow=20):
-    """Create an engine: SQLite serialized by immediate transactions, PostgreSQL pooled."""
+    """Create an engine: SQLite serialized by immediate transactions, PostgreSQL pooled.
+
+    Its errors never show their statement's parameters (patients' names, MRNs), so neither
+    do the logs that print them.
+    """
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
         _serialize_sqlite_writes(engine)
         return engine
     return create_engine(
-        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=False
+        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=False,
+        hide_parameters=True,
     )
 
 
@@ -85,11 +91,14 @@ def bind(app, url):
 
 
 def _install_engine(app, url):
+    from .metrics import watch_pool  # it reads the engines of this module
+
     engine = make_engine(
         url,
         pool_size=app.config["DATABASE_POOL_SIZE"],
         max_overflow=app.config["DATABASE_MAX_OVERFLOW"],
     )
+    watch_pool(engine)
     app.extensions[EXTENSION_KEY] = engine
     app.extensions[READ_ENGINE_KEY] = read_engine(engine)
 

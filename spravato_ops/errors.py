@@ -82,7 +82,8 @@ def handle_service_error(exc):
 
 def handle_integrity_error(exc):
     _rollback()
-    log.info("integrity conflict: %s", exc.orig)
+    # The first line names the constraint; PostgreSQL's DETAIL line quotes the values.
+    log.info("integrity conflict: %s", (str(exc.orig).splitlines() or [""])[0])
     return _respond(409, "The request conflicts with a record already stored.")
 
 
@@ -92,7 +93,7 @@ def handle_unstorable_value(exc):
     The schemas refuse such input first; this keeps any that slips through a 422, not a 500.
     """
     _rollback()
-    log.warning("value refused by the database: %s", exc)
+    log.warning("value refused by the database: %s", type(getattr(exc, "orig", exc)).__name__)
     return _respond(422, "A value in the request is out of range or cannot be stored.")
 
 

@@ -73,6 +73,8 @@ def sqlite_files(tmp_path_factory):
     template = folder / "template.sqlite"
     engine = make_engine(f"sqlite:///{template}")
     SQLModel.metadata.create_all(engine)
+    with engine.begin() as connection:  # the models' schema is the newest migration's
+        migrate.stamp_head(connection)
     # Closing the last connection checkpoints the write-ahead log into the file, so a copy
     # of the file alone holds the whole schema.
     engine.dispose()

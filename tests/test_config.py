@@ -4,6 +4,7 @@ import ast
 import os
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,69 @@ def test_no_module_reads_configuration_at_import():
             offences += [f"{path.relative_to(ROOT)}:{line} {name}"
                          for name, line in _module_level_names(tree) if name in IMPORT_TIME_READS]
     assert offences == []
+
+
+PRODUCTION = {"SPRAVATO_ENV": "production", "SPRAVATO_SECRET_KEY": "p" * 64,
+              "SPRAVATO_DATABASE_URL": "postgresql+psycopg://clinic@db.example/ops"}
+
+
+def production_environment(environment, **changes):
+    for key, value in {**PRODUCTION, **changes}.items():
+        if value is None:
+            environment.delenv(key, raising=False)
+        else:
+            environment.setenv(key, value)
+
+
+def test_production_starts_with_a_key_of_its_own_on_postgresql(clean_environment, build):
+    production_environment(clean_environment)
+    app = build()
+    assert config.is_production(app) and get_engine(app).url.host == "db.example"
+
+
+@pytest.mark.parametrize("key", [None, config.DEVELOPMENT_SECRET_KEY, '""'])
+@pytest.mark.parametrize("excuse", [{}, {"SPRAVATO_DEBUG": "false", "SPRAVATO_TESTING": "true"}])
+def test_production_refuses_the_development_key_even_in_tests(clean_environment, build, key,
+                                                              excuse):
+    production_environment(clean_environment, SPRAVATO_SECRET_KEY=key, **excuse)
+    with pytest.raises(config.InsecureConfiguration, match="SPRAVATO_SECRET_KEY"):
+        build()
+
+
+@pytest.mark.parametrize("url", [None, "sqlite:///clinic.sqlite"])
+def test_production_refuses_sqlite_unless_allowed(clean_environment, build, tmp_path, url):
+    """The default URL (None) is SQLite in the instance folder: refused as well."""
+    production_environment(clean_environment, SPRAVATO_DATABASE_URL=url)
+    with pytest.raises(config.InsecureConfiguration) as refused:
+        build()
+    assert "SPRAVATO_ALLOW_SQLITE=1" in str(refused.value)
+    clean_environment.setenv("SPRAVATO_ALLOW_SQLITE", "1")
+    assert get_engine(build()).url.get_backend_name() == "sqlite"
+
+
+@pytest.mark.parametrize("variable", ["FLASK_DEBUG", "SPRAVATO_DEBUG"])
+def test_production_refuses_debug(clean_environment, build, variable):
+    production_environment(clean_environment)
+    clean_environment.setenv(variable, "1")
+    with pytest.raises(config.InsecureConfiguration, match="Debug"):
+        build()
+
+
+def test_an_unknown_environment_is_refused(clean_environment, build):
+    """`prod` is a typo, not development: it would start without production's refusals."""
+    production_environment(clean_environment, SPRAVATO_ENV="prod")
+    with pytest.raises(config.InsecureConfiguration, match="development, production"):
+        build()
+
+
+def test_the_scheduler_and_commands_refuse_too(clean_environment, tmp_path):
+    """`flask --app wsgi scheduler` builds the same app: it stops before touching SQLite."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(config.ENV_PREFIX)}
+    env.update(PRODUCTION, SPRAVATO_DATABASE_URL=f"sqlite:///{tmp_path / 'clinic.sqlite'}")
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "scheduler",
+                           "--once"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode != 0
+    assert "InsecureConfiguration" in done.stderr and "SPRAVATO_ALLOW_SQLITE" in done.stderr
+    assert not (tmp_path / "clinic.sqlite").exists()

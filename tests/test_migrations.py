@@ -1,4 +1,5 @@
-"""Alembic's migrations build exactly the schema the models describe."""
+"""Alembic's migrations build exactly the schema the models describe, and each one's
+downgrade undoes it, on SQLite and on PostgreSQL."""
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,6 +10,8 @@ from sqlmodel import SQLModel
 
 from spravato_ops import create_app, migrate
 from spravato_ops.db import get_engine
+
+from .conftest import POSTGRES_URL
 
 
 @pytest.fixture
@@ -59,12 +62,60 @@ def test_migrated_audit_trail_is_append_only(fresh_sqlite_app):
                 connection.execute(text(statement))
 
 
-def test_downgrade_to_base_and_up_again(fresh_sqlite_app):
-    migrate.upgrade(fresh_sqlite_app)
-    migrate.downgrade(fresh_sqlite_app, "base")
-    assert set(inspect(get_engine(fresh_sqlite_app)).get_table_names()) <= {"alembic_version"}
-    migrate.upgrade(fresh_sqlite_app)
-    assert schema_differences(fresh_sqlite_app) == []
+@pytest.fixture
+def empty_app(request, tmp_path):
+    """An application on an empty database of the run's kind: a new SQLite file, or the
+    PostgreSQL test database with its schema dropped (migrated back to head afterwards)."""
+    if not POSTGRES_URL:
+        yield request.getfixturevalue("fresh_sqlite_app")
+        return
+    app = request.getfixturevalue("app")
+    engine = get_engine(app)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    yield app
+    engine.dispose()  # its connections prepared statements on tables now gone
+    migrate.upgrade(app)
+
+
+def revisions_in_order():
+    script = ScriptDirectory(migrate.MIGRATIONS)
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
+
+
+def table_names(app):
+    return set(inspect(get_engine(app)).get_table_names()) - {"alembic_version"}
+
+
+def test_each_migration_upgrades_downgrades_and_upgrades_again(empty_app):
+    """On both databases: every revision's downgrade undoes its upgrade, from empty."""
+    previous = "base"
+    for revision in revisions_in_order():
+        migrate.upgrade(empty_app, revision)
+        migrated = table_names(empty_app)
+        migrate.downgrade(empty_app, previous)
+        assert stamped_revision(empty_app) == (None if previous == "base" else previous)
+        migrate.upgrade(empty_app, revision)
+        assert stamped_revision(empty_app) == revision
+        assert table_names(empty_app) == migrated
+        previous = revision
+    assert schema_differences(empty_app) == []
+
+
+def test_downgrade_to_base_with_data_and_up_again(empty_app):
+    """The demo clinic in every table; down one revision at a time to nothing, and up again."""
+    migrate.upgrade(empty_app)
+    seeded = empty_app.test_cli_runner().invoke(args=["seed-demo"])
+    assert seeded.exit_code == 0, seeded.output
+    get_engine(empty_app).dispose()  # the command's session let go of its connection
+    for previous in ["base", *revisions_in_order()][-2::-1]:
+        migrate.downgrade(empty_app, previous)
+    assert table_names(empty_app) == set()
+    for revision in revisions_in_order():
+        migrate.upgrade(empty_app, revision)
+    assert schema_differences(empty_app) == []
+    assert stamped_revision(empty_app) == head_revision()
 
 
 def test_flask_db_upgrade_is_idempotent(fresh_sqlite_app):

@@ -37,13 +37,14 @@ def _new_alert(*, kind, severity=None, **fields):
                       severity=severity or ("emergency" if kind in EMERGENCY_KINDS else "warning"))
 
 
-def _is_open():
+def is_open():
+    """An alert neither acknowledged nor resolved (the condition of the open-alert indexes)."""
     return StaffAlert.acknowledged_at.is_(None) & StaffAlert.resolved_at.is_(None)
 
 
 def open_alerts(session, *, site_id, since_id=None, role=None):
     """The site's alerts neither acknowledged nor resolved, oldest first (optionally for a role)."""
-    query = select(StaffAlert).where(StaffAlert.site_id == site_id, _is_open())
+    query = select(StaffAlert).where(StaffAlert.site_id == site_id, is_open())
     if since_id is not None:
         query = query.where(StaffAlert.id > since_id)
     if role is not None:
@@ -60,7 +61,7 @@ def sync_alerts(session, *, kinds, wanted, now):
     """
     kinds = sorted(str(kind) for kind in kinds)
     cleared = [alert_id for alert_id, key in session.exec(
-        select(StaffAlert.id, StaffAlert.dedupe_key).where(StaffAlert.kind.in_(kinds), _is_open()))
+        select(StaffAlert.id, StaffAlert.dedupe_key).where(StaffAlert.kind.in_(kinds), is_open()))
         if key not in wanted]
     if cleared:
         session.exec(update(StaffAlert).where(StaffAlert.id.in_(cleared)).values(resolved_at=now))
@@ -79,7 +80,7 @@ def resolve_by_prefix(session, *, kinds, prefix, now):
     """Resolve the open alerts of `kinds` whose key is the kind followed by `prefix`."""
     for kind in kinds:
         session.exec(update(StaffAlert).where(
-            StaffAlert.kind == kind, _is_open(),
+            StaffAlert.kind == kind, is_open(),
             StaffAlert.dedupe_key.startswith(f"{kind}{prefix}", autoescape=True),
         ).values(resolved_at=now))
 

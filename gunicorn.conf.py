@@ -1,0 +1,62 @@
+"""gunicorn settings of the production web server: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Workers and threads (README, "Production"): SPRAVATO_WEB_WORKERS (default two per core)
+processes of SPRAVATO_WEB_THREADS (default 8) threads each (`gthread`), so an alert stream
+(`GET /api/v1/alerts/stream`, up to 60 s) holds one thread, never a whole worker. Each
+worker's database pool follows from its threads: SPRAVATO_DATABASE_POOL_SIZE = threads,
+SPRAVATO_DATABASE_MAX_OVERFLOW = 2, unless set.
+"""
+import glob
+import multiprocessing
+import os
+import shutil
+import tempfile
+
+# Prometheus' multiprocess mode is chosen when prometheus_client is first imported: set the
+# directory before anything imports it (here, and in the workers that inherit it).
+CREATED_METRICS_DIR = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    CREATED_METRICS_DIR = tempfile.mkdtemp(prefix="spravato-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = CREATED_METRICS_DIR
+
+from prometheus_client import multiprocess  # noqa: E402
+
+from spravato_ops.logs import logging_config  # noqa: E402
+
+MAX_OVERFLOW = 2
+
+bind = os.environ.get("SPRAVATO_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("SPRAVATO_WEB_WORKERS") or 2 * multiprocessing.cpu_count())
+threads = int(os.environ.get("SPRAVATO_WEB_THREADS") or 8)
+worker_class = "gthread"
+# A request may take this long; an alert stream ends by itself after at most 60 s.
+timeout = 90
+graceful_timeout = 30
+keepalive = 5
+# gunicorn's runtime control socket is one path per user: several servers on a host would share it.
+control_socket_disable = True
+
+os.environ.setdefault("SPRAVATO_DATABASE_POOL_SIZE", str(threads))
+os.environ.setdefault("SPRAVATO_DATABASE_MAX_OVERFLOW", str(MAX_OVERFLOW))
+
+# The access log: the path without its query string (`?q=` carries patients' names and MRNs),
+# no referrer (a page's URL), and the request id that the application's own line has too.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
+# Every line on stderr is one JSON object (spravato_ops/logs.py).
+logconfig_dict = logging_config()
+
+
+def on_starting(server):
+    """Start with an empty metrics directory: files of an earlier run would be summed in."""
+    for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+        os.remove(path)
+
+
+def child_exit(server, worker):
+    """A worker that exits leaves the live gauges (connections in use)."""
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if CREATED_METRICS_DIR:
+        shutil.rmtree(CREATED_METRICS_DIR, ignore_errors=True)
