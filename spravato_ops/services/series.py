@@ -65,18 +65,20 @@ def preview_series(session, *, course_id, data):
     now = utcnow()
     today = local_date(now, site.timezone)
     first, last = series_days(course_facts(course), request, today, now, site.timezone)
-    rows = _series_sessions(session, course.patient_id, site.id, first - ONE_DAY, last + ONE_DAY)
+    mine, by_chair = _split(_series_sessions(session, course.patient_id, site.id,
+                                             first - ONE_DAY, last + ONE_DAY))
     plan = propose_series(
-        course_facts(course), [_booked(r) for r in rows if r.mine and r.course_id == course.id],
+        course_facts(course), [_booked(r) for r in mine if r.course_id == course.id],
         request, SeriesSite(site.timezone, policy.opening_hours, policy.slot,
                             tuple(c.id for c in chairs.values() if c.active)),
-        _busy(rows), today=today, now=now,
-        other_courses=[_booked(r) for r in rows if r.mine and r.course_id != course.id])
+        {chair: [(r.scheduled_start, r.scheduled_end) for r in held]
+         for chair, held in by_chair.items()}, today=today, now=now,
+        other_courses=[_booked(r) for r in mine if r.course_id != course.id])
     slots = [make_slot(course, patient_facts(patient, enrollment), screening_facts(screening),
                        site, chairs[p.chair_id], policy, p.start, p.dose_mg)
              for p in plan.proposals]
     checked = [Checked(p, slot, found) for p, (slot, found)
-               in zip(plan.proposals, _check(slots, rows))]
+               in zip(plan.proposals, _check(slots, mine, by_chair))]
     return _preview(course, site, plan, checked)
 
 
@@ -94,10 +96,10 @@ def book_series(session, *, course_id, data, actor, clock_skew):
                        site, chairs[row["chair_id"]], policy, row["scheduled_start"],
                        row["planned_dose_mg"]) for row in wanted]
     days = [slot.local_day for slot in slots]
-    rows = _series_sessions(session, course.patient_id, site.id, min(days) - ONE_DAY,
-                            max(days) + ONE_DAY)
+    mine, by_chair = _split(_series_sessions(session, course.patient_id, site.id,
+                                             min(days) - ONE_DAY, max(days) + ONE_DAY))
     outcomes, refused = [], []
-    for slot, found in _check(slots, rows):
+    for slot, found in _check(slots, mine, by_chair):
         try:
             outcomes.append(rules.enforce(found, actor=actor, override=data.get("override")))
         except RuleRefusal as refusal:
@@ -139,14 +141,13 @@ def _refuse_invalid_rows(site, chairs, rows, clock_skew):
         raise InvalidInput({"sessions": errors})
 
 
-def _check(slots, rows):
-    """[(slot, violations)] in order, each slot checked against the stored sessions and the
-    series' slots before it (R1.1 counts, R1.2 doses, R1.8 days, chair overlaps)."""
-    patient_rows = [row for row in rows if row.mine]
-    taken = _by_chair(rows)
+def _check(slots, patient_rows, by_chair):
+    """[(slot, violations)] in order, each slot checked against the stored sessions (of
+    _split) and the series' slots before it, which join those lists (R1.1 counts, R1.2 doses,
+    R1.8 days, chair overlaps)."""
     checked = []
     for slot in slots:
-        on_chair = taken.setdefault(slot.chair.id, [])
+        on_chair = by_chair.setdefault(slot.chair.id, [])
         overlapping = [row for row in on_chair
                        if row.scheduled_start < slot.end and row.scheduled_end > slot.start]
         checked.append((slot, slot_violations(slot, patient_rows, overlapping)))
@@ -161,19 +162,16 @@ def _booked(row):
     return BookedSession(row.id, row.local_day, row.planned_dose_mg, SessionState(row.state))
 
 
-def _by_chair(rows):
-    """{chair id: [row]} of the sessions holding a chair (states are str enums)."""
-    found = {}
+def _split(rows):
+    """In one pass over _series_sessions: the patient's sessions, and {chair id: [row]} of
+    the sessions holding a chair (a state that is a visit: the enums are str)."""
+    mine, by_chair = [], {}
     for row in rows:
+        if row.mine:
+            mine.append(row)
         if row.state not in NOT_A_VISIT:
-            found.setdefault(row.chair_id, []).append(row)
-    return found
-
-
-def _busy(rows):
-    """{chair id: [(start, end)]} of the sessions holding a chair."""
-    return {chair: [(row.scheduled_start, row.scheduled_end) for row in held]
-            for chair, held in _by_chair(rows).items()}
+            by_chair.setdefault(row.chair_id, []).append(row)
+    return mine, by_chair
 
 
 def _site_chairs(session, site_id):
