@@ -64,19 +64,20 @@ def preview_series(session, *, course_id, data):
                             dose_mg=data.get("dose_mg"), window_minutes=data["window_minutes"])
     now = utcnow()
     today = local_date(now, site.timezone)
-    first, last = series_days(course_facts(course), request, today, now, site.timezone)
+    facts = course_facts(course)
+    first, last = series_days(facts, request, today, now, site.timezone)
     mine, by_chair = _split(_series_sessions(session, course.patient_id, site.id,
                                              first - ONE_DAY, last + ONE_DAY))
     plan = propose_series(
-        course_facts(course), [_booked(r) for r in mine if r.course_id == course.id],
+        facts, [_booked(r) for r in mine if r.course_id == course.id],
         request, SeriesSite(site.timezone, policy.opening_hours, policy.slot,
                             tuple(c.id for c in chairs.values() if c.active)),
         {chair: [(r.scheduled_start, r.scheduled_end) for r in held]
          for chair, held in by_chair.items()}, today=today, now=now,
         other_courses=[_booked(r) for r in mine if r.course_id != course.id])
-    slots = [make_slot(course, patient_facts(patient, enrollment), screening_facts(screening),
-                       site, chairs[p.chair_id], policy, p.start, p.dose_mg)
-             for p in plan.proposals]
+    who, screened = patient_facts(patient, enrollment), screening_facts(screening)
+    slots = [make_slot(course, who, screened, site, chairs[p.chair_id], policy, p.start,
+                       p.dose_mg) for p in plan.proposals]
     checked = [Checked(p, slot, found) for p, (slot, found)
                in zip(plan.proposals, _check(slots, mine, by_chair))]
     return _preview(course, site, plan, checked)
@@ -92,9 +93,9 @@ def book_series(session, *, course_id, data, actor, clock_skew):
     chairs = _site_chairs(session, site.id)
     wanted = sorted(data["sessions"], key=lambda row: row["scheduled_start"])
     _refuse_invalid_rows(site, chairs, data["sessions"], clock_skew)
-    slots = [make_slot(course, patient_facts(patient, enrollment), screening_facts(screening),
-                       site, chairs[row["chair_id"]], policy, row["scheduled_start"],
-                       row["planned_dose_mg"]) for row in wanted]
+    who, screened = patient_facts(patient, enrollment), screening_facts(screening)
+    slots = [make_slot(course, who, screened, site, chairs[row["chair_id"]], policy,
+                       row["scheduled_start"], row["planned_dose_mg"]) for row in wanted]
     days = [slot.local_day for slot in slots]
     mine, by_chair = _split(_series_sessions(session, course.patient_id, site.id,
                                              min(days) - ONE_DAY, max(days) + ONE_DAY))
