@@ -6,11 +6,11 @@ Usage: python bench/bench_series.py [--base-url postgresql+psycopg://postgres@12
                                     [--requests 100] [--chairs 12] [--history-days 365]
                                     [--db spravato_bench_series]
 
-Each run recreates its database: a 12-chair New York clinic with a year of past sessions and
-the next 4 weeks booked at 07:30, 13:00 and 15:30 on every chair and at 10:00 on half of them
-(so the preferred chair is taken at 10:00 and the preview looks for another), and one new
-patient on a TRD course starting tomorrow. The preview asks for Monday and Thursday at 10:00
-on chair 1 for the rest of the induction: 8 proposals.
+Each run recreates its database (bench_api.prepared): a 12-chair New York clinic with a year
+of past sessions and the next 4 weeks booked at 07:30, 13:00 and 15:30 on every chair and at
+10:00 on half of them (so the preferred chair is taken at 10:00 and the preview looks for
+another), and one new patient on a TRD course starting tomorrow. The preview asks for Monday
+and Thursday at 10:00 on chair 1 for the rest of the induction: 8 proposals.
 """
 import argparse
 import os
@@ -18,13 +18,12 @@ import statistics
 import sys
 import time
 
-import psycopg
 from sqlalchemy import text
 from sqlmodel import Session
 
 sys.path.insert(0, ".")
 
-from spravato_ops import create_app, migrate  # noqa: E402
+import bench_api  # noqa: E402
 from spravato_ops.clock import utcnow  # noqa: E402
 from spravato_ops.db import get_engine  # noqa: E402
 from spravato_ops.models import User  # noqa: E402
@@ -101,32 +100,25 @@ def arguments():
     return parser.parse_args()
 
 
-def fresh_database(base_url, name):
-    admin = base_url.replace("postgresql+psycopg", "postgresql") + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{base_url}/{name}"
-
-
 def patients_of(args):
     return SLOTS_PER_DAY * args.chairs
+
+
+def expected_sessions(args):
+    """What SESSIONS_SQL inserts: every day of the history and the 4 weeks ahead."""
+    return (args.history_days + 29) * (3 * args.chairs + args.chairs // 2)
 
 
 def seed(app, args):
     params = dict(chairs=args.chairs, patients=patients_of(args), history=args.history_days)
     with get_engine(app).begin() as conn:
         for script in (SEED_SQL, SESSIONS_SQL):
-            for statement in filter(str.strip, script.split(";")):
-                conn.execute(text(statement),
-                             {k: v for k, v in params.items() if f":{k}" in statement})
+            bench_api.run_script(conn, script, params)
         for table in ("users", "sites", "chairs", "patients", "courses", "sessions"):
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                               f"(SELECT max(id) FROM {table}))"))
-        sessions = conn.execute(text("SELECT count(*) FROM sessions")).scalar()
     with get_engine(app).connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
-    return sessions
 
 
 def headers(app):
@@ -144,10 +136,10 @@ def quantiles(values):
 
 def main():
     args = arguments()
-    app = create_app({"DATABASE_URL": fresh_database(args.base_url, args.db),
-                      "SECRET_KEY": "bench", "TESTING": False})
-    migrate.upgrade(app)
-    sessions = seed(app, args)
+    # Seeded afresh on every run: the bookings ahead are counted from today.
+    sessions = expected_sessions(args)
+    app = bench_api.prepared(args.base_url, args.db, sessions, reseed=True,
+                             seed_with=lambda app, _: seed(app, args))
     client, auth = app.test_client(), headers(app)
     url = f"/api/v1/courses/{patients_of(args) + 1}/series/preview"
     body = {"site_id": 1, "chair_id": 1, "weekdays": ["mon", "thu"], "start_time": "10:00",
