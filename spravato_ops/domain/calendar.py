@@ -23,6 +23,12 @@ def local_date(instant: datetime, tz_name: str) -> date:
     return instant.astimezone(zone(tz_name)).date()
 
 
+def local_instant(day: date, clock: time, tz_name: str) -> datetime:
+    """Return the UTC instant of a site-local date and wall-clock time (the same wall time on
+    either side of a DST change). A time that a spring-forward skips maps past the gap."""
+    return datetime.combine(day, clock, tzinfo=zone(tz_name)).astimezone(timezone.utc)
+
+
 def local_day_bounds(day: date, tz_name: str) -> tuple[datetime, datetime]:
     """Return [start, end) of a site-local day in UTC; 23 or 25 hours on DST days.
 

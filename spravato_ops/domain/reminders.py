@@ -4,9 +4,9 @@ Reminders go to shared phones and inboxes: their text names no drug, diagnosis o
 clinical, and they are not sent in the site's quiet hours.
 """
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
-from .calendar import zone
+from .calendar import local_instant, zone
 from .policy import QuietHours, SitePolicy
 
 HOURS_PER_DAY = 24
@@ -34,10 +34,6 @@ def offset_instant(start: datetime, offset_hours: int, tz_name: str) -> datetime
     return start.astimezone(timezone.utc) - timedelta(hours=hours)
 
 
-def _at_local(day: date, clock: time, tz_name: str) -> datetime:
-    return datetime.combine(day, clock, tzinfo=zone(tz_name)).astimezone(timezone.utc)
-
-
 def quiet_window(instant: datetime, quiet: QuietHours,
                  tz_name: str) -> tuple[datetime, datetime] | None:
     """The quiet window (start, end) that holds `instant` strictly inside, else None (P-QUIET).
@@ -49,9 +45,9 @@ def quiet_window(instant: datetime, quiet: QuietHours,
     overnight = quiet.end_time <= quiet.start_time
     today = instant.astimezone(zone(tz_name)).date()
     for first_day in (today - timedelta(days=1), today):
-        begin = _at_local(first_day, quiet.start_time, tz_name)
+        begin = local_instant(first_day, quiet.start_time, tz_name)
         end_day = first_day + timedelta(days=1) if overnight else first_day
-        end = _at_local(end_day, quiet.end_time, tz_name)
+        end = local_instant(end_day, quiet.end_time, tz_name)
         if begin < instant < end:
             return begin, end
     return None

@@ -65,29 +65,38 @@ def book(session, *, data, actor, clock_skew):
 
     `clock_skew` tolerates tablet clocks slightly behind ours for "not in the past".
     """
-    course, patient, enrollment, screening, site, policy, chair = _load(
+    course, patient, enrollment, screening, site, policy, chair = load_booking(
         session, data["course_id"], data["site_id"], data["chair_id"])
-    _refuse_invalid(site, chair, data["chair_id"], data["scheduled_start"], clock_skew)
-    slot = _slot(course, _patient_facts(patient, enrollment), screening_facts(screening), site,
-                 chair, policy, data["scheduled_start"], data["planned_dose_mg"])
+    refuse_invalid(site, chair, data["chair_id"], data["scheduled_start"], clock_skew)
+    slot = make_slot(course, patient_facts(patient, enrollment), screening_facts(screening),
+                     site, chair, policy, data["scheduled_start"], data["planned_dose_mg"])
     warnings, override = rules.enforce(booking_violations(session, slot), actor=actor,
                                        override=data.get("override"))
+    record = new_session(session, slot, actor=actor, override=override)
+    commit_booking(session, [slot], None, lambda: write_booking(
+        session, record, slot, actor=actor, override=override, patient=patient))
+    return Booked(record, warnings, patient)
+
+
+def new_session(session, slot, *, actor, override):
+    """Add the TreatmentSession of a checked Slot to the session (written at the next flush)."""
     now = utcnow()
     record = TreatmentSession(
-        course_id=course.id, patient_id=course.patient_id, site_id=site.id, chair_id=slot.chair.id,
-        scheduled_start=slot.start, scheduled_end=slot.end, local_day=slot.local_day,
-        planned_dose_mg=slot.dose_mg, overrides=[override] if override else [],
-        created_by=actor.id, created_at=now, updated_at=now,
+        course_id=slot.course.id, patient_id=slot.course.patient_id, site_id=slot.site.id,
+        chair_id=slot.chair.id, scheduled_start=slot.start, scheduled_end=slot.end,
+        local_day=slot.local_day, planned_dose_mg=slot.dose_mg,
+        overrides=[override] if override else [], created_by=actor.id, created_at=now,
+        updated_at=now,
     )
     session.add(record)
+    return record
 
-    def write():
-        _audit_book(session, record, actor, override)
-        reminders.plan_for_session(session, record=record, patient=patient, site=site,
-                                   policy=policy)
 
-    _commit(session, slot, None, write)
-    return Booked(record, warnings, patient)
+def write_booking(session, record, slot, *, actor, override, patient):
+    """Write a new session's audit rows and its reminders (P-REMINDERS); the caller commits."""
+    _audit_book(session, record, actor, override)
+    reminders.plan_for_session(session, record=record, patient=patient, site=slot.site,
+                               policy=slot.policy)
 
 
 def reschedule_session(session, *, session_id, changes, expected_version, actor,
@@ -101,11 +110,12 @@ def reschedule_session(session, *, session_id, changes, expected_version, actor,
         return record, []
     chair_id = moves.get("chair_id", record.chair_id)
     start = moves.get("scheduled_start", record.scheduled_start)
-    course, patient, enrollment, screening, site, policy, chair = _load(
+    course, patient, enrollment, screening, site, policy, chair = load_booking(
         session, record.course_id, record.site_id, chair_id)
-    _refuse_invalid(site, chair, chair_id, moves.get("scheduled_start"), clock_skew)
-    slot = _slot(course, _patient_facts(patient, enrollment), screening_facts(screening), site,
-                 chair, policy, start, moves.get("planned_dose_mg", record.planned_dose_mg))
+    refuse_invalid(site, chair, chair_id, moves.get("scheduled_start"), clock_skew)
+    slot = make_slot(course, patient_facts(patient, enrollment), screening_facts(screening),
+                     site, chair, policy, start,
+                     moves.get("planned_dose_mg", record.planned_dose_mg))
     warnings, override = rules.enforce(booking_violations(session, slot, record.id), actor=actor,
                                        override=changes.get("override"))
     fields = dict(chair_id=chair_id, scheduled_start=start, scheduled_end=slot.end,
@@ -121,7 +131,7 @@ def reschedule_session(session, *, session_id, changes, expected_version, actor,
         reminders.move_for_session(session, record=record, patient=patient, site=site,
                                    policy=policy, previous_day=previous_day)
 
-    _commit(session, slot, record.id, write)
+    commit_booking(session, [slot], record.id, write)
     return record, warnings
 
 
@@ -138,6 +148,15 @@ def mark_no_show(session, *, session_id, reason, actor, expected_version=None):
 def booking_violations(session, slot, exclude_session_id=None):
     """Every rule a booking breaks (R1.1-R1.3, R1.8, R4.1, R4.2, R5.1-R5.4, capacity, P-HOURS),
     at once."""
+    rows = _related_sessions(session, slot, exclude_session_id)
+    return slot_violations(slot, [row for row in rows if row.mine], _chair_conflicts(rows),
+                           exclude_session_id)
+
+
+def slot_violations(slot, patient_sessions, chair_sessions, exclude_session_id=None):
+    """booking_violations with the sessions given: the patient's (any course, any state) and
+    the active ones on the slot's chair that overlap it, each with the columns of
+    _related_query (id, course_id, local_day, planned_dose_mg, state, scheduled_start/end)."""
     course = slot.course
     found = []
     if course.status != "active":
@@ -146,30 +165,29 @@ def booking_violations(session, slot, exclude_session_id=None):
                                "active course."))
     found += check_eligibility(site_facts(slot.site), slot.patient, slot.screening,
                                slot.local_day)
-    rows = _related_sessions(session, slot, exclude_session_id)
-    others = [row for row in rows if row.mine]
     found += check_booking(course_facts(course), slot.local_day, slot.dose_mg,
-                           [_booked(row) for row in others if row.course_id == course.id],
+                           [_booked(row) for row in patient_sessions
+                            if row.course_id == course.id],
                            exclude_session_id,
-                           other_courses=[_booked(row) for row in others
+                           other_courses=[_booked(row) for row in patient_sessions
                                           if row.course_id != course.id])
-    found += [_chair_violation(slot, other) for other in _chair_conflicts(rows)]
+    found += [_chair_violation(slot, other) for other in chair_sessions]
     found += opening_violations(slot.policy.opening_hours, slot.start, slot.end,
                                 slot.site.timezone)
     return found
 
 
-def _slot(course, patient, screening, site, chair, policy, start, dose_mg):
+def make_slot(course, patient, screening, site, chair, policy, start, dose_mg):
     return Slot(course=course, patient=patient, screening=screening, site=site, chair=chair,
                 policy=policy, start=start, end=slot_end(start, policy),
                 local_day=local_date(start, site.timezone), dose_mg=dose_mg)
 
 
-def _load(session, course_id, site_id, chair_id):
+def load_booking(session, course_id, site_id, chair_id, lock=True):
     """Load (course, patient, enrollment, screening, site, policy, chair) in one query, the
-    patient's row locked (see _load_query). 404 for no course, then for no site; chair is
-    None when it is not one of the site's."""
-    found = session.exec(_load_query(), params=dict(
+    patient's row locked unless `lock` is False (see _load_query). 404 for no course, then
+    for no site; chair is None when it is not one of the site's."""
+    found = session.exec(_load_query(lock), params=dict(
         course_id=course_id, site_id=site_id, chair_id=chair_id)).first()
     if found is None:
         if session.get(TreatmentCourse, course_id) is None:
@@ -185,8 +203,8 @@ def _load(session, course_id, site_id, chair_id):
 # turns it into a 409. SQLite ignores FOR UPDATE; its engine opens every transaction with
 # BEGIN IMMEDIATE, which already serializes writers.
 @cache
-def _load_query():
-    """The query of _load, built once (bound parameters course_id, site_id, chair_id)."""
+def _load_query(lock):
+    """The query of load_booking, built once (bound parameters course_id, site_id, chair_id)."""
     query = with_policy(
         select(TreatmentCourse, Patient, RemsEnrollment, Screening, Site, Chair)
         .join(Patient, Patient.id == TreatmentCourse.patient_id)
@@ -196,10 +214,10 @@ def _load_query():
         .outerjoin(Chair, (Chair.id == bindparam("chair_id")) & (Chair.site_id == Site.id)),
         site_id=Site.id,
     ).where(TreatmentCourse.id == bindparam("course_id"))
-    return query.with_for_update(key_share=True, of=Patient)
+    return query.with_for_update(key_share=True, of=Patient) if lock else query
 
 
-def _refuse_invalid(site, chair, chair_id, start, clock_skew):
+def refuse_invalid(site, chair, chair_id, start, clock_skew):
     """422: the chair must be an active chair of the site; a new start not in the past."""
     errors = {}
     if chair is None:
@@ -212,7 +230,7 @@ def _refuse_invalid(site, chair, chair_id, start, clock_skew):
         raise InvalidInput(errors)
 
 
-def _patient_facts(patient, enrollment):
+def patient_facts(patient, enrollment):
     return PatientFacts(date_of_birth=patient.date_of_birth,
                         rems_patient_id=enrollment.rems_patient_id if enrollment else None,
                         enrolled_on=enrollment.enrolled_on if enrollment else None)
@@ -280,23 +298,37 @@ def _audit_override(session, record, actor, override):
                      after=override, actor=actor)
 
 
-def _commit(session, slot, exclude_session_id, write):
-    """Run `write` and commit; the database's double-booking guards become a 409, never a 500."""
+def _single_refusal(refused):
+    return RuleRefusal(refused[0][1])
+
+
+def commit_booking(session, slots, exclude_session_id, write, refusal=_single_refusal):
+    """Run `write` and commit; the database's double-booking guards become a 409, never a 500:
+    `refusal` of [(slot, violations)], the slots whose chair or day was taken meanwhile."""
     try:
         write()
         session.commit()
     except IntegrityError as exc:
         session.rollback()
         name = _constraint_name(exc)
-        if name == CHAIR_OVERLAP:
-            found = _chair_conflicts(_related_sessions(session, slot, exclude_session_id))
-            violations = ([_chair_violation(slot, other) for other in found]
-                          or [_chair_violation(slot)])
-        elif name == PATIENT_DAY:
-            violations = [same_day_session(slot.local_day)]
-        else:
+        if name not in (CHAIR_OVERLAP, PATIENT_DAY):
             raise
-        raise RuleRefusal(violations) from exc
+        refused = [(slot, found) for slot in slots
+                   if (found := _taken(session, slot, exclude_session_id, name))]
+        # Nothing found taken now (the other booking was cancelled since): name them all.
+        refused = refused or [(slot, [_chair_violation(slot) if name == CHAIR_OVERLAP
+                                      else same_day_session(slot.local_day)]) for slot in slots]
+        raise refusal(refused) from exc
+
+
+def _taken(session, slot, exclude_session_id, constraint):
+    """After a commit refused by `constraint`: the violations of `slot` it stands for."""
+    rows = _related_sessions(session, slot, exclude_session_id)
+    if constraint == CHAIR_OVERLAP:
+        return [_chair_violation(slot, other) for other in _chair_conflicts(rows)]
+    holds_day = any(row.mine and row.local_day == slot.local_day and row.id != exclude_session_id
+                    and SessionState(row.state) not in NOT_A_VISIT for row in rows)
+    return [same_day_session(slot.local_day)] if holds_day else []
 
 
 def _constraint_name(exc):

@@ -7,7 +7,7 @@ from flask_login import current_user
 from .. import clock
 from ..db import get_session
 from ..domain.calendar import local_date
-from ..domain.opening_hours import open_at
+from ..domain.opening_hours import WEEKDAY_NAMES, WEEKDAYS, open_at
 from ..permissions import OVERRIDE_ROLES
 from ..services.sites import list_chairs, site_policy, sites_of
 from .access import page
@@ -17,6 +17,8 @@ from .views import bp
 # The grid's rows: 07:00 to 20:00 site-local, 15-minute lines, widened to the site's opening
 # hours (P-HOURS) where they start earlier or end later; the hours closed are shaded.
 FIRST_HOUR, LAST_HOUR, LINE_MINUTES = 7, 20, 15
+# The series dialog's weekday boxes: (value the API takes, label).
+SERIES_WEEKDAYS = tuple(zip(WEEKDAYS, WEEKDAY_NAMES))
 
 
 @bp.get("/schedule")
@@ -39,6 +41,7 @@ def schedule():
         any_closed=not all(open_ for _, open_ in lines),
         slot_minutes=policy.slot_minutes,
         may_override=current_user.role in OVERRIDE_ROLES, first_hour=first,
+        series_weekdays=SERIES_WEEKDAYS,
         days={"previous week": day - timedelta(days=7), "previous day": day - timedelta(days=1),
               "next day": day + timedelta(days=1), "next week": day + timedelta(days=7)})
 

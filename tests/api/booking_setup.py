@@ -1,4 +1,5 @@
 """Shared arrangements of the booking tests: a frozen Monday, a New York clinic, helpers."""
+import threading
 from datetime import date, datetime, time, timedelta, timezone
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -61,3 +62,27 @@ def set_state(db, session_id, state):
     record.state = state
     db.add(record)
     db.commit()
+
+
+def fire_at_once(app, headers, payloads, url):
+    """POST each payload (or (url, payload)) from its own thread and test client, all released
+    at once; return [(status, json)] in order ("exception" and its repr if one raised)."""
+    barrier = threading.Barrier(len(payloads))
+    results = [None] * len(payloads)
+
+    def worker(index, payload):
+        try:
+            client = app.test_client()
+            barrier.wait(timeout=30)
+            target, body = payload if isinstance(payload, tuple) else (url, payload)
+            response = client.post(target, json=body, headers=headers)
+            results[index] = (response.status_code, response.get_json())
+        except Exception as exc:  # reported by the assertions, not lost in the thread
+            results[index] = ("exception", repr(exc))
+
+    threads = [threading.Thread(target=worker, args=(i, p)) for i, p in enumerate(payloads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

@@ -6,7 +6,6 @@ what slips through (PostgreSQL's exclusion constraint on chair overlap, the uniq
 index on patient and day). The `database-only` cases switch the service's checks off to
 show the database alone still answers 409, never 500.
 """
-import threading
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -17,33 +16,11 @@ from spravato_ops.domain.calendar import local_date, zone
 from spravato_ops.models import TreatmentSession
 from spravato_ops.services import booking
 
-from .booking_setup import rows
+from .booking_setup import fire_at_once, rows
 
 THREADS = 20
 URL = "/api/v1/sessions"
 TZ = "America/New_York"
-
-
-def _fire(app, headers, payloads, url=URL):
-    """POST every payload from its own thread and test client, all released at once."""
-    barrier = threading.Barrier(len(payloads))
-    results = [None] * len(payloads)
-
-    def worker(index, payload):
-        try:
-            client = app.test_client()
-            barrier.wait(timeout=30)
-            response = client.post(url, json=payload, headers=headers)
-            results[index] = (response.status_code, response.get_json())
-        except Exception as exc:  # reported by the assertions, not lost in the thread
-            results[index] = ("exception", repr(exc))
-
-    threads = [threading.Thread(target=worker, args=(i, p)) for i, p in enumerate(payloads)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def _tomorrow_at_ten():
@@ -81,7 +58,7 @@ def test_twenty_bookings_of_one_chair_at_one_time_book_one(app, make, auth, db, 
     payloads = [dict(course_id=c.id, site_id=site.id, chair_id=chair.id,
                      scheduled_start=start.isoformat(), planned_dose_mg=56) for c in courses]
 
-    results = _fire(app, auth("scheduler"), payloads)
+    results = fire_at_once(app, auth("scheduler"), payloads, URL)
 
     _assert_one_booked(results, "chair_conflict")
     booked = rows(db, select(TreatmentSession).where(TreatmentSession.chair_id == chair.id))
@@ -101,7 +78,7 @@ def test_twenty_bookings_of_one_patient_on_one_day_book_one_R1_8(app, make, auth
                      scheduled_start=(start + timedelta(minutes=5 * i)).isoformat(),
                      planned_dose_mg=56) for i, chair in enumerate(chairs)]
 
-    results = _fire(app, auth("scheduler"), payloads)
+    results = fire_at_once(app, auth("scheduler"), payloads, URL)
 
     _assert_one_booked(results, "same_day_session")
     booked = rows(db, select(TreatmentSession).where(TreatmentSession.course_id == course.id))
@@ -119,8 +96,9 @@ def test_concurrent_cancels_with_one_if_match_change_it_once(app, make, auth, db
     assert booked.status_code == 201, booked.json
     session_id = booked.json["id"]
 
-    results = _fire(app, {**scheduler, "If-Match": '"1"'},
-                    [{"reason": f"call {i}"} for i in range(10)], url=f"{URL}/{session_id}/cancel")
+    results = fire_at_once(app, {**scheduler, "If-Match": '"1"'},
+                           [{"reason": f"call {i}"} for i in range(10)],
+                           f"{URL}/{session_id}/cancel")
 
     assert sorted(status for status, _ in results) == [200] + [412] * 9, results
     [stored] = rows(db, select(TreatmentSession).where(TreatmentSession.id == session_id))

@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from spravato_ops.models import RemsFormSignature
 
+from .booking_setup import fire_at_once
 from .rems_form_support import complete_day
-from .test_booking_concurrency import _fire
 from .treatment_support import stored_rows, vitals
 
 SIGNERS = 8
@@ -16,7 +16,7 @@ SIGNERS = 8
 
 def test_simultaneous_signatures_sign_the_form_once(app, day, db):
     complete_day(day)
-    results = _fire(app, day.prescriber, [{}] * SIGNERS, url=day.url("/rems-form/sign"))
+    results = fire_at_once(app, day.prescriber, [{}] * SIGNERS, day.url("/rems-form/sign"))
     statuses = sorted(status for status, _ in results)
     assert statuses == [200] + [409] * (SIGNERS - 1), results
     assert {body["violations"][0]["code"] for status, body in results if status == 409} == {

@@ -46,10 +46,11 @@ def log_in(page, server, user):
     return page
 
 
-def screenshot(page, name):
-    """Save a screenshot under tests/artifacts/ (git-ignored) for a person to look at."""
+def screenshot(page, name, full_page=True):
+    """Save a screenshot under tests/artifacts/ (git-ignored) for a person to look at; of the
+    viewport alone (full_page False) where a modal dialog is what the person sees."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def axe_violations(page, impacts=("serious", "critical")):

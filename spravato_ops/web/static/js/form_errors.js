@@ -19,17 +19,26 @@ function item(text) {
   return li;
 }
 
+// Rules of DOMAIN.md are cited by ID; a chair clash or course state in words.
+export function ruleName(v) {
+  return /^R\d/.test(v.rule) ? v.rule
+    : { chair_conflict: "Chair clash" }[v.code] ?? v.rule.replaceAll("_", " ");
+}
+
+// One violation as staff read it: its rule, the message, and whether it can be overridden.
+export function violationLine(v) {
+  const stop = v.override_allowed === undefined ? ""
+    : v.override_allowed ? " (a prescriber may override)" : " (cannot be overridden)";
+  return `${ruleName(v)}: ${v.message}${stop}`;
+}
+
 function problemLines(form, error) {
   if (error instanceof NetworkError) return ["Not saved: the connection was lost. Try again."];
   if (error instanceof ApiError && error.status === 412) {
     return ["Someone else changed this in the meantime, so it was not saved. The page now " +
       "shows their change: make yours again if it is still needed."];
   }
-  // Rules of DOMAIN.md are cited by ID; a chair clash or course state in words.
-  const ruleName = (v) => (/^R\d/.test(v.rule) ? v.rule
-    : { chair_conflict: "Chair clash" }[v.code] ?? v.rule.replaceAll("_", " "));
-  const lines = (error.violations ?? []).map((v) => `${ruleName(v)}: ${v.message}` +
-    (v.override_allowed ? " (a prescriber may override)" : " (cannot be overridden)"));
+  const lines = (error.violations ?? []).map(violationLine);
   for (const [name, messages] of Object.entries(error.errors ?? {})) {
     const text = [messages].flat().map((m) => (typeof m === "string" ? m : JSON.stringify(m)))
       .join(" ");

@@ -256,4 +256,6 @@ field("patient-search").addEventListener("input", () => {
   searchTimer = setTimeout(searchPatients, 250);
 });
 field("course_id").addEventListener("change", showPlan);
+// Other parts of the page (the series dialog) ask for a reload with what they did.
+root.addEventListener("schedule:reload", (event) => loadSessions(event.detail ?? ""));
 form.addEventListener("submit", book);
