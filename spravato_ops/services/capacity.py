@@ -1,5 +1,6 @@
 """A site's chair capacity per day and the courses that need booking, read set-based: the
-site's active courses and all their sessions in two queries, whatever their number."""
+site's active courses and the sessions the cadence rules read, in a few queries whatever their
+number."""
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,6 +13,7 @@ from ..domain.cadence import NOT_A_VISIT, NOT_COUNTED, BookedSession, phase_for_
 from ..domain.calendar import course_week, local_date
 from ..domain.capacity import CourseDemand, booking_due, capacity_days
 from ..domain.enums import SessionState
+from ..domain.label import DAYS_PER_WEEK
 from ..models import Chair, Patient, TreatmentCourse, TreatmentSession
 from .courses import course_facts
 from .failures import InvalidInput
@@ -28,6 +30,14 @@ CourseRow = namedtuple("CourseRow", "id patient_id indication start_date "
 PatientRow = namedtuple("PatientRow", "id first_name last_name mrn date_of_birth email phone "
                                       "reminder_channel")
 STATES = {state.value: state for state in SessionState}
+SESSION_COLUMNS = select(TreatmentSession.course_id, TreatmentSession.id,
+                         TreatmentSession.local_day, TreatmentSession.planned_dose_mg,
+                         TreatmentSession.state)
+# R1.1: the longest cadence window (every 2 weeks) begins this long before its last day.
+LONGEST_WINDOW = timedelta(days=2 * DAYS_PER_WEEK - 1)
+# Sessions are read from this many days before today (and, for a course not seen since,
+# around its last one).
+RECENT_DAYS = 28
 
 
 @dataclass(frozen=True)
@@ -48,25 +58,46 @@ def _site_of_patient():
             .correlate(TreatmentCourse).scalar_subquery())
 
 
-def active_courses(session, *, site_id=None):
+def _last_counted_day():
+    """SQL: the day of the course's last session that counts (R1.1), booked or held."""
+    counted = aliased(TreatmentSession)
+    return (select(func.max(counted.local_day))
+            .where(counted.course_id == TreatmentCourse.id, counted.state.not_in(NOT_COUNTED))
+            .correlate(TreatmentCourse).scalar_subquery())
+
+
+def active_courses(session, *, since, site_id=None):
     """Active courses, each at the site of its patient's latest session (one with no session
-    anywhere has no site and is left out); only those of `site_id` when given."""
-    site = _site_of_patient()
+    anywhere has no site and is left out); only those of `site_id` when given.
+
+    Of their sessions, those the cadence rules read (R1.1, R1.7): the next due window is
+    looked for from the last counted session on, so the sessions from `since` on and, for a
+    course not seen since, those in its last session's cadence window. Three queries at
+    most, however long the courses' history.
+    """
+    site, last = _site_of_patient(), _last_counted_day()
     where = (TreatmentCourse.status == "active",
              site.is_not(None) if site_id is None else site == site_id)
     columns = [getattr(TreatmentCourse, name) for name in CourseRow._fields]
     columns += [getattr(Patient, name) for name in PatientRow._fields]
-    courses = session.exec(select(*columns, site)
+    courses = session.exec(select(*columns, site, last)
                            .join(Patient, Patient.id == TreatmentCourse.patient_id)
                            .where(*where).order_by(TreatmentCourse.id)).all()
+    rows = list(session.exec(SESSION_COLUMNS.where(
+        TreatmentSession.course_id.in_(select(TreatmentCourse.id).where(*where)),
+        TreatmentSession.local_day >= since)))
+    window_of = {row[0]: row[-1] - LONGEST_WINDOW for row in courses
+                 if row[-1] is not None and row[-1] - LONGEST_WINDOW < since}
+    if window_of:
+        rows += [row for row in session.exec(SESSION_COLUMNS.where(
+            TreatmentSession.course_id.in_(list(window_of)), TreatmentSession.local_day < since,
+            TreatmentSession.local_day >= min(window_of.values())))
+            if row.local_day >= window_of[row.course_id]]
     sessions = defaultdict(list)
-    for course_id, session_id, day, dose, state in session.exec(
-            select(TreatmentSession.course_id, TreatmentSession.id, TreatmentSession.local_day,
-                   TreatmentSession.planned_dose_mg, TreatmentSession.state)
-            .where(TreatmentSession.course_id.in_(select(TreatmentCourse.id).where(*where)))):
+    for course_id, session_id, day, dose, state in rows:
         sessions[course_id].append(BookedSession(session_id, day, dose, STATES[state]))
     split = len(CourseRow._fields)
-    return [SiteCourse(CourseRow(*row[:split]), PatientRow(*row[split:-1]), row[-1],
+    return [SiteCourse(CourseRow(*row[:split]), PatientRow(*row[split:-2]), row[-2],
                        tuple(sessions[row[0]])) for row in courses]
 
 
@@ -86,7 +117,8 @@ def site_capacity(session, *, site_id, now, first_day=None, last_day=None):
     site, policy = site_with_policy(session, site_id)
     today = local_date(now, site.timezone)
     first, last = _forecast_range(first_day, last_day, today)
-    courses = active_courses(session, site_id=site_id) if last >= today else []
+    courses = (active_courses(session, since=today - timedelta(days=RECENT_DAYS),
+                              site_id=site_id) if last >= today else [])
     return _capacity(session, site, policy, today, (first, last), courses)
 
 
@@ -95,15 +127,15 @@ def needs_booking(session, *, site_id, now):
     (R1.1, R1.7), the latest-due first: patient, course, phase and due window."""
     site, policy = site_with_policy(session, site_id)
     today = local_date(now, site.timezone)
-    return dict(site_id=site_id, today=today,
-                courses=_needs(active_courses(session, site_id=site_id), today, policy))
+    courses = active_courses(session, since=today - timedelta(days=RECENT_DAYS), site_id=site_id)
+    return dict(site_id=site_id, today=today, courses=_needs(courses, today, policy))
 
 
 def site_outlook(session, *, site_id, now):
     """The next 4 weeks' capacity and the courses that need booking, from one read."""
     site, policy = site_with_policy(session, site_id)
     today = local_date(now, site.timezone)
-    courses = active_courses(session, site_id=site_id)
+    courses = active_courses(session, since=today - timedelta(days=RECENT_DAYS), site_id=site_id)
     return dict(capacity=_capacity(session, site, policy, today,
                                    _forecast_range(None, None, today), courses),
                 needs_booking=_needs(courses, today, policy))

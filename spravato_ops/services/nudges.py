@@ -2,6 +2,8 @@
 asked once, on their reminder channel, to call the clinic to book (no clinical words: the
 `booking_nudge` templates). Planned by a scheduler sweep; the dispatcher sends them.
 """
+from datetime import timedelta
+
 from sqlmodel import select
 
 from ..domain.calendar import local_date
@@ -9,7 +11,7 @@ from ..domain.capacity import nudge_window
 from ..domain.enums import ReminderChannel, ReminderKind, ReminderStatus
 from ..domain.reminders import outside_quiet_hours
 from ..models import Reminder, Site
-from .capacity import active_courses
+from .capacity import RECENT_DAYS, active_courses
 from .courses import course_facts
 from .reminders import cancel_nudges, recipient_of
 from .sites import policy_from, select_with_policy
@@ -49,7 +51,8 @@ def sweep_nudges(session, *, now):
     sites = {site.id: (site, policy_from(settings)) for site, settings in
              session.exec(select_with_policy(Site, site_id=Site.id))}
     wanted = {}
-    for entry in active_courses(session):
+    since = now.date() - timedelta(days=RECENT_DAYS)
+    for entry in active_courses(session, since=since):
         site, policy = sites[entry.site_id]
         window = nudge_window(course_facts(entry.course), entry.sessions,
                               local_date(now, site.timezone), policy)
