@@ -20,12 +20,12 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 
-import psycopg
 from sqlalchemy import insert, text
 from sqlmodel import Session, SQLModel
 
 sys.path.insert(0, ".")
 
+from bench_api import ensure_database  # noqa: E402
 from spravato_ops import create_app, migrate  # noqa: E402
 from spravato_ops.clock import utcnow  # noqa: E402
 from spravato_ops.db import get_engine  # noqa: E402
@@ -50,14 +50,6 @@ HOURS = {"opening_hours": {"weekly": {
 # (weight, indication, course weeks ago: low..high, continuation interval)
 MIX = [(20, "TRD", (0, 3), 1), (20, "TRD", (4, 7), 1), (25, "TRD", (8, 40), 1),
        (25, "TRD", (8, 40), 2), (10, "MDSI", (0, 3), 1)]
-
-
-def database(base_url):
-    admin = base_url.replace("postgresql+psycopg", "postgresql") + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{DATABASE}"')
-    return f"{base_url}/{DATABASE}"
 
 
 def cadence_days(indication, weeks_ago, interval):
@@ -180,8 +172,8 @@ def main():
     parser.add_argument("--other-sites", type=int, default=1)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    app = create_app({"DATABASE_URL": database(args.base_url), "SECRET_KEY": "bench",
-                      "TESTING": False})
+    url = ensure_database(args.base_url, DATABASE, reseed=False)  # emptied and seeded below
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": False})
     migrate.upgrade(app)
     site_id, headers, today = seed(app, args.courses, args.other_sites)
     client = app.test_client()
