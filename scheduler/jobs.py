@@ -6,7 +6,9 @@ interval is a field of Settings (context.py) so that it is configurable.
 from dataclasses import dataclass
 from typing import Callable
 
-from . import course_alerts, dispatch_reminders, rems_form_alerts, treatment_day_alerts
+from . import (
+    booking_nudges, course_alerts, dispatch_reminders, rems_form_alerts, treatment_day_alerts,
+)
 
 
 @dataclass(frozen=True)
@@ -29,4 +31,6 @@ JOBS = (
         "course alerts: cadence gaps, no-shows, end of induction and of MDSI weeks"),
     Job(rems_form_alerts.JOB_ID, rems_form_alerts.run, "course_seconds",
         "REMS Patient Monitoring Forms due and overdue"),
+    Job(booking_nudges.JOB_ID, booking_nudges.run, "course_seconds",
+        "ask patients once per due window to call the clinic when nothing is booked"),
 )

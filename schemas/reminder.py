@@ -35,7 +35,8 @@ class ReminderOut(ReminderDeskOut):
     course_id = fields.Integer(allow_none=True)
     patient_id = fields.Integer()
     site_id = fields.Integer(allow_none=True)
-    kind = fields.String(metadata={"description": "appointment or appointment_moved"})
+    kind = fields.String(metadata={"description": "appointment, appointment_moved or "
+                                                  "booking_nudge (no appointment yet)"})
     recipient = fields.String(allow_none=True)
     appointment_at = UTCDateTime(allow_none=True)
     next_attempt_at = UTCDateTime()

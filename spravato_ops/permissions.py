@@ -28,6 +28,7 @@ MATRIX = {
     "GET /sites/{}/policy": EVERYONE,
     "PUT /sites/{}/policy": ADMIN,
     "GET /sites/{}/capacity": SCHEDULING,
+    "GET /sites/{}/needs-booking": SCHEDULING,
     "GET /sites/{}/conflicts": SCHEDULING,
     "POST /users": ADMIN,
     "GET /users": ADMIN,

@@ -2,13 +2,14 @@
 from flask import g
 from flask_smorest import Blueprint
 
+from schemas.capacity import CapacityOut, CapacityQuery, NeedsBookingOut
 from schemas.site import (
     ChairIn, ChairOut, ConflictOut, PolicyIn, PolicyOut, SiteIn, SiteOut, SitePatch,
 )
 
 from ..clock import utcnow
 from ..db import get_session
-from ..services import sites as service
+from ..services import capacity, sites as service
 from ..services.common import get_existing
 from ..models import Site
 from .common import if_match_version, with_etag
@@ -90,3 +91,20 @@ def replace_policy(settings, site_id):
 def list_conflicts(site_id):
     """Sessions to come that the site's opening hours leave outside (P-HOURS), to move."""
     return service.opening_conflicts(get_session(), site_id=site_id, now=utcnow())
+
+
+@bp.get("/<int:site_id>/capacity")
+@bp.arguments(CapacityQuery, location="query")
+@bp.response(200, CapacityOut)
+def get_capacity(query, site_id):
+    """Chair-hours open, booked and expected per site-local day, and the days over capacity
+    (P-HOURS, P-SLOT, R1.1, R1.3); 422 for a range past 62 days."""
+    return capacity.site_capacity(get_session(), site_id=site_id, now=utcnow(),
+                                  first_day=query.get("from_"), last_day=query.get("to"))
+
+
+@bp.get("/<int:site_id>/needs-booking")
+@bp.response(200, NeedsBookingOut)
+def get_needs_booking(site_id):
+    """Courses whose next due window is open with no session booked from today on (R1.7)."""
+    return capacity.needs_booking(get_session(), site_id=site_id, now=utcnow())

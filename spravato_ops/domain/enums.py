@@ -38,6 +38,7 @@ class ReminderKind(StrEnum):
 
     APPOINTMENT = "appointment"
     APPOINTMENT_MOVED = "appointment_moved"
+    BOOKING_NUDGE = "booking_nudge"  # a course's next due window is open, nothing booked
 
 
 class ReminderStatus(StrEnum):

@@ -42,7 +42,8 @@ class CoursePlan:
     mdsi_ends_on: date | None
 
 
-def _week_counts(course: CourseFacts, sessions: Iterable[BookedSession]) -> dict[int, int]:
+def week_counts(course: CourseFacts, sessions: Iterable[BookedSession]) -> dict[int, int]:
+    """Sessions that count (R1.1) per course week."""
     counts: dict[int, int] = {}
     for s in sessions:
         if s.state not in NOT_COUNTED:
@@ -64,7 +65,7 @@ def course_plan(course: CourseFacts, sessions: Sequence[BookedSession], today: d
     Weeks run from 1 to the later of today's week + `weeks_ahead` and the last
     booked week; an MDSI plan stops at week 4 unless sessions were booked later.
     """
-    counts = _week_counts(course, sessions)
+    counts = week_counts(course, sessions)
     last_booked = max((w for w in counts if w > 0), default=1)
     horizon = course_week(course.start_date, today) + weeks_ahead
     if course.indication == Indication.MDSI:
@@ -90,16 +91,20 @@ def next_due_window(course: CourseFacts, sessions: Sequence[BookedSession], toda
     start) whose cadence window has room; latest: that session + the phase's P-CADENCE
     gap. None once an MDSI course reaches week 5. Past windows mean the session is late.
     """
-    counts = _week_counts(course, sessions) if counts is None else counts
+    counts = week_counts(course, sessions) if counts is None else counts
     booked = [s.local_day for s in sessions if s.state not in NOT_COUNTED]
     anchor = max(booked, default=None)
     day = max(anchor + timedelta(days=1) if anchor else today, course.start_date)
-    for _ in range(MAX_DUE_SEARCH_DAYS):
-        week = course_week(course.start_date, day)
-        window, used = _window_count(course, week, counts)
+    give_up = day + timedelta(days=MAX_DUE_SEARCH_DAYS)
+    while True:
+        window, used = _window_count(course, course_week(course.start_date, day), counts)
         if used < window.limit:
             break
-        day += timedelta(days=1)
+        # A full window: its days all are; look on from the day after it.
+        day = week_bounds(course.start_date, window.last_week)[1] + timedelta(days=1)
+        if day >= give_up:
+            day = give_up
+            break
     if window.phase == Phase.MDSI_EXTENDED:
         return None
     latest = (anchor or day) + timedelta(days=gap_limit_days(course, window.phase, policy))

@@ -70,6 +70,13 @@ def send_time(planned: datetime, appointment: datetime, now: datetime, policy: S
     return planned
 
 
+def outside_quiet_hours(instant: datetime, policy: SitePolicy, tz_name: str) -> datetime:
+    """`instant`, or the end of the P-QUIET window holding it: when a message that has no
+    appointment (a booking nudge) may go."""
+    window = quiet_window(instant, policy.quiet_hours, tz_name)
+    return window[1] if window is not None else instant
+
+
 def planned_reminders(appointment: datetime, policy: SitePolicy, tz_name: str,
                       now: datetime) -> tuple[tuple[int, datetime], ...]:
     """(offset hours, send time) of each P-REMINDERS reminder still to come, earliest first.

@@ -56,8 +56,10 @@ def _wanted(record, patient, site, policy, now):
 
 def plan_for_session(session, *, record, patient, site, policy):
     """Add a booked session's reminders at the P-REMINDERS offsets still to come, P-QUIET
-    respected (none for `reminder_channel: none`); the booking's commit writes them."""
+    respected (none for `reminder_channel: none`), and cancel the course's booking nudges not
+    sent yet; the booking's commit writes them."""
     now = utcnow()
+    cancel_nudges(session, course_id=record.course_id)
     created = [_new(record, patient, ReminderKind.APPOINTMENT, at, key, now)
                for key, at in _wanted(record, patient, site, policy, now).items()]
     session.add_all(created)
@@ -194,6 +196,18 @@ def cancel_for_session(session, *, session_id):
     """Cancel a session's reminders not sent yet (cancel, no-show); the caller commits."""
     session.exec(update(Reminder).where(Reminder.session_id == session_id, _NOT_STARTED)
                  .values(status=S.CANCELLED, claimed_by=None, lease_until=None))
+
+
+def cancel_nudges(session, *, course_id=None, keep=None):
+    """Cancel booking nudges not sent yet: the course's (a session was just booked), or all
+    those whose dedupe key is not in `keep` (the nudge sweep's). Returns how many."""
+    query = update(Reminder).where(Reminder.kind == ReminderKind.BOOKING_NUDGE, _NOT_STARTED)
+    if course_id is not None:
+        query = query.where(Reminder.course_id == course_id)
+    if keep is not None:
+        query = query.where(Reminder.dedupe_key.not_in(list(keep)))
+    return session.exec(query.values(status=S.CANCELLED, claimed_by=None,
+                                     lease_until=None)).rowcount
 
 
 def list_reminders(session, *, viewer, session_id=None, course_id=None, status=None, limit=100,

@@ -12,6 +12,7 @@ from ..permissions import OVERRIDE_ROLES
 from ..services.sites import list_chairs, site_policy, sites_of
 from .access import page
 from .board import chosen_site
+from .schedule_capacity import capacity_panel
 from .views import bp
 
 # The grid's rows: 07:00 to 20:00 site-local, 15-minute lines, widened to the site's opening
@@ -41,7 +42,7 @@ def schedule():
         any_closed=not all(open_ for _, open_ in lines),
         slot_minutes=policy.slot_minutes,
         may_override=current_user.role in OVERRIDE_ROLES, first_hour=first,
-        series_weekdays=SERIES_WEEKDAYS,
+        series_weekdays=SERIES_WEEKDAYS, capacity=capacity_panel(session, site),
         days={"previous week": day - timedelta(days=7), "previous day": day - timedelta(days=1),
               "next day": day + timedelta(days=1), "next week": day + timedelta(days=7)})
 

@@ -146,7 +146,8 @@ def test_once_runs_every_job_once_and_logs_one_line_each(db, make, mailbox, star
     assert process.wait(timeout=PATIENCE) == 0, log.read_text()
     lines = [line for line in log.read_text().splitlines() if " job=" in line]
     assert [line.split(" job=")[1].split()[0] for line in lines] == [
-        "dispatch-reminders", "treatment-day-alerts", "course-alerts", "rems-form-alerts"]
+        "dispatch-reminders", "treatment-day-alerts", "course-alerts", "rems-form-alerts",
+        "booking-nudges"]
     assert "claimed=3 sent=3 failed=0" in lines[0] and " ms=" in lines[0]
     assert mailbox.handler.count() == 3
 
@@ -185,5 +186,6 @@ def test_dry_run_prints_the_job_table(app):
     lines = result.output.splitlines()
     assert lines[0].split() == ["job", "every", "does"]
     assert [line.split()[0] for line in lines[1:]] == [
-        "dispatch-reminders", "treatment-day-alerts", "course-alerts", "rems-form-alerts"]
+        "dispatch-reminders", "treatment-day-alerts", "course-alerts", "rems-form-alerts",
+        "booking-nudges"]
     assert lines[1].split()[1:3] == ["30", "s"]

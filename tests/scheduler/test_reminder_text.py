@@ -18,8 +18,12 @@ SUMMER = datetime(2026, 7, 14, 18, 30, tzinfo=timezone.utc)  # 14:30 EDT
 NEVER = re.compile(r"spravato|ketamine|depress|rems|suicid|mdsi|\btrd\b|psychiatr|mental|"
                    r"\bdos(e|es|ing)\b|\bmg\b|milligram|treatment|therapy|medication|diagnos|"
                    r"prescri|clinical|dissociat|sedat|infusion", re.IGNORECASE)
-KINDS_AND_CHANNELS = [(kind, channel) for kind in ReminderKind
-                      for channel in (ReminderChannel.EMAIL, ReminderChannel.SMS)]
+CHANNELS = (ReminderChannel.EMAIL, ReminderChannel.SMS)
+KINDS_AND_CHANNELS = [(kind, channel) for kind in ReminderKind for channel in CHANNELS]
+# Kinds about a booked appointment (a booking nudge has none: it asks the patient to call).
+APPOINTMENT_KINDS = [(kind, channel) for kind in (ReminderKind.APPOINTMENT,
+                                                  ReminderKind.APPOINTMENT_MOVED)
+                     for channel in CHANNELS]
 PREPARATION = ("2 hours", "30 min", "nasal sprays at least 1 hour before", "next day",
                "restful sleep")
 
@@ -40,7 +44,7 @@ def test_rendered_text_names_nothing_clinical(kind, channel):
     assert NEVER.findall(f"{message.subject}\n{message.text}") == []
 
 
-@pytest.mark.parametrize(("kind", "channel"), KINDS_AND_CHANNELS)
+@pytest.mark.parametrize(("kind", "channel"), APPOINTMENT_KINDS)
 def test_rendered_text_has_the_local_time_the_clinic_and_the_r1_6_preparation(kind, channel):
     message = render(kind, channel)
     assert "Tuesday, March 3, 2026" in message.text and "10:00 AM EST" in message.text
@@ -53,6 +57,14 @@ def test_rendered_text_has_the_local_time_the_clinic_and_the_r1_6_preparation(ki
         assert message.subject.startswith(("Reminder: your appointment", "Your appointment"))
     else:
         assert message.subject == ""
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_booking_nudge_asks_the_patient_to_call_the_clinic(channel):
+    message = render(ReminderKind.BOOKING_NUDGE, channel)
+    assert "Riverside Clinic" in message.text and "call us on 555-0100" in message.text
+    assert "book your next appointment" in f"{message.subject} {message.text}".lower()
+    assert "2026" not in message.text  # no appointment yet, so no date
 
 
 def test_summer_time_shows_its_own_zone():

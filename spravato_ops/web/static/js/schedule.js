@@ -91,6 +91,7 @@ async function loadSessions(news = "") {
     grid.append(...shown.map(block));
     const count = shown.length === 1 ? "1 session" : `${shown.length} sessions`;
     status.textContent = `${news} ${count} on this day.`.trim();
+    if (news) root.dispatchEvent(new CustomEvent("sessions-changed"));
   } catch (error) {
     status.textContent = error instanceof NetworkError
       ? "The schedule could not be loaded: the connection was lost. Reload to try again."
@@ -162,7 +163,7 @@ async function searchPatients() {
   }
 }
 
-async function choosePatient(found) {
+async function choosePatient(found, courseId = null) {
   patient = found;
   field("patient-results").replaceChildren();
   field("patient-search").value = `${found.first_name} ${found.last_name}`;
@@ -172,6 +173,7 @@ async function choosePatient(found) {
   select.replaceChildren(...data.map((course) => new Option(
     `${course.indication} course from ${course.start_date}`, course.id)));
   if (data.length === 0) select.replaceChildren(new Option("No course: start one first", ""));
+  if (courseId) select.value = String(courseId);
   const start = field("start-course");
   start.href = `/patients/${found.id}#new-course-heading`;
   start.hidden = data.length > 0;
@@ -259,3 +261,10 @@ field("course_id").addEventListener("change", showPlan);
 // Other parts of the page (the series dialog) ask for a reload with what they did.
 root.addEventListener("schedule:reload", (event) => loadSessions(event.detail ?? ""));
 form.addEventListener("submit", book);
+// Another panel (the "needs booking" list) hands over a patient, their course and a day.
+form.addEventListener("choose-patient", async ({ detail }) => {
+  field("booking-date").value = detail.date;
+  await choosePatient(detail.patient, detail.courseId);
+  field("booking-heading").scrollIntoView({ block: "start" });
+  field("chair_id").focus({ preventScroll: true });
+});
