@@ -60,3 +60,12 @@ def child_exit(server, worker):
 def on_exit(server):
     if CREATED_METRICS_DIR:
         shutil.rmtree(CREATED_METRICS_DIR, ignore_errors=True)
+
+
+def post_worker_init(worker):
+    """Move what the application built at start-up out of the garbage collector's way: its full
+    passes over those objects otherwise stall about one request in ten by tens of ms."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
