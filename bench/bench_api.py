@@ -177,10 +177,17 @@ def seed(app, sessions):
     with engine.begin() as conn:
         for block in (SEED_SQL, SESSIONS_SQL, ENTRIES_SQL.format(sessions="sessions")):
             run_script(conn, block, params)
+    settle(app)
+
+
+def settle(app):
+    """After seeding with explicit ids: the id sequences past the rows, the planner's
+    statistics fresh."""
+    with get_engine(app).begin() as conn:
         for table in ("users", "sites", "chairs", "patients", "courses", "sessions"):
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                               f"(SELECT max(id) FROM {table}))"))
-    with engine.connect() as conn:
+    with get_engine(app).connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
 
 

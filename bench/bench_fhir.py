@@ -38,14 +38,8 @@ def seed(app, sessions):
                   patients=PATIENTS, days=sessions // PER_DAY + 2, n=sessions, today=0)
     with get_engine(app).begin() as conn:
         for block in (SEED_SQL, SESSIONS_SQL):
-            for statement in filter(str.strip, block.split(";")):
-                conn.execute(text(statement),
-                             {k: v for k, v in params.items() if f":{k}" in statement})
-        for table in ("users", "sites", "chairs", "patients", "courses", "sessions"):
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                              f"(SELECT max(id) FROM {table}))"))
-    with get_engine(app).connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+            bench_api.run_script(conn, block, params)
+    bench_api.settle(app)
 
 
 def prepared(args):

@@ -18,7 +18,6 @@ import statistics
 import sys
 import time
 
-from sqlalchemy import text
 from sqlmodel import Session
 
 sys.path.insert(0, ".")
@@ -114,11 +113,7 @@ def seed(app, args):
     with get_engine(app).begin() as conn:
         for script in (SEED_SQL, SESSIONS_SQL):
             bench_api.run_script(conn, script, params)
-        for table in ("users", "sites", "chairs", "patients", "courses", "sessions"):
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                              f"(SELECT max(id) FROM {table}))"))
-    with get_engine(app).connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+    bench_api.settle(app)
 
 
 def headers(app):

@@ -44,7 +44,8 @@ def _put_policy(make):
 
 
 def _create_user(make):
-    body = {"email": "new@example.org", "name": "New", "role": "nurse", "password": "violet harbour lantern"}
+    body = {"email": "new@example.org", "name": "New", "role": "nurse",
+            "password": "violet harbour lantern"}
     return ("POST", "/users", body), ("create", "user", "id", False)
 
 

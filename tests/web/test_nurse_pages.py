@@ -57,7 +57,8 @@ def test_the_session_screen_shows_the_header_and_labelled_inputs(client, make):
     response = client.get(f"/nurse/sessions/{session.id}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    for words in ("Alex Rivera", "17 May 1980", "TRD, induction week 2, session 1", "56 mg (2 devices)", "Chair A",
+    for words in ("Alex Rivera", "17 May 1980", "TRD, induction week 2, session 1",
+                  "56 mg (2 devices)", "Chair A",
                   "REMS patient id", "RP", ">Systolic<", ">Diastolic<", ">Heart rate<", ">SpO2<",
                   ">Lot number<", "MOAA/S", "Dissociation", "Save blood pressure",
                   "Record device", "Record observation", ">Discharge<"):
