@@ -6,7 +6,10 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from sqlmodel import SQLModel
+
 from spravato_ops import create_app
+from spravato_ops.db import get_engine
 
 CHECKS = [not_a_server_error, response_schema_conformance]
 ROLES = ("admin", "prescriber", "front_desk")
@@ -81,12 +84,44 @@ def test_a_rule_refusal_matches_the_documented_error(client, make):
     case.operation.validate_response(response)
 
 
+# Audit rows cannot be deleted (and name their actors): they and the users stay; the users'
+# columns are put back.
+KEPT_TABLES = ("audit_events", "users")
+
+
+def snapshot(engine):
+    """Every row of every table but the audit trail, by table name."""
+    with engine.connect() as conn:
+        return {table.name: [dict(row._mapping) for row in conn.execute(table.select())]
+                for table in SQLModel.metadata.sorted_tables if table.name != "audit_events"}
+
+
+def restore(engine, rows):
+    """Put the database back to `rows` (snapshot), so that each chain of calls starts from the
+    same state and draws the same steps (hypothesis replays them)."""
+    tables = SQLModel.metadata.sorted_tables
+    users = SQLModel.metadata.tables["users"]
+    with engine.begin() as conn:
+        for table in reversed(tables):
+            if table.name not in KEPT_TABLES:
+                conn.execute(table.delete())
+        known = [user["id"] for user in rows["users"]]
+        conn.execute(users.delete().where(users.c.id.not_in(known)))  # created, never acting
+        for user in rows["users"]:
+            conn.execute(users.update().where(users.c.id == user["id"]).values(**user))
+        for table in tables:
+            if table.name not in KEPT_TABLES and rows[table.name]:
+                conn.execute(table.insert(), rows[table.name])
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_chains_of_calls_answer_as_documented(app, role_headers, role):
     """Stateful: schemathesis chains the operations (links inferred from the document: what one
-    creates, the next reads or changes) with one role's token; no 5xx, every answer as
-    documented."""
+    creates, the next reads or changes) with one role's token, each chain from the same
+    database; no 5xx, every answer as documented."""
     headers = role_headers[role]
+    engine = get_engine(app)
+    start = snapshot(engine)
 
     class Workflow(schema.as_state_machine()):
         def get_call_kwargs(self, case):
@@ -94,6 +129,9 @@ def test_chains_of_calls_answer_as_documented(app, role_headers, role):
 
         def validate_response(self, response, case, additional_checks=(), **kwargs):
             case.validate_response(response, checks=CHECKS)
+
+        def teardown(self):
+            restore(engine, start)
 
     Workflow.run(settings=settings(max_examples=15, stateful_step_count=6, deadline=None,
                                    derandomize=True, database=None,
