@@ -1,21 +1,16 @@
-"""The report's figures, counted in the database: each query groups, none returns a row per
-session. Clinical entries count as the rules read them: a corrected entry by its correction.
+"""The report's figures of sessions, forms, chairs and courses, counted in the database: each
+query groups, none returns a row per session (the clinical ones: report_clinical.py).
 
 Every query takes `scope`, the ids of the site's sessions in the date range (a subquery).
 """
-from sqlalchemy import and_, case, exists, false, func, or_, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, case, false, func
 from sqlmodel import select
 
 from ..domain.cadence import NOT_A_VISIT, NOT_COUNTED
 from ..domain.calendar import DAYS_PER_WEEK
-from ..domain.enums import Dissociation, SessionState, VitalsTimepoint
-from ..domain.label import BP_RISE_DIASTOLIC, BP_RISE_SYSTOLIC, MOAAS_BASELINE_DEFAULT
-from ..domain.reports import SEDATION_MOAAS_MAX, gap_limit_spans
-from ..models import (
-    Discharge, DeviceAdministration, ObservationEntry, RemsForm, TreatmentCourse,
-    TreatmentSession, VitalsEntry,
-)
+from ..domain.enums import SessionState
+from ..domain.reports import gap_limit_spans
+from ..models import RemsForm, TreatmentCourse, TreatmentSession
 from ..sql_functions import days_between, iso_weekday, local_date, seconds_between
 
 S = TreatmentSession
@@ -27,24 +22,10 @@ def session_scope(site_id, first_day, last_day):
                               S.local_day <= last_day)
 
 
-def current(model, scope):
-    """The rows of an entry table for the sessions in `scope` that no later entry amends."""
-    amending = aliased(model)
-    return (model.session_id.in_(scope),
-            ~exists().where(amending.amends_id == model.id))
-
-
 def state_counts(session, scope):
     """{state: sessions}."""
     rows = session.exec(select(S.state, func.count()).where(S.id.in_(scope)).group_by(S.state))
     return dict(rows.all())
-
-
-def _first_devices(scope):
-    """Per session: when its first device was given."""
-    D = DeviceAdministration
-    return (select(D.session_id, func.min(D.administered_at).label("at"))
-            .where(*current(D, scope)).group_by(D.session_id).cte("first_devices"))
 
 
 def _counted_by(session, keyed):
@@ -52,94 +33,6 @@ def _counted_by(session, keyed):
     PostgreSQL sees one expression however many parameters the key's expression binds."""
     rows = session.exec(select(keyed.c.key, func.count()).group_by(keyed.c.key))
     return dict(rows.all())
-
-
-def discharge_minutes(session, scope):
-    """{whole minutes from the first device to discharge: sessions} (R3.1's clock)."""
-    first = _first_devices(scope)
-    discharged = (select(Discharge.session_id, func.max(Discharge.discharged_at).label("at"))
-                  .where(*current(Discharge, scope)).group_by(Discharge.session_id).subquery())
-    minutes = (seconds_between(first.c.at, discharged.c.at) // 60).label("key")
-    return _counted_by(session, select(minutes).select_from(
-        first.join(discharged, discharged.c.session_id == first.c.session_id)).subquery())
-
-
-def _flag(condition):
-    return func.max(case((condition, 1), else_=0))
-
-
-def blood_pressure(session, scope, policy):
-    """Sessions and readings with a rise of 40/25 over the pre-dose reading, and above
-    P-BP-ALERT (R2.3), among the readings after the pre-dose one."""
-    V = VitalsEntry
-    vitals = (select(V.id, V.session_id, V.timepoint, V.systolic, V.diastolic, V.taken_at)
-              .where(*current(V, scope)).cte("current_vitals"))
-    latest_first = func.row_number().over(partition_by=vitals.c.session_id,
-                                          order_by=(vitals.c.taken_at.desc(), vitals.c.id.desc()))
-    pre_dose = (select(vitals.c.session_id, vitals.c.systolic, vitals.c.diastolic,
-                       latest_first.label("rank"))
-                .where(vitals.c.timepoint == VitalsTimepoint.PRE_DOSE).subquery())
-    rise = or_(vitals.c.systolic - pre_dose.c.systolic >= BP_RISE_SYSTOLIC,
-               vitals.c.diastolic - pre_dose.c.diastolic >= BP_RISE_DIASTOLIC)
-    high = or_(vitals.c.systolic > policy.bp_alert.systolic,
-               vitals.c.diastolic > policy.bp_alert.diastolic)
-    per_session = (
-        select(_flag(rise).label("rise"), _flag(high).label("high"),
-               func.sum(case((rise, 1), else_=0)).label("rise_readings"),
-               func.sum(case((high, 1), else_=0)).label("high_readings"))
-        .select_from(vitals.outerjoin(pre_dose, and_(pre_dose.c.session_id == vitals.c.session_id,
-                                                     pre_dose.c.rank == 1)))
-        .where(vitals.c.timepoint != VitalsTimepoint.PRE_DOSE)
-        .group_by(vitals.c.session_id).subquery())
-    row = session.exec(select(
-        func.count(), func.coalesce(func.sum(per_session.c.rise), 0),
-        func.coalesce(func.sum(per_session.c.high), 0),
-        func.coalesce(func.sum(per_session.c.rise_readings), 0),
-        func.coalesce(func.sum(per_session.c.high_readings), 0))).one()
-    return dict(zip(("sessions_with_readings", "sessions_with_rise", "sessions_above_alert",
-                     "readings_with_rise", "readings_above_alert"), map(int, row)))
-
-
-def low_spo2(session, scope, policy):
-    """Readings (vitals and observations) with SpO2 below P-SPO2-MIN, and their sessions (R3.3)."""
-    readings = union_all(*(
-        select(model.session_id).where(*current(model, scope), model.spo2 < policy.spo2_min)
-        for model in (VitalsEntry, ObservationEntry))).subquery()
-    row = session.exec(select(func.count(func.distinct(readings.c.session_id)),
-                              func.count())).one()
-    return {"sessions_below": row[0], "readings_below": row[1]}
-
-
-def effect_resolution(session, scope):
-    """{effect: {minutes from the first device to resolution, or None: sessions}} for
-    'sedation' (MOAA/S <= 3; resolved at the first later observation back at the baseline,
-    R3.4) and 'dissociation' (any recorded; resolved at the first later observation)."""
-    O = ObservationEntry
-    by_session = {"partition_by": O.session_id}
-    observations = select(
-        O.session_id, O.observed_at, O.moaas,
-        func.max(case((O.moaas <= SEDATION_MOAAS_MAX, O.observed_at))).over(**by_session)
-        .label("last_sedated"),
-        func.max(case((O.dissociation != Dissociation.NONE, O.observed_at))).over(**by_session)
-        .label("last_dissociated"),
-    ).where(*current(O, scope)).subquery()
-    o = observations.c
-    per_session = select(
-        o.session_id, func.max(o.last_sedated).label("sedation"),
-        func.min(case((and_(o.observed_at > o.last_sedated, o.moaas >= MOAAS_BASELINE_DEFAULT),
-                       o.observed_at))).label("sedation_resolved"),
-        func.max(o.last_dissociated).label("dissociation"),
-        func.min(case((o.observed_at > o.last_dissociated, o.observed_at)))
-        .label("dissociation_resolved"),
-    ).group_by(o.session_id).cte("effects")
-    first = _first_devices(scope)
-    found = {}
-    for effect in ("sedation", "dissociation"):
-        minutes = (seconds_between(first.c.at, per_session.c[f"{effect}_resolved"]) // 60)
-        found[effect] = _counted_by(session, select(minutes.label("key")).select_from(
-            per_session.outerjoin(first, first.c.session_id == per_session.c.session_id))
-            .where(per_session.c[effect].isnot(None)).subquery())
-    return found
 
 
 def form_punctuality(session, scope, site, today):

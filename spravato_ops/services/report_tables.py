@@ -2,6 +2,7 @@
 import csv
 import io
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NO_VALUE = "no data"
@@ -153,12 +154,17 @@ def report_table(report, name):
     return BUILDERS[name](report)
 
 
+def percent_text(share):
+    """A 0-1 share as a percentage to a tenth, halves rounded up (0.0625: '6.3')."""
+    return str(Decimal(repr(share * 100)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def display_value(value, kind):
     """A cell as the page shows it."""
     if value is None:
         return "" if kind == "count" else NO_VALUE
     if kind == "percent":
-        return f"{value * 100:.1f}%"
+        return percent_text(value) + "%"
     if kind == "minutes":
         return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
     return str(value)
@@ -170,7 +176,7 @@ def csv_value(value, kind):
     if value is None:
         return ""
     if kind == "percent":
-        return f"{value * 100:.1f}"
+        return percent_text(value)
     if kind == "minutes":
         return f"{value:.1f}"
     if kind == "text" and str(value).startswith(FORMULA_STARTS):

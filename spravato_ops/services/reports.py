@@ -1,5 +1,10 @@
 """The medical director's report of one site and date range: counts from report_queries.py
-put together with the definitions of domain/reports.py."""
+and report_clinical.py put together with the definitions of domain/reports.py."""
+from contextlib import contextmanager
+
+from sqlalchemy import text
+from sqlmodel import Session
+
 from ..domain.calendar import local_date
 from ..domain.enums import SessionState
 from ..domain.label import BP_RISE_DIASTOLIC, BP_RISE_SYSTOLIC, MOAAS_BASELINE_DEFAULT
@@ -9,10 +14,13 @@ from ..domain.reports import (
     histogram, percentile, range_errors, share, weekday_counts,
 )
 from . import report_queries as queries
+from .report_clinical import clinical_figures
 from .failures import InvalidInput
 from .sites import list_chairs, site_facts, site_with_policy
 
 FORM_CATEGORIES = ("on_time", "late", "open", "overdue", "no_form")
+# PostgreSQL's memory for each hash and sort of the report (the default 4MB spills to disk).
+REPORT_WORK_MEM = "64MB"
 
 
 def clinic_report(session, *, site_id, first_day, last_day, now):
@@ -25,11 +33,35 @@ def clinic_report(session, *, site_id, first_day, last_day, now):
     if errors:
         raise InvalidInput(errors, "The report's date range is not valid.")
     site, policy = site_with_policy(session, site_id)
+    with one_snapshot(session) as session:
+        return _report(session, site, policy, first_day, last_day, now)
+
+
+@contextmanager
+def one_snapshot(session):
+    """A session that reads every figure from one snapshot. On PostgreSQL: a REPEATABLE READ
+    transaction of its own (requests that read run in autocommit, a snapshot per statement),
+    without JIT compilation, which costs more than these statements take (the planner's
+    estimates of grouped subqueries are far too high), and with REPORT_WORK_MEM to hash and
+    sort in memory."""
+    engine = session.get_bind()
+    if engine.dialect.name != "postgresql":
+        yield session
+        return
+    with (engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection,
+          Session(connection) as reading):
+        reading.exec(text("SET TRANSACTION READ ONLY"))
+        reading.exec(text("SET LOCAL jit = off"))
+        reading.exec(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
+        yield reading
+
+
+def _report(session, site, policy, first_day, last_day, now):
     today = local_date(now, site.timezone)
     scope = queries.session_scope(site.id, first_day, last_day)
     states = queries.state_counts(session, scope)
     dosed = sum(states.get(state, 0) for state in DOSED_STATES)
-    effects = queries.effect_resolution(session, scope)
+    clinical = clinical_figures(session, scope, policy)
     courses, with_gaps, gaps = queries.course_gaps(session, scope, policy, first_day, last_day,
                                                    today)
     return {
@@ -37,11 +69,12 @@ def clinic_report(session, *, site_id, first_day, last_day, now):
         "from": first_day, "to": last_day, "generated_at": now, "today": today,
         "definitions": _definitions(policy),
         "sessions": _sessions(states, dosed),
-        "discharge_times": _distribution(queries.discharge_minutes(session, scope)),
-        "blood_pressure": dict(queries.blood_pressure(session, scope, policy), dosed=dosed),
-        "sedation": _effect(effects["sedation"], dosed),
-        "dissociation": _effect(effects["dissociation"], dosed),
-        "spo2": dict(queries.low_spo2(session, scope, policy), dosed=dosed),
+        "discharge_times": _distribution(_sessions_by_minute(clinical["discharge"])),
+        "blood_pressure": _blood_pressure(clinical, dosed),
+        "sedation": _effect(_sessions_by_minute(clinical["sedation"]), dosed),
+        "dissociation": _effect(_sessions_by_minute(clinical["dissociation"]), dosed),
+        "spo2": {"dosed": dosed, **dict(zip(("sessions_below", "readings_below"),
+                                            _at_none(clinical, "spo2_low")))},
         "courses": {"seen": courses, "on_schedule": courses - with_gaps,
                     "with_gaps": with_gaps, "gaps": gaps},
         "rems_forms": _forms(session, scope, site, today),
@@ -66,6 +99,24 @@ def _sessions(states, dosed):
             "no_show": states.get(SessionState.NO_SHOW, 0),
             "open": sum(states.get(state, 0) for state in OPEN_STATES),
             "by_state": {state.value: states.get(state, 0) for state in SessionState}}
+
+
+def _sessions_by_minute(figures):
+    return {minutes: sessions for minutes, (sessions, _) in figures.items()}
+
+
+def _at_none(clinical, measure):
+    """(sessions, readings) of a measure that has no minutes."""
+    return clinical[measure].get(None, (0, 0))
+
+
+def _blood_pressure(clinical, dosed):
+    """R2.3: sessions and readings with a rise of 40/25, and above P-BP-ALERT."""
+    (rise, rise_readings), (high, high_readings) = (_at_none(clinical, measure)
+                                                    for measure in ("bp_rise", "bp_high"))
+    return {"dosed": dosed, "sessions_with_readings": _at_none(clinical, "post_dose")[0],
+            "sessions_with_rise": rise, "sessions_above_alert": high,
+            "readings_with_rise": rise_readings, "readings_above_alert": high_readings}
 
 
 def _distribution(minutes):

@@ -1,0 +1,131 @@
+"""The report's clinical figures in one statement: each entry table is read once into facts per
+session (CTEs), and the figures are grouped from those facts, never a row per session out.
+
+Entries count as the rules read them: a corrected entry by its correction (R2-R3 entries are
+amended, never deleted).
+"""
+from collections import defaultdict
+
+from sqlalchemy import Integer, and_, case, cast, func, literal, null, or_, union_all
+from sqlmodel import select
+
+from ..domain.enums import Dissociation, VitalsTimepoint
+from ..domain.label import BP_RISE_DIASTOLIC, BP_RISE_SYSTOLIC, MOAAS_BASELINE_DEFAULT
+from ..domain.reports import SEDATION_MOAAS_MAX
+from ..models import Discharge, DeviceAdministration, ObservationEntry, VitalsEntry
+from ..sql_functions import seconds_between
+
+V, Obs = VitalsEntry, ObservationEntry
+# A figure that has no minutes or no readings (typed: PostgreSQL's UNION matches the types).
+NONE = cast(null(), Integer)
+
+
+def current(model, scope):
+    """WHERE clauses: the entries of the sessions in `scope` that no later entry amends.
+
+    NOT IN the few amended ids: PostgreSQL hashes that short list, where NOT EXISTS would
+    hash every id of the table.
+    """
+    amended = select(model.amends_id).where(model.amends_id.isnot(None),
+                                            model.session_id.in_(scope))
+    return model.session_id.in_(scope), model.id.not_in(amended)
+
+
+def _count_if(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _first_devices(scope):
+    """Per session: when the first device was given (R3.1's clock starts there)."""
+    D = DeviceAdministration
+    return (select(D.session_id, func.min(D.administered_at).label("at"))
+            .where(*current(D, scope)).group_by(D.session_id).cte("first_devices"))
+
+
+def _discharges(scope):
+    return (select(Discharge.session_id, func.max(Discharge.discharged_at).label("at"))
+            .where(*current(Discharge, scope)).group_by(Discharge.session_id).subquery())
+
+
+def _vitals_facts(scope, policy):
+    """Per session: readings after the pre-dose one with a rise of 40/25 over the latest
+    pre-dose reading, above P-BP-ALERT (R2.3), and readings below P-SPO2-MIN (R3.3)."""
+    latest_first = func.row_number().over(partition_by=V.session_id,
+                                          order_by=(V.taken_at.desc(), V.id.desc()))
+    pre_dose = (select(V.session_id, V.systolic, V.diastolic, latest_first.label("rank"))
+                .where(*current(V, scope), V.timepoint == VitalsTimepoint.PRE_DOSE).subquery())
+    after = V.timepoint != VitalsTimepoint.PRE_DOSE
+    rise = and_(after, or_(V.systolic - pre_dose.c.systolic >= BP_RISE_SYSTOLIC,
+                           V.diastolic - pre_dose.c.diastolic >= BP_RISE_DIASTOLIC))
+    high = and_(after, or_(V.systolic > policy.bp_alert.systolic,
+                           V.diastolic > policy.bp_alert.diastolic))
+    return (select(V.session_id, _count_if(after).label("after"),
+                   _count_if(rise).label("rise"), _count_if(high).label("high"),
+                   _count_if(V.spo2 < policy.spo2_min).label("low_spo2"))
+            .select_from(V).outerjoin(pre_dose, and_(pre_dose.c.session_id == V.session_id,
+                                                     pre_dose.c.rank == 1))
+            .where(*current(V, scope)).group_by(V.session_id).cte("vitals_facts"))
+
+
+def _observation_facts(scope, policy):
+    """Per session: the last observation with sedation (MOAA/S <= 3) and the first later one
+    back at the MOAA/S baseline (R3.4); the last with dissociation and the first later one
+    (none recorded after the last); readings below P-SPO2-MIN (R3.3). One pass: the last
+    times come from window functions over the session's observations."""
+    by_session = {"partition_by": Obs.session_id}
+    rows = select(
+        Obs.session_id, Obs.observed_at, Obs.moaas, Obs.spo2,
+        func.max(case((Obs.moaas <= SEDATION_MOAAS_MAX, Obs.observed_at))).over(**by_session)
+        .label("sedated"),
+        func.max(case((Obs.dissociation != Dissociation.NONE, Obs.observed_at)))
+        .over(**by_session).label("dissociated"),
+    ).where(*current(Obs, scope)).subquery()
+    o = rows.c
+    return (select(o.session_id, func.max(o.sedated).label("sedation"),
+                   func.min(case((and_(o.observed_at > o.sedated,
+                                       o.moaas >= MOAAS_BASELINE_DEFAULT), o.observed_at)))
+                   .label("sedation_resolved"),
+                   func.max(o.dissociated).label("dissociation"),
+                   func.min(case((o.observed_at > o.dissociated, o.observed_at)))
+                   .label("dissociation_resolved"),
+                   _count_if(o.spo2 < policy.spo2_min).label("low_spo2"))
+            .group_by(o.session_id).cte("observation_facts"))
+
+
+def _minutes_counted(measure, minutes, from_, where):
+    """(measure, minutes, sessions, NULL) grouped by whole minutes (None: no time)."""
+    keyed = select((minutes // 60).label("minutes")).select_from(from_).where(where).subquery()
+    return (select(literal(measure).label("measure"), keyed.c.minutes,
+                   func.count().label("sessions"), NONE.label("readings"))
+            .group_by(keyed.c.minutes))
+
+
+def clinical_figures(session, scope, policy):
+    """{measure: {minutes or None: (sessions, readings)}}: 'discharge', 'sedation' and
+    'dissociation' by whole minutes from the first device (to discharge; to resolution, None:
+    not resolved), and at None 'post_dose' (sessions with readings after the pre-dose one),
+    'bp_rise', 'bp_high' and 'spo2_low' (sessions and readings)."""
+    first, vitals = _first_devices(scope), _vitals_facts(scope, policy)
+    observed, discharged = _observation_facts(scope, policy), _discharges(scope)
+    observed_first = observed.outerjoin(first, first.c.session_id == observed.c.session_id)
+    low = union_all(
+        select(vitals.c.session_id, vitals.c.low_spo2.label("n")).where(vitals.c.low_spo2 > 0),
+        select(observed.c.session_id, observed.c.low_spo2).where(observed.c.low_spo2 > 0),
+    ).subquery()
+    parts = [
+        _minutes_counted("discharge", seconds_between(first.c.at, discharged.c.at),
+                         first.join(discharged, discharged.c.session_id == first.c.session_id),
+                         discharged.c.at.isnot(None)),
+        *(_minutes_counted(effect, seconds_between(first.c.at, observed.c[f"{effect}_resolved"]),
+                           observed_first, observed.c[effect].isnot(None))
+          for effect in ("sedation", "dissociation")),
+        select(literal("post_dose"), NONE, _count_if(vitals.c.after > 0), NONE),
+        *(select(literal(measure), NONE, _count_if(column > 0), func.sum(column))
+          for measure, column in (("bp_rise", vitals.c.rise), ("bp_high", vitals.c.high))),
+        select(literal("spo2_low"), NONE, func.count(func.distinct(low.c.session_id)),
+               func.sum(low.c.n)),
+    ]
+    found = defaultdict(dict)
+    for measure, minutes, sessions, readings in session.exec(union_all(*parts)):
+        found[measure][minutes] = (int(sessions or 0), int(readings or 0))
+    return found
