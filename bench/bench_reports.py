@@ -4,10 +4,11 @@ Usage: python bench/bench_reports.py [--base-url postgresql+psycopg://postgres@1
                                      [--sessions 50000] [--runs 15] [--reseed] [--db NAME]
 
 Seeds a database (spravato_bench_reports) with one site of 35 chairs and the given number of
-sessions over the 365 days before today (and a week before those) (SQL generate_series, server-side): 4 sessions a
-chair a day, each patient weekly; most discharged with 2 devices, 3 BP readings and 8
-observations (some rises, sedation, dissociation, low SpO2, a few corrections), the rest
-cancelled, no-show or withheld; REMS forms on time, late, open or missing. Then times
+sessions over the 365 days before today, and a week before those (SQL generate_series,
+server-side): 4 sessions a chair a day, each patient weekly; most discharged with 2 devices,
+3 BP readings and 8 observations (some rises, sedation, dissociation, low SpO2, a few
+corrections), the rest cancelled, no-show or withheld; REMS forms on time, late, open or
+missing. Then times
 GET /api/v1/reports for the whole year, in-process through the WSGI app (request handling
 and database round trips included; no network), and prints p50/p95 in ms and the statements
 one report sends.
@@ -82,7 +83,8 @@ FROM sessions, generate_series(1, 2) d WHERE state = 'discharged';
 INSERT INTO vitals (session_id, recorded_by, recorded_at, timepoint, systolic, diastolic,
                     heart_rate, spo2, taken_at)
 SELECT id, 1, scheduled_start + interval '10 minutes', 'pre_dose', 128, 80, 70, 98,
-       scheduled_start + interval '10 minutes' FROM sessions WHERE state IN ('discharged', 'withheld')
+       scheduled_start + interval '10 minutes'
+FROM sessions WHERE state IN ('discharged', 'withheld')
 UNION ALL
 SELECT id, 1, scheduled_start + interval '55 minutes', 'post_dose',
        CASE WHEN id % 17 = 0 THEN 172 ELSE 136 END, CASE WHEN id % 23 = 0 THEN 106 ELSE 84 END,

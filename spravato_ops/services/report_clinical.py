@@ -49,22 +49,28 @@ def _discharges(scope):
 
 def _vitals_facts(scope, policy):
     """Per session: readings after the pre-dose one with a rise of 40/25 over the latest
-    pre-dose reading, above P-BP-ALERT (R2.3), and readings below P-SPO2-MIN (R3.3)."""
-    latest_first = func.row_number().over(partition_by=V.session_id,
-                                          order_by=(V.taken_at.desc(), V.id.desc()))
-    pre_dose = (select(V.session_id, V.systolic, V.diastolic, latest_first.label("rank"))
-                .where(*current(V, scope), V.timepoint == VitalsTimepoint.PRE_DOSE).subquery())
-    after = V.timepoint != VitalsTimepoint.PRE_DOSE
-    rise = and_(after, or_(V.systolic - pre_dose.c.systolic >= BP_RISE_SYSTOLIC,
-                           V.diastolic - pre_dose.c.diastolic >= BP_RISE_DIASTOLIC))
-    high = and_(after, or_(V.systolic > policy.bp_alert.systolic,
-                           V.diastolic > policy.bp_alert.diastolic))
-    return (select(V.session_id, _count_if(after).label("after"),
+    pre-dose reading, above P-BP-ALERT (R2.3), and readings below P-SPO2-MIN (R3.3). One
+    pass: each reading carries the session's latest pre-dose one (a window ordering the
+    pre-dose readings first, the latest first)."""
+    pre_dose = V.timepoint == VitalsTimepoint.PRE_DOSE
+    latest_pre_dose = {"partition_by": V.session_id,
+                       "order_by": (case((pre_dose, 0), else_=1), V.taken_at.desc(),
+                                    V.id.desc())}
+    rows = select(V.session_id, V.timepoint, V.systolic, V.diastolic, V.spo2, *(
+        func.first_value(column).over(**latest_pre_dose).label(f"baseline_{column.key}")
+        for column in (V.timepoint, V.systolic, V.diastolic))
+    ).where(*current(V, scope)).subquery()
+    r = rows.c
+    after = r.timepoint != VitalsTimepoint.PRE_DOSE
+    rise = and_(after, r.baseline_timepoint == VitalsTimepoint.PRE_DOSE,
+                or_(r.systolic - r.baseline_systolic >= BP_RISE_SYSTOLIC,
+                    r.diastolic - r.baseline_diastolic >= BP_RISE_DIASTOLIC))
+    high = and_(after, or_(r.systolic > policy.bp_alert.systolic,
+                           r.diastolic > policy.bp_alert.diastolic))
+    return (select(r.session_id, _count_if(after).label("after"),
                    _count_if(rise).label("rise"), _count_if(high).label("high"),
-                   _count_if(V.spo2 < policy.spo2_min).label("low_spo2"))
-            .select_from(V).outerjoin(pre_dose, and_(pre_dose.c.session_id == V.session_id,
-                                                     pre_dose.c.rank == 1))
-            .where(*current(V, scope)).group_by(V.session_id).cte("vitals_facts"))
+                   _count_if(r.spo2 < policy.spo2_min).label("low_spo2"))
+            .group_by(r.session_id).cte("vitals_facts"))
 
 
 def _observation_facts(scope, policy):

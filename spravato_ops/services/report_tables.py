@@ -92,8 +92,8 @@ def _safety(report):
 
 def _courses(report):
     c = report["courses"]
-    rows = [("On schedule", c["on_schedule"], 0), ("With one or more gaps", c["with_gaps"],
-                                                    c["gaps"]),
+    rows = [("On schedule", c["on_schedule"], 0),
+            ("With one or more gaps", c["with_gaps"], c["gaps"]),
             ("All courses seen", c["seen"], c["gaps"])]
     return Table("courses", "Treatment courses on schedule (R1.7)",
                  (Column("Cadence", "text"), Column("Courses"),

@@ -34,8 +34,8 @@ def test_each_figure_is_the_one_worked_out_by_hand(db, clinic, section):
 def test_corrections_replace_what_they_amend(db, clinic):
     found = report(db, clinic)
     # The 08:50 first device corrected to 09:00: 125 minutes, not 135.
-    assert found["discharge_times"]["histogram"][0] == {"from_minute": 120, "to_minute": 130,
-                                                       "sessions": 1}
+    assert found["discharge_times"]["histogram"][0] == {
+        "from_minute": 120, "to_minute": 130, "sessions": 1}
 
 
 def test_discharge_histogram_has_ten_minute_bars_from_the_two_hour_minimum(db, clinic):
