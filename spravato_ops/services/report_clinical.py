@@ -56,10 +56,11 @@ def _vitals_facts(scope, policy):
     latest_pre_dose = {"partition_by": V.session_id,
                        "order_by": (case((pre_dose, 0), else_=1), V.taken_at.desc(),
                                     V.id.desc())}
-    rows = select(V.session_id, V.timepoint, V.systolic, V.diastolic, V.spo2, *(
-        func.first_value(column).over(**latest_pre_dose).label(f"baseline_{column.key}")
-        for column in (V.timepoint, V.systolic, V.diastolic))
-    ).where(*current(V, scope)).subquery()
+    baseline = [func.first_value(column, type_=column.type).over(**latest_pre_dose)
+                .label(f"baseline_{column.key}") for column in (V.timepoint, V.systolic,
+                                                                V.diastolic)]
+    rows = (select(V.session_id, V.timepoint, V.systolic, V.diastolic, V.spo2, *baseline)
+            .where(*current(V, scope)).subquery())
     r = rows.c
     after = r.timepoint != VitalsTimepoint.PRE_DOSE
     rise = and_(after, r.baseline_timepoint == VitalsTimepoint.PRE_DOSE,
