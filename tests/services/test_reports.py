@@ -1,8 +1,13 @@
 """The report's figures against a fortnight worked out by hand (tests/report_dataset.py)."""
-import pytest
+from datetime import date
 
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from spravato_ops.db import read_engine
 from spravato_ops.services.failures import InvalidInput, NotFound
-from spravato_ops.services.reports import clinic_report
+from spravato_ops.services.reports import REPORT_WORK_MEM, clinic_report, one_snapshot
 from spravato_ops.statement_count import StatementCount
 
 from ..report_dataset import EXPECTED, FIRST_DAY, LAST_DAY, NOW, seed_fortnight
@@ -88,10 +93,21 @@ def test_a_bad_range_is_refused_with_the_field_named(db, clinic, first_day, last
 
 
 def test_a_year_with_a_leap_day_is_accepted(db, clinic):
-    from datetime import date
     assert report(db, clinic, first_day=date(2024, 1, 1), last_day=date(2024, 12, 31))
 
 
 def test_an_unknown_site_is_not_found(db, clinic):
     with pytest.raises(NotFound):
         report(db, clinic, site_id=clinic.site.id + 100)
+
+
+@pytest.mark.postgres_only
+def test_on_postgresql_the_figures_come_from_one_read_only_snapshot(engine):
+    with Session(read_engine(engine)) as request_session:
+        with one_snapshot(request_session) as reading:
+            shown = {name: reading.exec(text(f"SHOW {name}")).one()[0] for name in (
+                "transaction_isolation", "transaction_read_only", "jit", "work_mem")}
+        after = request_session.exec(text("SHOW work_mem")).one()[0]
+    assert shown == {"transaction_isolation": "repeatable read", "transaction_read_only": "on",
+                     "jit": "off", "work_mem": REPORT_WORK_MEM}
+    assert after != REPORT_WORK_MEM
