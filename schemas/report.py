@@ -49,7 +49,8 @@ class DefinitionsOut(Schema):
     spo2_min = fields.Integer(metadata={"description": "P-SPO2-MIN"})
     sedation_moaas_max = fields.Integer(metadata={"description": "sedation: MOAA/S at most"})
     moaas_baseline = fields.Integer(metadata={"description": "sedation resolved: MOAA/S back"})
-    open_day = fields.String(metadata={"description": "site-local day utilisation divides by"})
+    open_day = fields.String(metadata={
+        "description": "what utilisation divides by: the site's hours, or a default day"})
     cadence_gap_days = fields.Dict(keys=fields.String(), values=fields.Integer(),
                                    metadata={"description": "P-CADENCE"})
 
@@ -133,7 +134,8 @@ class ChairUtilisationOut(Schema):
 
 
 class UtilisationOut(Schema):
-    open_minutes_per_day = fields.Integer()
+    open_minutes_per_weekday = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                                           metadata={"description": "a chair's, in the range"})
     days_per_weekday = fields.Dict(keys=fields.String(), values=fields.Integer())
     chairs = fields.List(fields.Nested(ChairUtilisationOut))
     all_chairs = fields.List(fields.Nested(UtilisationCellOut))

@@ -11,6 +11,7 @@ from typing import Mapping
 from .cadence import CourseFacts, gap_limit_days, phase_for_week
 from .enums import Indication, Phase, SessionState
 from .label import INDUCTION_LAST_WEEK, MAINTENANCE_LAST_WEEK, MDSI_LAST_WEEK, MIN_OBSERVATION
+from .opening_hours import OpeningHours
 
 # The longest range one report covers (days, both ends counted): a year, leap day included.
 MAX_REPORT_DAYS = 366
@@ -23,11 +24,9 @@ OPEN_STATES = frozenset({SessionState.SCHEDULED, SessionState.ARRIVED, SessionSt
 # Sedation as the report counts it: MOAA/S 3 or lower (R3.2's scale; 5 is fully alert).
 SEDATION_MOAAS_MAX = 3
 
-# P-HOURS has no opening hours yet: chair utilisation divides by this site-local day until it
-# does (replace OPEN_DAY by the site's hours for the weekday when they exist).
+# Chair utilisation divides by the site's opening hours (P-HOURS); a site without hours set
+# counts this site-local day as open.
 OPEN_DAY = (time(8, 0), time(18, 0))
-OPEN_MINUTES_PER_DAY = (OPEN_DAY[1].hour * 60 + OPEN_DAY[1].minute
-                        - OPEN_DAY[0].hour * 60 - OPEN_DAY[0].minute)
 ISO_WEEKDAYS = (1, 2, 3, 4, 5, 6, 7)
 
 # The discharge-time chart: 10-minute bars from the R3.1 minimum, the last one open-ended.
@@ -56,6 +55,25 @@ def weekday_counts(first_day: date, last_day: date) -> dict[int, int]:
         counts[day.isoweekday()] += 1
         day += timedelta(days=1)
     return counts
+
+
+def _minute_of_day(moment: time) -> int:
+    return 24 * 60 if moment == time.max else moment.hour * 60 + moment.minute
+
+
+def open_minutes(hours: OpeningHours, first_day: date, last_day: date) -> dict[int, int]:
+    """Minutes open per ISO weekday (1 = Monday) over the days first_day..last_day: the
+    site's open spans (P-HOURS), nothing on a closure, OPEN_DAY when no hours are set."""
+    totals = dict.fromkeys(ISO_WEEKDAYS, 0)
+    day = first_day
+    while day <= last_day:
+        if hours.closure(day) is None:
+            spans = hours.spans(day)
+            totals[day.isoweekday()] += sum(_minute_of_day(end) - _minute_of_day(start)
+                                            for start, end in (spans if spans is not None
+                                                               else (OPEN_DAY,)))
+        day += timedelta(days=1)
+    return totals
 
 
 def share(part: int, whole: int) -> float | None:

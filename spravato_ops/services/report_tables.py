@@ -128,12 +128,12 @@ def _utilisation(report):
     rows.append(("All chairs", *(cell["utilisation"] for cell in u["all_chairs"]),
                  _week_share(u["all_chairs"])))
     return Table("chair_utilisation",
-                 f"Chair utilisation: booked time of the {report['definitions']['open_day']} day",
+                 f"Chair utilisation: booked share of {report['definitions']['open_day']}",
                  (Column("Chair", "text"), *(Column(day, "percent") for day in WEEKDAY_NAMES),
                   Column("Whole week", "percent")),
                  tuple(rows),
                  "Booked chair-minutes (P-SLOT per session, cancelled and no-show sessions "
-                 "excluded) over the open minutes of the range's days.")
+                 "excluded) over the open minutes of the range's days (closures excluded).")
 
 
 # Table name -> its builder, in the page's order.

@@ -10,8 +10,8 @@ from ..domain.enums import SessionState
 from ..domain.label import BP_RISE_DIASTOLIC, BP_RISE_SYSTOLIC, MOAAS_BASELINE_DEFAULT
 from ..domain.rems import monitoring_form_required
 from ..domain.reports import (
-    DOSED_STATES, ISO_WEEKDAYS, OPEN_DAY, OPEN_MINUTES_PER_DAY, OPEN_STATES, SEDATION_MOAAS_MAX,
-    histogram, percentile, range_errors, share, weekday_counts,
+    DOSED_STATES, ISO_WEEKDAYS, OPEN_DAY, OPEN_STATES, SEDATION_MOAAS_MAX, histogram,
+    open_minutes, percentile, range_errors, share, weekday_counts,
 )
 from . import report_queries as queries
 from .report_clinical import clinical_figures
@@ -78,7 +78,8 @@ def _report(session, site, policy, first_day, last_day, now):
         "courses": {"seen": courses, "on_schedule": courses - with_gaps,
                     "with_gaps": with_gaps, "gaps": gaps},
         "rems_forms": _forms(session, scope, site, today),
-        "chair_utilisation": _utilisation(session, scope, site.id, first_day, last_day),
+        "chair_utilisation": _utilisation(session, scope, site.id, policy.opening_hours,
+                                          first_day, last_day),
     }
 
 
@@ -88,8 +89,15 @@ def _definitions(policy):
             "bp_rise": f"{BP_RISE_SYSTOLIC}/{BP_RISE_DIASTOLIC}",
             "spo2_min": policy.spo2_min, "sedation_moaas_max": SEDATION_MOAAS_MAX,
             "moaas_baseline": MOAAS_BASELINE_DEFAULT,
-            "open_day": f"{OPEN_DAY[0]:%H:%M}-{OPEN_DAY[1]:%H:%M}",
+            "open_day": _open_day(policy),
             "cadence_gap_days": policy.to_mapping()["cadence_gap_days"]}
+
+
+def _open_day(policy):
+    """What utilisation divides by, in words: P-HOURS, or OPEN_DAY when none are set."""
+    if policy.opening_hours.weekly is not None:
+        return "the site's opening hours"
+    return f"an {OPEN_DAY[0]:%H:%M}-{OPEN_DAY[1]:%H:%M} day (no opening hours set)"
 
 
 def _sessions(states, dosed):
@@ -145,22 +153,24 @@ def _forms(session, scope, site, today):
             **{name: found.get(name, 0) for name in FORM_CATEGORIES}}
 
 
-def _utilisation(session, scope, site_id, first_day, last_day):
-    """Booked chair-minutes over open minutes (OPEN_DAY) per chair and ISO weekday."""
+def _utilisation(session, scope, site_id, hours, first_day, last_day):
+    """Booked chair-minutes over open minutes (P-HOURS, else OPEN_DAY) per chair and ISO
+    weekday."""
     booked = queries.booked_minutes(session, scope)
-    days = weekday_counts(first_day, last_day)
+    available = open_minutes(hours, first_day, last_day)
     used = {chair_id for chair_id, _ in booked}
     chairs = [chair for chair in list_chairs(session, site_id=site_id)
               if chair.active or chair.id in used]
 
     def cells(chair_ids):
         return [_cell(weekday, sum(booked.get((c, weekday), 0) for c in chair_ids),
-                      days[weekday] * OPEN_MINUTES_PER_DAY * len(chair_ids))
+                      available[weekday] * len(chair_ids))
                 for weekday in ISO_WEEKDAYS]
 
     rows = [{"chair_id": chair.id, "chair": chair.label, "weekdays": cells([chair.id])}
             for chair in chairs]
-    return {"open_minutes_per_day": OPEN_MINUTES_PER_DAY, "days_per_weekday": days,
+    return {"open_minutes_per_weekday": available,
+            "days_per_weekday": weekday_counts(first_day, last_day),
             "chairs": rows, "all_chairs": cells([chair.id for chair in chairs])}
 
 

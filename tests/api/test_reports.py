@@ -43,7 +43,7 @@ def test_the_report_carries_the_figures_worked_out_by_hand(client, auth, clinic)
         assert {key: body[section][key] for key in EXPECTED[section]} == pytest.approx(
             EXPECTED[section]), section
     assert body["definitions"]["bp_alert"] == "160/100"
-    assert body["definitions"]["open_day"] == "08:00-18:00"
+    assert body["definitions"]["open_day"] == "an 08:00-18:00 day (no opening hours set)"
 
 
 @pytest.mark.parametrize(("role", "status"), [

@@ -6,10 +6,11 @@ import pytest
 
 from spravato_ops.domain.cadence import CourseFacts, cadence_gap
 from spravato_ops.domain.enums import Indication
+from spravato_ops.domain.opening_hours import Closure, OpeningHours
 from spravato_ops.domain.policy import CadenceGapDays, SitePolicy
 from spravato_ops.domain.reports import (
-    MAX_REPORT_DAYS, OPEN_MINUTES_PER_DAY, Bin, GapLimitSpan, gap_limit_spans, histogram,
-    percentile, range_errors, weekday_counts,
+    MAX_REPORT_DAYS, Bin, GapLimitSpan, gap_limit_spans, histogram, open_minutes, percentile,
+    range_errors, weekday_counts,
 )
 
 TRD, MDSI = Indication.TRD, Indication.MDSI
@@ -63,9 +64,21 @@ def test_range_errors(first, last, problem):
 
 
 def test_weekday_counts_and_the_default_open_day():
-    assert weekday_counts(date(2025, 3, 3), date(2025, 3, 12)) == {
-        1: 2, 2: 2, 3: 2, 4: 1, 5: 1, 6: 1, 7: 1}
-    assert OPEN_MINUTES_PER_DAY == 600  # 08:00-18:00 until P-HOURS has opening hours
+    first, last = date(2025, 3, 3), date(2025, 3, 12)
+    assert weekday_counts(first, last) == {1: 2, 2: 2, 3: 2, 4: 1, 5: 1, 6: 1, 7: 1}
+    # No P-HOURS set: 08:00-18:00 every day; a closure still closes its day.
+    assert open_minutes(OpeningHours(), first, last) == {1: 1200, 2: 1200, 3: 1200, 4: 600,
+                                                         5: 600, 6: 600, 7: 600}
+    closed = OpeningHours(closures=(Closure(date(2025, 3, 4), "Holiday"),))
+    assert open_minutes(closed, first, last)[2] == 600
+
+
+def test_open_minutes_follow_the_opening_hours():
+    """P-HOURS: a lunch break, a day open to midnight, a weekday left out is closed."""
+    hours = OpeningHours(weekly=(("mon", (("08:00", "12:00"), ("13:00", "17:30"))),
+                                 ("sat", (("20:00", "24:00"),))))
+    assert open_minutes(hours, date(2025, 3, 3), date(2025, 3, 9)) == {
+        1: 510, 2: 0, 3: 0, 4: 0, 5: 0, 6: 240, 7: 0}
 
 
 def test_gap_limit_spans_follow_the_phases_and_p_cadence():

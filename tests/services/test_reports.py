@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from spravato_ops.db import read_engine
+from spravato_ops.models import SitePolicyRecord
 from spravato_ops.services.failures import InvalidInput, NotFound
 from spravato_ops.services.reports import REPORT_WORK_MEM, clinic_report, one_snapshot
 from spravato_ops.statement_count import StatementCount
@@ -53,7 +54,7 @@ def test_discharge_histogram_has_ten_minute_bars_from_the_two_hour_minimum(db, c
 
 def test_chair_utilisation_per_chair_and_weekday(db, clinic):
     found = report(db, clinic)["chair_utilisation"]
-    assert found["open_minutes_per_day"] == 600
+    assert found["open_minutes_per_weekday"] == dict.fromkeys(range(1, 8), 1200)
     assert found["days_per_weekday"] == dict.fromkeys(range(1, 8), 2)
     rows = {row["chair"]: row["weekdays"] for row in found["chairs"]}
     assert {chair: [cell["booked_minutes"] for cell in cells]
@@ -61,6 +62,24 @@ def test_chair_utilisation_per_chair_and_weekday(db, clinic):
     assert rows["Chair A"][0]["utilisation"] == pytest.approx(300 / 1200)
     assert [cell["utilisation"] for cell in found["all_chairs"]] == pytest.approx(
         [300 / 2400, 300 / 2400, 300 / 2400, 0, 0, 150 / 2400, 0])
+
+
+def test_utilisation_divides_by_the_sites_opening_hours_less_its_closures(db, make, clinic):
+    """P-HOURS: weekdays 08:00-12:00 and 13:00-17:00, closed at weekends and on 10 March."""
+    weekday = [["08:00", "12:00"], ["13:00", "17:00"]]
+    hours = {"weekly": {day: weekday for day in ("mon", "tue", "wed", "thu", "fri")},
+             "closures": [{"date": "2025-03-10", "reason": "Training day"}]}
+    db.add(SitePolicyRecord(site_id=clinic.site.id, settings={"opening_hours": hours},
+                            updated_at=NOW))
+    db.commit()
+    found = report(db, clinic)
+    utilisation = found["chair_utilisation"]
+    assert utilisation["open_minutes_per_weekday"] == {1: 480, 2: 960, 3: 960, 4: 960, 5: 960,
+                                                       6: 0, 7: 0}
+    chair_a = next(row for row in utilisation["chairs"] if row["chair"] == "Chair A")
+    assert [cell["utilisation"] for cell in chair_a["weekdays"]] == pytest.approx(
+        [300 / 480, 150 / 960, 150 / 960, 0, 0, None, None])
+    assert found["definitions"]["open_day"] == "the site's opening hours"
 
 
 def test_a_day_outside_every_session_counts_nothing(db, clinic):
