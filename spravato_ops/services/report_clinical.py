@@ -35,16 +35,20 @@ def _count_if(condition):
     return func.sum(case((condition, 1), else_=0))
 
 
-def _first_devices(scope):
-    """Per session: when the first device was given (R3.1's clock starts there)."""
+def _clock(scope):
+    """Per session: when the first device was given (R3.1's clock starts there) and when the
+    patient was discharged, from one pass over both tables."""
     D = DeviceAdministration
-    return (select(D.session_id, func.min(D.administered_at).label("at"))
-            .where(*current(D, scope)).group_by(D.session_id).cte("first_devices"))
-
-
-def _discharges(scope):
-    return (select(Discharge.session_id, func.max(Discharge.discharged_at).label("at"))
-            .where(*current(Discharge, scope)).group_by(Discharge.session_id).subquery())
+    times = union_all(
+        select(D.session_id, D.administered_at.label("device"),
+               cast(null(), D.administered_at.type).label("discharge"))
+        .where(*current(D, scope)),
+        select(Discharge.session_id, cast(null(), D.administered_at.type),
+               Discharge.discharged_at).where(*current(Discharge, scope)),
+    ).subquery()
+    return (select(times.c.session_id, func.min(times.c.device).label("first_device"),
+                   func.max(times.c.discharge).label("discharged"))
+            .group_by(times.c.session_id).cte("clock"))
 
 
 def _vitals_facts(scope, policy):
@@ -74,11 +78,12 @@ def _vitals_facts(scope, policy):
             .group_by(r.session_id).cte("vitals_facts"))
 
 
-def _observation_facts(scope, policy):
-    """Per session: the last observation with sedation (MOAA/S <= 3) and the first later one
-    back at the MOAA/S baseline (R3.4); the last with dissociation and the first later one
-    (none recorded after the last); readings below P-SPO2-MIN (R3.3). One pass: the last
-    times come from window functions over the session's observations."""
+def _observation_facts(scope, policy, clock):
+    """Per session: the last observation with sedation (MOAA/S <= 3) and the minutes from the
+    first device to the first later one back at the MOAA/S baseline (R3.4); the last with
+    dissociation and the minutes to the first later one (none recorded after the last);
+    readings below P-SPO2-MIN (R3.3). One pass: the last times come from window functions
+    over the session's observations."""
     by_session = {"partition_by": Obs.session_id}
     rows = select(
         Obs.session_id, Obs.observed_at, Obs.moaas, Obs.spo2,
@@ -88,23 +93,28 @@ def _observation_facts(scope, policy):
         .over(**by_session).label("dissociated"),
     ).where(*current(Obs, scope)).subquery()
     o = rows.c
-    return (select(o.session_id, func.max(o.sedated).label("sedation"),
-                   func.min(case((and_(o.observed_at > o.sedated,
-                                       o.moaas >= MOAAS_BASELINE_DEFAULT), o.observed_at)))
-                   .label("sedation_resolved"),
-                   func.max(o.dissociated).label("dissociation"),
-                   func.min(case((o.observed_at > o.dissociated, o.observed_at)))
-                   .label("dissociation_resolved"),
-                   _count_if(o.spo2 < policy.spo2_min).label("low_spo2"))
-            .group_by(o.session_id).cte("observation_facts"))
+    per_session = select(
+        o.session_id, func.max(o.sedated).label("sedation"),
+        func.min(case((and_(o.observed_at > o.sedated, o.moaas >= MOAAS_BASELINE_DEFAULT),
+                       o.observed_at))).label("sedation_resolved"),
+        func.max(o.dissociated).label("dissociation"),
+        func.min(case((o.observed_at > o.dissociated, o.observed_at)))
+        .label("dissociation_resolved"),
+        _count_if(o.spo2 < policy.spo2_min).label("low_spo2"),
+    ).group_by(o.session_id).subquery()
+    f = per_session.c
+    return (select(f.session_id, f.sedation, f.dissociation, f.low_spo2, *(
+        (seconds_between(clock.c.first_device, f[f"{effect}_resolved"]) // 60)
+        .label(f"{effect}_minutes") for effect in ("sedation", "dissociation")))
+        .select_from(per_session)
+        .outerjoin(clock, clock.c.session_id == f.session_id).cte("observation_facts"))
 
 
-def _minutes_counted(measure, minutes, from_, where):
-    """(measure, minutes, sessions, NULL) grouped by whole minutes (None: no time)."""
-    keyed = select((minutes // 60).label("minutes")).select_from(from_).where(where).subquery()
-    return (select(literal(measure).label("measure"), keyed.c.minutes,
-                   func.count().label("sessions"), NONE.label("readings"))
-            .group_by(keyed.c.minutes))
+def _minutes_counted(measure, facts, minutes, where):
+    """(measure, minutes, sessions, NULL) of the rows of `facts` where `where`, by minutes."""
+    return (select(literal(measure).label("measure"), minutes, func.count().label("sessions"),
+                   NONE.label("readings"))
+            .select_from(facts).where(where).group_by(minutes))
 
 
 def clinical_figures(session, scope, policy):
@@ -112,19 +122,18 @@ def clinical_figures(session, scope, policy):
     'dissociation' by whole minutes from the first device (to discharge; to resolution, None:
     not resolved), and at None 'post_dose' (sessions with readings after the pre-dose one),
     'bp_rise', 'bp_high' and 'spo2_low' (sessions and readings)."""
-    first, vitals = _first_devices(scope), _vitals_facts(scope, policy)
-    observed, discharged = _observation_facts(scope, policy), _discharges(scope)
-    observed_first = observed.outerjoin(first, first.c.session_id == observed.c.session_id)
+    clock, vitals = _clock(scope), _vitals_facts(scope, policy)
+    observed = _observation_facts(scope, policy, clock)
+    discharge = (seconds_between(clock.c.first_device, clock.c.discharged) // 60).label("minutes")
     low = union_all(
         select(vitals.c.session_id, vitals.c.low_spo2.label("n")).where(vitals.c.low_spo2 > 0),
         select(observed.c.session_id, observed.c.low_spo2).where(observed.c.low_spo2 > 0),
     ).subquery()
     parts = [
-        _minutes_counted("discharge", seconds_between(first.c.at, discharged.c.at),
-                         first.join(discharged, discharged.c.session_id == first.c.session_id),
-                         discharged.c.at.isnot(None)),
-        *(_minutes_counted(effect, seconds_between(first.c.at, observed.c[f"{effect}_resolved"]),
-                           observed_first, observed.c[effect].isnot(None))
+        _minutes_counted("discharge", clock, discharge,
+                         and_(clock.c.first_device.isnot(None), clock.c.discharged.isnot(None))),
+        *(_minutes_counted(effect, observed, observed.c[f"{effect}_minutes"],
+                           observed.c[effect].isnot(None))
           for effect in ("sedation", "dissociation")),
         select(literal("post_dose"), NONE, _count_if(vitals.c.after > 0), NONE),
         *(select(literal(measure), NONE, _count_if(column > 0), func.sum(column))
