@@ -26,8 +26,7 @@ from sqlmodel import Session
 
 sys.path.insert(0, ".")
 
-from bench_api import ensure_database  # noqa: E402
-from spravato_ops import create_app, migrate  # noqa: E402
+import bench_api  # noqa: E402
 from spravato_ops.db import get_engine  # noqa: E402
 from spravato_ops.models import User  # noqa: E402
 from spravato_ops.services.credentials import issue_token  # noqa: E402
@@ -133,28 +132,12 @@ def seed(app, sessions):
     engine = get_engine(app)
     with engine.begin() as conn:
         for block in (SEED_SQL, SESSIONS_SQL):
-            for statement in filter(str.strip, block.split(";")):
-                conn.execute(text(statement),
-                             {k: v for k, v in params.items() if f":{k}" in statement})
+            bench_api.run_script(conn, block, params)
         for table in ("users", "sites", "chairs", "patients", "courses", "sessions"):
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                               f"(SELECT max(id) FROM {table}))"))
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
-
-
-def prepared(base_url, name, sessions, reseed):
-    url = ensure_database(base_url, name, reseed)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": False})
-    migrate.upgrade(app)
-    with get_engine(app).connect() as conn:
-        have = conn.execute(text("SELECT count(*) FROM sessions")).scalar()
-    if have == 0:
-        started = time.perf_counter()
-        seed(app, sessions)
-        print(f"seeded {name}: {sessions:,} sessions in {time.perf_counter() - started:.0f} s",
-              flush=True)
-    return app
 
 
 def year_range(app):
@@ -194,7 +177,7 @@ def main():
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--db", default="spravato_bench_reports")
     args = parser.parse_args()
-    app = prepared(args.base_url, args.db, args.sessions, args.reseed)
+    app = bench_api.prepared(args.base_url, args.db, args.sessions, args.reseed, seed_with=seed)
     first, last, count = year_range(app)
     with Session(get_engine(app)) as session:
         token, _ = issue_token(session, session.get(User, 1), 12)
