@@ -114,11 +114,11 @@ SELECT id, 1, scheduled_start + (135 + id % 45) * interval '1 minute',
        scheduled_start + (135 + id % 45) * interval '1 minute', true,
        scheduled_start + interval '120 minutes', '[]'
 FROM sessions WHERE state = 'discharged';
-INSERT INTO rems_forms (session_id, site_id, status, deadline, data, submitted_at, version,
-                        created_at)
-SELECT id, 1, CASE WHEN id % 10 < 8 THEN 'submitted' ELSE 'draft' END, local_day + 7, '{}',
+INSERT INTO rems_forms (session_id, site_id, status, deadline, submitted_at, version,
+                        created_at, updated_at)
+SELECT id, 1, CASE WHEN id % 10 < 8 THEN 'submitted' ELSE 'draft' END, local_day + 7,
        CASE WHEN id % 10 < 7 THEN scheduled_start + interval '2 days'
-            WHEN id % 10 = 7 THEN scheduled_start + interval '9 days' END, 1, now()
+            WHEN id % 10 = 7 THEN scheduled_start + interval '9 days' END, 1, now(), now()
 FROM sessions WHERE state = 'discharged' AND id % 20 <> 19;
 """
 

@@ -112,7 +112,7 @@ class CoursesOut(Schema):
 
 class FormsOut(Schema):
     required = fields.Boolean(metadata={"description": "the site files REMS forms (R4.3)"})
-    sessions = fields.Integer(metadata={"description": "discharged sessions"})
+    sessions = fields.Integer(metadata={"description": "sessions that need a form"})
     on_time = fields.Integer()
     late = fields.Integer()
     open = fields.Integer(metadata={"description": "not submitted, deadline not passed"})

@@ -80,7 +80,7 @@ class Clinic:
         form = RemsForm(session_id=treatment_session.id, site_id=treatment_session.site_id,
                         status="submitted" if submitted_at else "draft",
                         deadline=treatment_session.local_day + timedelta(days=7),
-                        submitted_at=submitted_at, created_at=NOW)
+                        submitted_at=submitted_at, created_at=NOW, updated_at=NOW)
         self.db.add(form)
         self.db.commit()
         return form

@@ -8,7 +8,6 @@ from sqlmodel import select
 
 from ..domain.cadence import NOT_A_VISIT, NOT_COUNTED
 from ..domain.calendar import DAYS_PER_WEEK
-from ..domain.enums import SessionState
 from ..domain.reports import gap_limit_spans
 from ..models import RemsForm, TreatmentCourse, TreatmentSession
 from ..sql_functions import days_between, iso_weekday, local_date, seconds_between
@@ -35,9 +34,10 @@ def _counted_by(session, keyed):
     return dict(rows.all())
 
 
-def form_punctuality(session, scope, site, today):
-    """{category: discharged sessions}: the REMS form submitted on time or late, not submitted
-    with its deadline ahead (open) or past (overdue), or no form row at all (R4.3)."""
+def form_punctuality(session, scope, site, states, today):
+    """{category: sessions in `states` (those that need a form)}: the REMS form submitted on
+    time or late, not submitted with its deadline ahead (open) or past (overdue), or no form
+    row at all (R4.3)."""
     submitted_on = local_date(RemsForm.submitted_at, site.timezone)
     category = case(
         (RemsForm.id.is_(None), "no_form"),
@@ -47,7 +47,7 @@ def form_punctuality(session, scope, site, today):
         else_="open")
     return _counted_by(session, select(category.label("key"))
                        .select_from(S).outerjoin(RemsForm, RemsForm.session_id == S.id)
-                       .where(S.id.in_(scope), S.state == SessionState.DISCHARGED).subquery())
+                       .where(S.id.in_(scope), S.state.in_(states)).subquery())
 
 
 def booked_minutes(session, scope):

@@ -107,7 +107,7 @@ def _forms(report):
     f = report["rems_forms"]
     rows = [("Submitted on time", f["on_time"]), ("Submitted late", f["late"]),
             ("Not submitted, not yet due", f["open"]), ("Not submitted, overdue", f["overdue"]),
-            ("No form started", f["no_form"]), ("All discharged sessions", f["sessions"])]
+            ("No form started", f["no_form"]), ("All sessions that need a form", f["sessions"])]
     note = (None if f["required"] else "This site files no REMS monitoring forms.")
     return Table("rems_forms", "REMS Patient Monitoring Forms (R4.3, due within 7 days)",
                  (Column("Form", "text"), Column("Sessions"), Column("Share", "percent")),

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from ..domain.calendar import local_date
 from ..domain.enums import SessionState
 from ..domain.label import BP_RISE_DIASTOLIC, BP_RISE_SYSTOLIC, MOAAS_BASELINE_DEFAULT
-from ..domain.rems import monitoring_form_required
+from ..domain.rems import form_required, monitoring_form_required
 from ..domain.reports import (
     DOSED_STATES, ISO_WEEKDAYS, OPEN_DAY, OPEN_STATES, SEDATION_MOAAS_MAX, histogram,
     open_minutes, percentile, range_errors, share, weekday_counts,
@@ -146,9 +146,12 @@ def _effect(minutes, dosed):
 
 
 def _forms(session, scope, site, today):
-    """R4.3: forms of the discharged sessions, by punctuality; none at sites that file none."""
-    required = monitoring_form_required(site_facts(site))
-    found = queries.form_punctuality(session, scope, site, today) if required else {}
+    """R4.3: forms of the sessions that need one (discharged; withheld where the site's switch
+    says so), by punctuality; none at sites that file none."""
+    facts = site_facts(site)
+    states = [state for state in SessionState if form_required(facts, state)]
+    required = monitoring_form_required(facts)
+    found = queries.form_punctuality(session, scope, site, states, today) if states else {}
     return {"required": required, "sessions": sum(found.values()),
             **{name: found.get(name, 0) for name in FORM_CATEGORIES}}
 

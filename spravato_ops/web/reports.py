@@ -108,7 +108,7 @@ def _charts(report):
             ("Dissociation", of_dosed(report["dissociation"]["sessions"])),
             (f"SpO2 below {defs['spo2_min']}%", of_dosed(report["spo2"]["sessions_below"]))],
             text=percent, maximum=1),
-        "rems_forms": bar_chart("chart-forms", "REMS forms of discharged sessions", [
+        "rems_forms": bar_chart("chart-forms", "REMS forms of the sessions that need one", [
             ("On time", f["on_time"]), ("Late", f["late"]), ("Not yet due", f["open"]),
             ("Overdue", f["overdue"]), ("No form", f["no_form"])]) if f["required"] else None,
         "chair_utilisation": column_chart(

@@ -113,7 +113,7 @@ def test_the_times_forms_and_utilisation_tables_as_csv(client, auth, clinic):
     assert table("rems_forms")[1:] == [
         ["Submitted on time", "1", "20.0"], ["Submitted late", "1", "20.0"],
         ["Not submitted, not yet due", "1", "20.0"], ["Not submitted, overdue", "1", "20.0"],
-        ["No form started", "1", "20.0"], ["All discharged sessions", "5", "100.0"]]
+        ["No form started", "1", "20.0"], ["All sessions that need a form", "5", "100.0"]]
     assert table("chair_utilisation") == [
         ["Chair", "Mon (%)", "Tue (%)", "Wed (%)", "Thu (%)", "Fri (%)", "Sat (%)", "Sun (%)",
          "Whole week (%)"],

@@ -64,6 +64,23 @@ def test_chair_utilisation_per_chair_and_weekday(db, clinic):
         [300 / 2400, 300 / 2400, 300 / 2400, 0, 0, 150 / 2400, 0])
 
 
+def test_a_withheld_session_needs_a_form_where_the_sites_switch_says_so(db, clinic):
+    """R4.3: the withheld session of 12 March has no form row."""
+    clinic.site.rems_forms_for_withheld = True
+    db.add(clinic.site)
+    db.commit()
+    forms = report(db, clinic)["rems_forms"]
+    assert (forms["sessions"], forms["no_form"], forms["on_time"]) == (6, 2, 1)
+
+
+def test_a_site_that_files_no_forms_counts_none(db, clinic):
+    clinic.site.rems_forms_required = False
+    db.add(clinic.site)
+    db.commit()
+    forms = report(db, clinic)["rems_forms"]
+    assert forms["required"] is False and forms["sessions"] == 0
+
+
 def test_utilisation_divides_by_the_sites_opening_hours_less_its_closures(db, make, clinic):
     """P-HOURS: weekdays 08:00-12:00 and 13:00-17:00, closed at weekends and on 10 March."""
     weekday = [["08:00", "12:00"], ["13:00", "17:00"]]
