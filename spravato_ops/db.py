@@ -6,6 +6,8 @@ from sqlalchemy import create_engine, event
 from sqlmodel import Session
 from werkzeug.routing import IntegerConverter
 
+from .sql_functions import add_sqlite_functions
+
 EXTENSION_KEY = "spravato_db_engine"
 READ_ENGINE_KEY = "spravato_db_read_engine"
 # Requests that only read (no GET or HEAD view writes).
@@ -61,6 +63,7 @@ def _serialize_sqlite_writes(engine):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        add_sqlite_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):

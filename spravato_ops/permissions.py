@@ -13,6 +13,8 @@ CLINICAL = frozenset({"nurse", "prescriber"})
 ARRIVAL = frozenset({"nurse", "prescriber", "front_desk"})
 STAFF_NOT_DESK = frozenset({"admin", "scheduler", "nurse", "prescriber"})
 SIGNING = frozenset({"prescriber"})
+# The medical director's report: figures without patients, clinical ones too: not front desk.
+REPORT_READERS = STAFF_NOT_DESK
 
 # Operations open without a token.
 PUBLIC = frozenset({"POST /auth/tokens"})
@@ -84,7 +86,9 @@ MATRIX = {
     # FHIR carries vitals and doses, like the REMS form: every role but front desk reads it.
     "GET /sessions/{}/fhir": STAFF_NOT_DESK,
     "GET /fhir/$export": STAFF_NOT_DESK,
-    "GET /reports": frozenset({"admin", "scheduler", "prescriber"}),
+    # Figures only, no patient: staff who read clinical records or REMS forms.
+    "GET /reports": REPORT_READERS,
+    "GET /reports.csv": REPORT_READERS,
     "GET /audit": ADMIN,
 }
 
@@ -95,7 +99,7 @@ PAGES = {
     "board": EVERYONE,
     "patients": EVERYONE,
     "rems_forms": STAFF_NOT_DESK,
-    "reports": frozenset({"admin", "scheduler", "prescriber"}),
+    "reports": REPORT_READERS,
     "admin": ADMIN,
 }
 # Where each role lands after logging in.

@@ -7,8 +7,8 @@ from schemas.common import ErrorSchema
 
 from ..auth import csrf
 from . import (
-    alerts, audit, auth, board, courses, fhir, patients, reminders, rems_forms, sessions, sites,
-    users, workflow,
+    alerts, audit, auth, board, courses, fhir, patients, reminders, rems_forms, reports,
+    sessions, sites, users, workflow,
 )
 from .common import refuse_unsafe_input
 
@@ -21,7 +21,8 @@ class ClinicApi(Api):
 
 api = ClinicApi()
 BLUEPRINTS = [auth.bp, sites.bp, users.bp, patients.bp, courses.bp, audit.bp, workflow.bp,
-              alerts.bp, board.bp, sessions.bp, reminders.bp, fhir.bp, rems_forms.bp]
+              alerts.bp, board.bp, sessions.bp, reminders.bp, fhir.bp, rems_forms.bp,
+              reports.bp]
 
 
 def serve_docs_asset(filename):

@@ -4,7 +4,7 @@ from flask_login import current_user
 from .. import clock
 from .access import may_use
 from . import admin, nurse  # noqa: F401  (register their routes on bp)
-from . import board, patients, rems_forms, schedule, schedule_capacity  # noqa: F401
+from . import board, patients, rems_forms, reports, schedule, schedule_capacity  # noqa: F401
 from .views import bp
 
 # The navigation: (page name, endpoint, label), shown to the roles that may use each page.
