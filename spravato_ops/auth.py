@@ -1,6 +1,8 @@
 """Passwords, bearer tokens, browser login, and the one place roles are enforced."""
 import re
+import threading
 from contextlib import nullcontext
+from dataclasses import dataclass
 from functools import cache
 
 from flask import abort, current_app, g, request, session
@@ -14,7 +16,7 @@ from werkzeug.exceptions import Unauthorized
 from . import permissions
 from .clock import utcnow
 from .db import READ_ENGINE_KEY, READ_METHODS, get_engine, get_session
-from .models import ApiToken, User
+from .models import AccessRevision, ApiToken, User
 from .services.credentials import token_digest
 from .site_access import (
     access_facts, assigned_to_sites, refuse_unassigned, requested_site, site_access_columns,
@@ -26,6 +28,8 @@ API_PREFIX = "/api/v1"
 BROWSER_TOKEN = "login_token"
 # When a person last acted in this browser session (POSIX seconds, the server's clock).
 ACTED_AT = "acted_at"
+# app.extensions: the worker's TokenCache.
+TOKEN_CACHE_KEY = "spravato_token_cache"
 # The header a page's own refreshes carry, so that they do not keep an idle session alive.
 BACKGROUND_HEADER = "X-Background"
 login_manager = LoginManager()
@@ -35,15 +39,72 @@ csrf = CSRFProtect()
 
 @cache
 def _token_query(site_argument):
-    """The token with its user and whether the user is assigned to any site; when the request
-    names a site (`site_argument`, see site_access.requested_site), also that site and whether
-    the user is assigned to it. Every API request runs it: built once per kind of request."""
-    query = (select(ApiToken, User, assigned_to_sites(User.id))
+    """The token with its user, whether the user is assigned to any site, and the access
+    revision; when the request names a site (`site_argument`, see site_access.requested_site),
+    also that site and whether the user is assigned to it. Built once per kind of request."""
+    query = (select(ApiToken, User, AccessRevision.revision, assigned_to_sites(User.id))
              .join(User, User.id == ApiToken.user_id)
+             .outerjoin(AccessRevision, AccessRevision.id == 1)
              .where(ApiToken.token_hash == bindparam("digest")))
     if site_argument is None:
         return query
     return query.add_columns(*site_access_columns(site_argument, User.id))
+
+
+REVISION_SQL = "SELECT revision FROM access_revision WHERE id = 1"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a token lookup found, as plain values: each request gets its own User and
+    ApiToken from them, so no two requests (threads) share an ORM object."""
+
+    revision: int
+    token: dict
+    user: dict
+    access: dict
+
+    def token_and_user(self):
+        return ApiToken(**self.token), User(**self.user)
+
+
+class TokenCache:
+    """The token lookups of one web worker, kept while the access revision stands.
+
+    A request whose lookup is kept reads only the revision (one short statement instead of
+    the lookup); when a token was revoked, a user changed or a site assignment moved since
+    (models/access_revision.py), the revision has moved, and everything kept is dropped: a
+    revocation works at once. Every lookup kept was read at the revision kept with them. A
+    lookup whose request names a record that does not exist is not kept (the record may be
+    created later, at a site the user does not work at), nor any while the counter's row is
+    missing (nothing would move it).
+    """
+
+    LIMIT = 10_000
+
+    def __init__(self):
+        self._revision = None
+        self._kept = {}
+        self._lock = threading.Lock()
+
+    def get(self, session, key):
+        """The lookup kept for `key` if the database's revision is still the one it was
+        read at (the database is part of it: the tests move an application between them)."""
+        if key not in self._kept:
+            return None
+        revision = (session.get_bind(),
+                    session.connection().exec_driver_sql(REVISION_SQL).scalar())
+        with self._lock:
+            if revision != self._revision:
+                self._kept, self._revision = {}, revision
+            return self._kept.get(key)
+
+    def keep(self, session, key, lookup):
+        revision = (session.get_bind(), lookup.revision)
+        with self._lock:
+            if revision != self._revision or len(self._kept) >= self.LIMIT:
+                self._kept, self._revision = {}, revision
+            self._kept[key] = lookup
 
 
 def _lookup_session():
@@ -57,6 +118,20 @@ def _lookup_session():
     return Session(engine, expire_on_commit=False)
 
 
+def _lookup(session, argument, params):
+    found = session.exec(_token_query(argument), params=params).first()
+    if found is None:
+        return None
+    api_token, user, revision, has_sites, *site = found
+    return Lookup(revision, api_token.model_dump(), user.model_dump(),
+                  access_facts(has_sites, site))
+
+
+def _may_keep(lookup, argument):
+    return (lookup is not None and lookup.revision is not None
+            and (argument is None or lookup.access["site_id"] is not None))
+
+
 def user_for_token(token, requested=None):
     """Return the active user a live token belongs to, or None; keep on `g` the token and
     what site access needs (`requested`: the (argument, id) of the request's site, or None)."""
@@ -64,14 +139,20 @@ def user_for_token(token, requested=None):
     params = {"digest": token_digest(token)}
     if argument is not None:
         params["record_id"] = record_id
+    key = (params["digest"], argument, record_id)
+    tokens = current_app.extensions[TOKEN_CACHE_KEY]
     with _lookup_session() as session:
-        found = session.exec(_token_query(argument), params=params).first()
-    if found is None:
+        lookup = tokens.get(session, key)
+        if lookup is None:
+            lookup = _lookup(session, argument, params)
+            if _may_keep(lookup, argument):
+                tokens.keep(session, key, lookup)
+    if lookup is None:
         return None
-    api_token, user, has_sites, *site = found
+    api_token, user = lookup.token_and_user()
     if api_token.revoked_at is not None or api_token.expires_at <= utcnow() or not user.active:
         return None
-    g.api_token, g.site_access = api_token, access_facts(has_sites, site)
+    g.api_token, g.site_access = api_token, lookup.access
     return user
 
 
@@ -157,6 +238,7 @@ def _load_user(user_id):
 
 
 def init_app(app):
+    app.extensions[TOKEN_CACHE_KEY] = TokenCache()
     login_manager.init_app(app)
     csrf.init_app(app)
     app.before_request(enforce_api_roles)

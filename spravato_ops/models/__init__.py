@@ -1,4 +1,5 @@
 """SQLModel tables, one module per aggregate; importing this registers them all."""
+from .access_revision import AccessRevision
 from .alert import Reminder, StaffAlert
 from .audit import AuditEvent, IdempotencyRecord
 from .clinical import (
@@ -17,7 +18,7 @@ from .site import Chair, Site, SitePolicyRecord
 from .user import ApiToken, User, UserSite
 
 __all__ = [
-    "AdverseEvent", "ApiToken", "AuditEvent", "Chair", "ChecklistEntry", "Discharge",
+    "AccessRevision", "AdverseEvent", "ApiToken", "AuditEvent", "Chair", "ChecklistEntry", "Discharge",
     "DeviceAdministration", "IdempotencyRecord", "ObservationEntry", "Patient",
     "Reminder", "RemsEnrollment", "RemsForm", "RemsFormSignature", "Screening", "Site",
     "SitePolicyRecord", "StaffAlert", "TreatmentCourse", "TreatmentSession", "User",

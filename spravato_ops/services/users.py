@@ -43,6 +43,8 @@ def login(session, *, email, password, ttl_hours):
 
 
 def revoke_token(session, *, api_token, actor):
+    """Revoke the token `api_token` names (its id; a request's copy may be detached)."""
+    api_token = session.get(ApiToken, api_token.id)
     api_token.revoked_at = utcnow()
     session.add(api_token)
     audit.record(session, action="token_revoked", entity="api_token", entity_id=api_token.id,

@@ -16,7 +16,9 @@ ROLES = tuple(role.value for role in Role)
 MISSING_ID = 999999  # no record has it: allowed roles get 404/422 and nothing is written
 DOCUMENTATION = (f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs")
 # Rows the sweep itself creates (users, their tokens, the audit of a revoked token or a read).
-SWEEP_TABLES = {"users", "user_sites", "api_tokens", "audit_events"}
+# Tables a sweep of every route may write: the users and tokens it makes, the audit, and the
+# access revision (its one row, moved by revoking a token).
+SWEEP_TABLES = {"users", "user_sites", "api_tokens", "audit_events", "access_revision"}
 
 
 def _api_routes():
