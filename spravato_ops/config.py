@@ -23,6 +23,9 @@ class Defaults:
     # A browser session left without a person's action this long ends (shared tablets); the
     # pages' own refreshes (X-Background: 1) do not count. 0: no idle limit.
     BROWSER_IDLE_MINUTES = 15
+    # Each web worker makes a site's front-desk board at most once in this many seconds (the
+    # board may be that much late); 0: every request makes it.
+    BOARD_CACHE_SECONDS = 2
     MAX_CONTENT_LENGTH = 1024 * 1024
     CLOCK_SKEW_SECONDS = 120
     # Idempotency-Key: how long a duplicate waits for the first request's answer, and how

@@ -38,9 +38,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _test_config(url):
-    # The suite logs in many times from one address: the login throttle has tests of its own.
+    # The suite logs in many times from one address: the login throttle has tests of its own;
+    # so has the board's short cache (tests read the board right after changing it).
     return {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-            "DATABASE_POOL_SIZE": 25, "DATABASE_MAX_OVERFLOW": 5, "RATELIMIT_ENABLED": False}
+            "DATABASE_POOL_SIZE": 25, "DATABASE_MAX_OVERFLOW": 5, "RATELIMIT_ENABLED": False,
+            "BOARD_CACHE_SECONDS": 0}
 
 
 @pytest.fixture(scope="session")
