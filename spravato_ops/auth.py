@@ -56,16 +56,14 @@ REVISION_SQL = "SELECT revision FROM access_revision WHERE id = 1"
 
 @dataclass(frozen=True)
 class Lookup:
-    """What a token lookup found, as plain values: each request gets its own User and
-    ApiToken from them, so no two requests (threads) share an ORM object."""
+    """What a token lookup found. Its User and ApiToken are copies that belong to no database
+    session, so requests (threads) that share them never load or flush through them (a
+    service that changes either loads its own: users.revoke_token)."""
 
     revision: int
-    token: dict
-    user: dict
+    token: ApiToken
+    user: User
     access: dict
-
-    def token_and_user(self):
-        return ApiToken(**self.token), User(**self.user)
 
 
 class TokenCache:
@@ -123,7 +121,7 @@ def _lookup(session, argument, params):
     if found is None:
         return None
     api_token, user, revision, has_sites, *site = found
-    return Lookup(revision, api_token.model_dump(), user.model_dump(),
+    return Lookup(revision, ApiToken(**api_token.model_dump()), User(**user.model_dump()),
                   access_facts(has_sites, site))
 
 
@@ -149,7 +147,7 @@ def user_for_token(token, requested=None):
                 tokens.keep(session, key, lookup)
     if lookup is None:
         return None
-    api_token, user = lookup.token_and_user()
+    api_token, user = lookup.token, lookup.user
     if api_token.revoked_at is not None or api_token.expires_at <= utcnow() or not user.active:
         return None
     g.api_token, g.site_access = api_token, lookup.access
