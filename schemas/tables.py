@@ -64,6 +64,15 @@ class _TableSchema(SQLAlchemyAutoSchema):
         load_instance = False
         include_fk = True
 
+    # These schemas load plain dicts (load_instance is off): marshmallow's own load, without
+    # marshmallow-sqlalchemy's wrapper, which reads the installed marshmallow's version from
+    # its package metadata on every call (a file parsed per request).
+    def load(self, data, **kwargs):
+        return Schema.load(self, data, **kwargs)
+
+    def validate(self, data, **kwargs):
+        return Schema.validate(self, data, **kwargs)
+
 
 class RequestSchema(_TableSchema):
     class Meta(_TableSchema.Meta):
