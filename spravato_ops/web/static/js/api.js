@@ -25,13 +25,14 @@ export function newIdempotencyKey() {
 // an idle browser session alive (the server's BROWSER_IDLE_MINUTES). A 401 means the session
 // ended (logout elsewhere, idle, deactivated): the page goes to the login, then comes back.
 export async function api(method, path,
-  { body, idempotencyKey, ifMatch, background = false, timeoutMs = 15000 } = {}) {
+  { body, idempotencyKey, ifMatch, ifNoneMatch, background = false, timeoutMs = 15000 } = {}) {
   const headers = { Accept: "application/json" };
   if (background) headers["X-Background"] = "1";
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
   if (ifMatch !== undefined) headers["If-Match"] = `"${ifMatch}"`;
+  if (ifNoneMatch) headers["If-None-Match"] = ifNoneMatch;
   let response;
   try {
     response = await fetch(`/api/v1${path}`, {
@@ -44,6 +45,8 @@ export async function api(method, path,
   }
   const stamp = response.headers.get("X-Server-Time");
   if (stamp) syncServerNow(stamp);
+  // 304: what the caller has (the ETag it sent) is still current.
+  if (response.status === 304) return { data: null, etag: ifNoneMatch, notModified: true };
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (response.status === 401) {
     window.location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);

@@ -116,9 +116,15 @@ async function noteDepartures(rows) {
   for (const id of present) departed.delete(id);
 }
 
+// The last board received and its ETag: the server answers 304 while it is unchanged, and the
+// rows are drawn again all the same (waiting times move on).
+let lastBoard = { data: null, etag: null };
+
 async function refresh() {
   try {
-    const { data } = await api("GET", `/board?site_id=${siteId}`);
+    const answer = await api("GET", `/board?site_id=${siteId}`, { ifNoneMatch: lastBoard.etag });
+    if (!answer.notModified) lastBoard = answer;
+    const data = lastBoard.data;
     await noteDepartures(data);
     shown = new Map(data.map((row) => [row.session_id, row]));
     render(data);
