@@ -8,7 +8,7 @@ PORT ?= 5000
 REMINDER_DELIVERY ?= log
 
 .PHONY: run serve test test-sqlite test-postgres install install-test install-serve chromium \
-	pdf-libraries postgresql-client bench clean
+	pdf-libraries postgresql-client bench bench-load wrk clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,14 @@ test: install-test chromium postgresql-client
 
 bench: install-test
 	$(BIN)/python bench/bench_domain.py
+
+## wrk, from Debian's packages: the load generator of bench/bench_load.py.
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+
+## The load benchmark: gunicorn on PostgreSQL under wrk, 50 alert streams open (bench_load.py).
+bench-load: install-test wrk
+	$(BIN)/python bench/bench_load.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

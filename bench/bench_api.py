@@ -128,17 +128,14 @@ SELECT id, 2, scheduled_start + o * interval '30 minutes',
 FROM {sessions}, generate_series(1, 4) o;
 """
 
-# A site this run adds, for today: its chairs, a new patient (screened, enrolled, on a course)
-# per session, and on each chair the sessions of the day's slots :first_slot to :last_slot
-# (0: discharged this morning, 1: under observation now, 2: booked for later).
-TODAY_SQL = """
-INSERT INTO chairs (site_id, label, active)
-SELECT :site, 'Chair ' || c, true FROM generate_series(1, :chairs) c;
+# :patients new patients tagged :tag (MRN :tag-n), each screened, enrolled and on an active TRD
+# course that started on :course_start.
+NEW_PATIENTS_SQL = """
 INSERT INTO patients (mrn, first_name, last_name, date_of_birth, sex, phone, email,
                       reminder_channel, version, created_at, updated_at)
-SELECT :tag || '-' || n, 'Pat', 'Today' || n, date '1970-01-01' + n, 'female', '555', NULL,
-       'none', 1, now(), now()
-FROM generate_series(0, :chairs * (:last_slot - :first_slot + 1) - 1) n;
+SELECT :tag || '-' || n, 'Pat', 'Today' || n, date '1970-01-01' + n % 9000, 'female', '555',
+       NULL, 'none', 1, now(), now()
+FROM generate_series(0, :patients - 1) n;
 INSERT INTO screenings (patient_id, aneurysmal_vascular_disease, arteriovenous_malformation,
   intracerebral_hemorrhage_history, hypersensitivity, pregnant_or_breastfeeding, psychosis_history,
   hypertensive_encephalopathy_history, substance_use_history, concomitant_medications, recorded_by,
@@ -149,8 +146,18 @@ INSERT INTO rems_enrollments (patient_id, rems_patient_id, enrolled_on, recorded
 SELECT id, 'RP' || mrn, date '2020-01-01', 1, now() FROM patients WHERE mrn LIKE :tag || '-%';
 INSERT INTO courses (patient_id, indication, start_date, prescriber_id, oral_antidepressant,
                      continuation_interval_weeks, status, version, created_at)
-SELECT id, 'TRD', current_date - 60, 1, NULL, 1, 'active', 1, now()
-FROM patients WHERE mrn LIKE :tag || '-%';
+SELECT id, 'TRD', CAST(:course_start AS date), 1, NULL, 1, 'active', 1, now()
+FROM patients WHERE mrn LIKE :tag || '-%'
+"""
+
+# A site this run adds, for today: its chairs (CHAIRS_SQL), a new patient (NEW_PATIENTS_SQL) per
+# session, and on each chair the sessions of the day's slots :first_slot to :last_slot
+# (TODAY_SESSIONS_SQL; 0: discharged this morning, 1: under observation now, 2: booked for later).
+CHAIRS_SQL = """
+INSERT INTO chairs (site_id, label, active)
+SELECT :site, 'Chair ' || c, true FROM generate_series(1, :chairs) c
+"""
+TODAY_SESSIONS_SQL = """
 INSERT INTO sessions (course_id, patient_id, site_id, chair_id, scheduled_start, scheduled_end,
                       local_day, planned_dose_mg, state, version, overrides, created_by, created_at,
                       updated_at)
@@ -197,23 +204,35 @@ def run_script(conn, script, params):
         conn.execute(text(statement), {k: v for k, v in params.items() if f":{k}" in statement})
 
 
+def add_site(conn, name):
+    """Insert a certified outpatient site in New York (default policy); return its id."""
+    return conn.execute(text(
+        "INSERT INTO sites (name, timezone, setting_type, rems_certification_id, "
+        "rems_certified_until, prescriber_on_site, pulse_oximeter_available, "
+        "rems_enrollment_required, rems_forms_required, version, created_at) VALUES "
+        "(:name, 'America/New_York', 'outpatient', 'C-today', current_date + 365, true, "
+        "true, true, true, 1, now()) RETURNING id"), {"name": name}).scalar()
+
+
+def run_tag():
+    """A tag unique to this moment, for the names and MRNs a run adds."""
+    return f"T{utcnow():%Y%m%d%H%M%S%f}"
+
+
 def todays_site(app, name, chairs, first_slot, last_slot):
-    """Add a site with today's sessions (TODAY_SQL) and their entries; return its id.
+    """Add a site with today's sessions (TODAY_SESSIONS_SQL) and their entries; return its id.
 
     Each run adds its own, so that neither the board nor the observation writes read what
     earlier runs wrote: the board shows one full day, each session takes ~10 observations.
     """
-    tag = f"T{utcnow():%Y%m%d%H%M%S%f}"
+    tag = run_tag()
     with get_engine(app).begin() as conn:
-        site_id = conn.execute(text(
-            "INSERT INTO sites (name, timezone, setting_type, rems_certification_id, "
-            "rems_certified_until, prescriber_on_site, pulse_oximeter_available, "
-            "rems_enrollment_required, rems_forms_required, version, created_at) VALUES "
-            "(:name, 'America/New_York', 'outpatient', 'C-today', current_date + 365, true, "
-            "true, true, true, 1, now()) RETURNING id"), {"name": f"{name} {tag}"}).scalar()
+        site_id = add_site(conn, f"{name} {tag}")
         params = dict(site=site_id, chairs=chairs, first_slot=first_slot, last_slot=last_slot,
-                      tag=tag)
-        run_script(conn, TODAY_SQL, params)
+                      tag=tag, patients=chairs * (last_slot - first_slot + 1),
+                      course_start=utcnow().date() - timedelta(days=60))
+        for script in (CHAIRS_SQL, NEW_PATIENTS_SQL, TODAY_SESSIONS_SQL):
+            run_script(conn, script, params)
         begun = f"(SELECT * FROM sessions WHERE site_id = {site_id} AND state <> 'scheduled') s"
         run_script(conn, ENTRIES_SQL.format(sessions=begun), params)
     return site_id
