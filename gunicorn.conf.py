@@ -1,10 +1,13 @@
 """gunicorn settings of the production web server: `gunicorn -c gunicorn.conf.py wsgi:app`.
 
 Workers and threads (README, "Production"): SPRAVATO_WEB_WORKERS (default two per core)
-processes of SPRAVATO_WEB_THREADS (default 8) threads each (`gthread`), so an alert stream
-(`GET /api/v1/alerts/stream`, up to 60 s) holds one thread, never a whole worker. Each
-worker's database pool follows from its threads: SPRAVATO_DATABASE_POOL_SIZE = threads,
-SPRAVATO_DATABASE_MAX_OVERFLOW = 2, unless set.
+processes (`gthread`) of SPRAVATO_WEB_THREADS (default 8) threads for requests, plus
+SPRAVATO_WEB_STREAMS (default 48) threads for alert streams (`GET /api/v1/alerts/stream`, up
+to 60 s each). A worker serves at most that many streams at once (ALERT_STREAM_SLOTS; past
+them 503 with Retry-After), so streams never hold the threads the API answers with. Each
+worker's database pool follows from its request threads (a stream holds no connection while
+it waits): SPRAVATO_DATABASE_POOL_SIZE = request threads, SPRAVATO_DATABASE_MAX_OVERFLOW = 4
+(a request's short second connection, the streams' polls), unless set.
 """
 import glob
 import multiprocessing
@@ -23,11 +26,13 @@ from prometheus_client import multiprocess  # noqa: E402
 
 from spravato_ops.logs import logging_config  # noqa: E402
 
-MAX_OVERFLOW = 2
+MAX_OVERFLOW = 4
 
 bind = os.environ.get("SPRAVATO_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("SPRAVATO_WEB_WORKERS") or 2 * multiprocessing.cpu_count())
-threads = int(os.environ.get("SPRAVATO_WEB_THREADS") or 8)
+request_threads = int(os.environ.get("SPRAVATO_WEB_THREADS") or 8)
+stream_threads = int(os.environ.get("SPRAVATO_WEB_STREAMS") or 48)
+threads = request_threads + stream_threads
 worker_class = "gthread"
 # A request may take this long; an alert stream ends by itself after at most 60 s.
 timeout = 90
@@ -36,8 +41,9 @@ keepalive = 5
 # gunicorn's runtime control socket is one path per user: several servers on a host would share it.
 control_socket_disable = True
 
-os.environ.setdefault("SPRAVATO_DATABASE_POOL_SIZE", str(threads))
+os.environ.setdefault("SPRAVATO_DATABASE_POOL_SIZE", str(request_threads))
 os.environ.setdefault("SPRAVATO_DATABASE_MAX_OVERFLOW", str(MAX_OVERFLOW))
+os.environ.setdefault("SPRAVATO_ALERT_STREAM_SLOTS", str(stream_threads))
 
 # The access log: the path without its query string (`?q=` carries patients' names and MRNs),
 # no referrer (a page's URL), and the request id that the application's own line has too.

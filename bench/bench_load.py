@@ -600,10 +600,13 @@ def verdict(key, run, ceiling):
 
 
 def default_threads():
-    """The threads per worker gunicorn.conf.py takes when SPRAVATO_WEB_THREADS is unset."""
-    found = re.search(r'SPRAVATO_WEB_THREADS"\) or (\d+)',
-                      (ROOT / "gunicorn.conf.py").read_text(encoding="utf-8"))
-    return found.group(1) if found else "?"
+    """The request and stream threads per worker gunicorn.conf.py takes when
+    SPRAVATO_WEB_THREADS and SPRAVATO_WEB_STREAMS are unset."""
+    conf = (ROOT / "gunicorn.conf.py").read_text(encoding="utf-8")
+    found = [re.search(rf'{name}"\) or (\d+)', conf) for name in
+             ("SPRAVATO_WEB_THREADS", "SPRAVATO_WEB_STREAMS")]
+    requests, streams = (match.group(1) if match else "?" for match in found)
+    return f"{requests} for requests + {streams} for streams"
 
 
 def shown(value, width):
@@ -639,8 +642,8 @@ def report(all_cases, runs, streams_seen, args):
     print(f"alert streams: {start_open} open at the start, {end_open} at the end (fewest "
           f"between rounds {lowest}), {opened} opened in all, {errors} stream errors")
     if start_open < args.streams:
-        print(f"  only {start_open} of {args.streams} streams opened: each open stream holds one "
-              "of the workers' threads while it lasts, and the other requests wait for a thread")
+        print(f"  only {start_open} of {args.streams} streams opened: a worker serves at most "
+              "SPRAVATO_WEB_STREAMS at once (503 past them)")
     threads = args.threads or f"{default_threads()} (gunicorn.conf.py's default)"
     print(f"gunicorn: {args.workers} workers of {threads} threads; wrk: {args.connections} "
           f"connections, {args.wrk_threads} threads, {args.rounds} rounds of "

@@ -26,6 +26,9 @@ class Defaults:
     # Each web worker makes a site's front-desk board at most once in this many seconds (the
     # board may be that much late); 0: every request makes it.
     BOARD_CACHE_SECONDS = 2
+    # Alert streams one process serves at once (each holds a server thread); past them 503
+    # with Retry-After. gunicorn.conf.py sets it to the threads it adds for streams; 0: no limit.
+    ALERT_STREAM_SLOTS = 0
     MAX_CONTENT_LENGTH = 1024 * 1024
     CLOCK_SKEW_SECONDS = 120
     # Idempotency-Key: how long a duplicate waits for the first request's answer, and how

@@ -59,7 +59,7 @@ def handle_http_exception(exc):
         errors = _flatten_validation(data["messages"])
     message = (data.get("message") if isinstance(data, dict) and data.get("message")
                else exc.description)
-    headers = dict(exc.get_headers()) if exc.code in (401, 405) else None
+    headers = dict(exc.get_headers()) if exc.code in (401, 405, 503) else None
     if headers:
         headers.pop("Content-Type", None)
     return _respond(exc.code, message, errors=errors, headers=headers)

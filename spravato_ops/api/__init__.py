@@ -33,6 +33,7 @@ def serve_docs_asset(filename):
 def init_app(app):
     app.before_request(refuse_unsafe_input)
     board.init_cache(app)
+    alerts.init_app(app)
     api.init_app(app)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)

@@ -1,11 +1,13 @@
 """Open staff alerts of a site: listed, acknowledged, streamed to tablets as server-sent events."""
 import json
 import math
+import threading
 import time
 
 from flask import Response, current_app, g, request
 from flask_smorest import Blueprint
 from sqlmodel import Session
+from werkzeug.exceptions import ServiceUnavailable
 
 from schemas.alert import AlertOut, AlertQuery, AlertStreamQuery
 
@@ -18,6 +20,9 @@ from .common import PLAIN_NUMBER, plain_number
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/v1/alerts", description="Staff alerts")
 POLL_SECONDS = 2.0
+SLOTS_KEY = "spravato_alert_stream_slots"
+# A tablet turned away because every stream slot is taken reconnects after this long.
+BUSY_RETRY_SECONDS = 5
 
 
 @bp.get("")
@@ -92,7 +97,28 @@ def stream_alerts(query):
     close_session()  # hold no connection (nor SQLite's write lock) while streaming
     interval = float(current_app.config.get("ALERT_STREAM_POLL_SECONDS", POLL_SECONDS))
     polls = 1 + math.floor(query["timeout"] / interval) if interval > 0 else 1
+    release = _take_stream_slot()
     events = stream_events(get_engine(), query["site_id"], since_id, polls, interval,
                            role=query.get("role"))
-    return Response(events, mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    response = Response(events, mimetype="text/event-stream",
+                        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    response.call_on_close(release)
+    return response
+
+
+def _take_stream_slot():
+    """Take one of this process's ALERT_STREAM_SLOTS (a stream holds a server thread for up to
+    a minute); return what gives it back. With every slot taken, 503 with Retry-After: the
+    tablet's EventSource comes back later, and the other threads stay free for the API."""
+    slots = current_app.extensions[SLOTS_KEY]
+    if slots is None:
+        return lambda: None
+    if not slots.acquire(blocking=False):
+        raise ServiceUnavailable("Every alert stream of this server is taken; reconnect "
+                                 f"in {BUSY_RETRY_SECONDS} s.", retry_after=BUSY_RETRY_SECONDS)
+    return slots.release
+
+
+def init_app(app):
+    count = app.config["ALERT_STREAM_SLOTS"]
+    app.extensions[SLOTS_KEY] = threading.BoundedSemaphore(count) if count else None
