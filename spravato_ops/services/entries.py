@@ -2,7 +2,7 @@
 import functools
 from dataclasses import dataclass, field
 
-from sqlalchemy import inspect
+from sqlalchemy import bindparam, inspect
 from sqlmodel import select
 
 from ..clock import utcnow
@@ -152,18 +152,25 @@ def session_with_policy(session, session_id, *, lock=False):
     and leaves alone the rows that only refer to the session (an alert raised meanwhile).
     The session's site comes in the same query and stays with it (site_of).
     """
-    query = with_policy(select(TreatmentSession, Site)
-                        .join(Site, Site.id == TreatmentSession.site_id)
-                        .where(TreatmentSession.id == session_id), site_id=Site.id)
-    if lock:
-        query = (query.with_for_update(of=TreatmentSession, key_share=True)
-                 .execution_options(populate_existing=True))
-    found = session.exec(query).first()
+    found = session.exec(_session_with_policy_query(lock),
+                         params={"session_id": session_id}).first()
     if found is None:
         raise NotFound(f"Session {session_id} not found.")
     treatment_session, site, settings = found
     inspect(treatment_session).info[SITE_KEY] = site
     return treatment_session, policy_from(settings)
+
+
+@functools.cache
+def _session_with_policy_query(lock):
+    """The session `session_id` with its site and the site's policy settings (built once)."""
+    query = with_policy(select(TreatmentSession, Site)
+                        .join(Site, Site.id == TreatmentSession.site_id)
+                        .where(TreatmentSession.id == bindparam("session_id")), site_id=Site.id)
+    if lock:
+        query = (query.with_for_update(of=TreatmentSession, key_share=True)
+                 .execution_options(populate_existing=True))
+    return query
 
 
 def amended_entry(entries, amends_id, *, missing=None):

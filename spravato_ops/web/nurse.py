@@ -10,7 +10,7 @@ from ..db import get_session
 from ..domain.calendar import local_date
 from ..permissions import OVERRIDE_ROLES
 from ..services import nurse_day
-from ..services.sites import sites_of
+from ..services.sites import sites_of, works_at
 from .access import page
 from .views import bp
 
@@ -59,8 +59,7 @@ def nurse_session(session_id):
     """One patient's session: checklist, vitals, devices, observations, timers, discharge."""
     session = get_session()
     header = nurse_day.session_header(session, session_id=session_id)
-    allowed = {site.id for site in sites_of(session, user=current_user)}
-    if header["site"].id not in allowed:
+    if not works_at(session, user=current_user, site_id=header["site"].id):
         abort(403, "This session is at a site you do not work at.")
     return render_template("nurse_session.html", **header,
                            may_override=current_user.role in OVERRIDE_ROLES)
