@@ -29,6 +29,8 @@ Cases, each run by wrk (Debian's, `make wrk`) from its own process on loopback a
   (e) POST /api/v1/sessions, each prepared booking sent once (prescriber token);
   (f) GET /nurse/sessions/{id}, the nurse's page, with the cookie of a login through the real
       form (before the streams open), renewed from each Set-Cookie as a browser does.
+Before the streams open, (a), (b) and (d) run one round each without them, and the report
+sets those figures beside the ones with the streams open.
 `--seconds` per case in all, as `--rounds` rounds cycling over the cases (a b c d e f a b ...),
 so that whatever else the machine does weighs on every case alike. Per case the rounds add
 up: requests, time and errors (connect, read, write, timeouts past wrk's 2 s, responses
@@ -91,6 +93,8 @@ STREAM_READ_TIMEOUT = 30  # the server writes at least every ~2 s while a stream
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 TARGETS = {"a": None, "b": 0.6, "c": 0.4, "d": 0.6, "e": 0.4, "f": 0.4}
 P99_TARGET_MS = 50
+# Measured once more before the streams open, to show what open streams change.
+BASELINE_CASES = ("a", "b", "d")
 
 
 class SetupFailed(Exception):
@@ -567,6 +571,17 @@ class Bench:
             self.cookie = figures["cookie"]
         return figures, cpu_ms(before, after)
 
+    def without_streams(self, all_cases):
+        """One round of the read cases (BASELINE_CASES) before any stream opens: what the
+        streams' presence changes is seen against it."""
+        seconds = max(1, round(self.args.seconds / self.args.rounds))
+        runs = {}
+        for case in all_cases:
+            if case.key in BASELINE_CASES:
+                runs[case.key] = Run()
+                runs[case.key].add(*self.round(case, seconds, "quiet"))
+        return runs
+
     def measure(self, all_cases, streams):
         seconds = max(1, round(self.args.seconds / self.args.rounds))
         runs = {case.key: Run() for case in all_cases}
@@ -585,6 +600,19 @@ class Bench:
 
 
 # --- the report ---------------------------------------------------------------------------
+
+def report_streams_effect(all_cases, quiet, runs, streams):
+    """The read cases without streams and with them open, side by side."""
+    print(f"\nwith {streams} alert streams open against none (one round each without):")
+    print(f"{'case':30} {'req/s':>13} {'p50':>15} {'p99':>15}")
+    for case in all_cases:
+        if case.key not in quiet:
+            continue
+        before, after = quiet[case.key], runs[case.key]
+        print(f"({case.key}) {case.name:26} {before.rps:6.0f} {after.rps:6.0f} "
+              f"{shown(before.percentile_ms(50), 7)} {shown(after.percentile_ms(50), 7)} "
+              f"{shown(before.percentile_ms(99), 7)} {shown(after.percentile_ms(99), 7)}")
+
 
 def verdict(key, run, ceiling):
     target = TARGETS[key]
@@ -693,6 +721,7 @@ def main():
         all_cases = cases(inputs)
         bench = Bench(args, inputs, port, server.pid, workdir)
         bench.log_in(all_cases[-1].paths[0])
+        quiet = bench.without_streams(all_cases)
         streams = Streams(port, inputs.board_site, inputs.nurse, args.streams)
         start_open = streams.start()
         print(f"{start_open} of {args.streams} alert streams open", flush=True)
@@ -700,6 +729,7 @@ def main():
         streams_seen = (start_open, streams.open, min(open_counts), streams.errors,
                         streams.opened)
         report(all_cases, runs, streams_seen, args)
+        report_streams_effect(all_cases, quiet, runs, args.streams)
         if any(run.error_count for run in runs.values()):
             keep = True
     except SetupFailed as failure:
