@@ -5,7 +5,9 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import select
 
 from .domain.policy import DEFAULT_POLICY
+from .domain.state_machine import TERMINAL
 from .services import audit, reminders
+from .services.report_facts import keep_facts
 from .services.credentials import hash_password
 from .clock import utcnow
 from .domain.calendar import local_date, zone
@@ -67,6 +69,9 @@ def _seed_all(session):
     session.add_all(UserSite(user_id=u.id, site_id=site.id) for u in users.values())
     for index, spec in enumerate(PATIENTS):
         _seed_patient(session, site, chairs, users, index, spec, today, now)
+    # The sessions that have ended keep their report facts, as the services' moves write them.
+    keep_facts(session, select(TreatmentSession.id).where(
+        TreatmentSession.site_id == site.id, TreatmentSession.state.in_(TERMINAL)))
     audit.record(session, action="seed_demo", entity="site", entity_id=site.id,
                  actor=users["admin"], after={"name": SITE_NAME})
     session.commit()

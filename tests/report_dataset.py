@@ -7,9 +7,13 @@ Every dosed session gets its first device at 09:00 site-local; minutes below cou
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from sqlmodel import select
+
+from spravato_ops.domain.state_machine import TERMINAL
 from spravato_ops.models import (
-    DeviceAdministration, Discharge, ObservationEntry, RemsForm, VitalsEntry,
+    DeviceAdministration, Discharge, ObservationEntry, RemsForm, TreatmentSession, VitalsEntry,
 )
+from spravato_ops.services.report_facts import keep_facts
 
 TZ = ZoneInfo("America/New_York")
 FIRST_DAY, LAST_DAY = date(2025, 3, 3), date(2025, 3, 16)
@@ -187,6 +191,13 @@ def seed_fortnight(make):
     c.observe(elsewhere, 15, moaas=1, dissociation="severe", spo2=80)
     c.discharge(elsewhere, 400)
     return c
+
+
+def keep_facts_of_the_ended(db):
+    """The report facts the services keep when a session ends: the fortnight is written
+    straight into the tables, so it has none until these are written."""
+    keep_facts(db, select(TreatmentSession.id).where(TreatmentSession.state.in_(TERMINAL)))
+    db.commit()
 
 
 def utilisation(booked):

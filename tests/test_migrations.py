@@ -1,17 +1,25 @@
 """Alembic's migrations build exactly the schema the models describe, and each one's
 downgrade undoes it, on SQLite and on PostgreSQL."""
+import importlib.util
+import os
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import delete, inspect, text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from spravato_ops import create_app, migrate
 from spravato_ops.db import get_engine
+from spravato_ops.models import SessionFacts
 
 from .conftest import POSTGRES_URL
+from .readback import rows
+from .report_dataset import keep_facts_of_the_ended, seed_fortnight
+
+FACTS_REVISION = "5186c7cd83f7_session_report_facts"
 
 
 @pytest.fixture
@@ -128,3 +136,26 @@ def test_flask_db_upgrade_is_idempotent(fresh_sqlite_app):
     assert schema_differences(fresh_sqlite_app) == []
     tables = set(inspect(get_engine(fresh_sqlite_app)).get_table_names())
     assert {table.name for table in SQLModel.metadata.sorted_tables} <= tables
+
+
+def revision_module(name):
+    """A migration's module, loaded from its file (its name starts with a digit)."""
+    path = os.path.join(migrate.MIGRATIONS, "versions", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_report_facts_migration_fills_in_what_the_services_keep(db, make):
+    """Its backfill of the ended sessions' facts (a fortnight of corrections, sedation,
+    dissociation, rises, a withheld, a cancelled and a no-show session) matches report_facts."""
+    seed_fortnight(make)
+    keep_facts_of_the_ended(db)
+    by_session = select(SessionFacts).order_by(SessionFacts.session_id)
+    kept = [row.model_dump() for row in rows(db, by_session)]
+    db.exec(delete(SessionFacts))
+    db.exec(text(revision_module(FACTS_REVISION).backfill_sql(db.get_bind().dialect.name)))
+    db.commit()
+    assert len(kept) == 12  # all but the one still booked
+    assert [row.model_dump() for row in rows(db, by_session)] == kept

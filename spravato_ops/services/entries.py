@@ -10,13 +10,14 @@ from ..domain.calendar import local_day_bounds
 from ..domain.policy import SitePolicy
 from ..domain.session_record import SessionRecord
 from ..domain.enums import SessionState as S
-from ..domain.state_machine import check_action
+from ..domain.state_machine import TERMINAL, check_action
 from ..domain.violations import hard_stop
 from ..models import Site, TreatmentSession
 from . import alerts as alert_service, audit
 from .common import update_record
 from .failures import InvalidInput, NotFound, RuleRefusal
 from .records import ENTRY_MODELS, build_record, read_entries
+from .report_facts import keep_facts, one_session, renew_after_entry
 from .rems_form_rows import reopen_signed_form
 from .sites import policy_from, with_policy
 
@@ -193,7 +194,7 @@ def amended_entry(entries, amends_id, *, missing=None):
 
 def save_entry(session, entry, *, entity, actor, original=None, reason=None):
     """Add a clinical entry (or a correction of `original`) with its audit row; a signed REMS
-    form of the session reopens (R4.3)."""
+    form of the session reopens (R4.3), and an ended session's report facts are renewed."""
     entry.recorded_by, entry.recorded_at = actor.id, utcnow()
     if original is not None:
         entry.amends_id, entry.amend_reason = original.id, reason.strip()
@@ -204,14 +205,19 @@ def save_entry(session, entry, *, entity, actor, original=None, reason=None):
                  before=audit.snapshot(original) if original is not None else None,
                  after=audit.snapshot(entry))
     reopen_signed_form(session, entry, entity=entity, actor=actor, reason=reason)
+    renew_after_entry(session, entry)
     return entry
 
 
 def move(session, treatment_session, state, *, actor, action="update", **changes):
     """Change the session's state (and any other fields) with its version and an audit row;
-    the caller commits. A move that changes nothing (dosing to dosing) writes nothing."""
+    the caller commits. A move that changes nothing (dosing to dosing) writes nothing. A
+    session that ends keeps its report facts."""
+    ends = S(state) in TERMINAL and S(treatment_session.state) not in TERMINAL
     update_record(session, treatment_session, {"state": S(state).value, **changes},
                   entity="session", actor=actor, action=action)
+    if ends:
+        keep_facts(session, one_session(treatment_session.id))
 
 
 def keep_override(treatment_session, override, *, entity, entry):

@@ -1,7 +1,9 @@
 """The report's figures of sessions, forms, chairs and courses, counted in the database: each
 query groups, none returns a row per session (the clinical ones: report_clinical.py).
 
-Every query takes `scope`, the ids of the site's sessions in the date range (a subquery).
+Every query takes `scope`, the ids of the site's sessions in the date range (a subquery);
+those over the sessions table itself filter by its conditions (in_scope) instead of joining
+the table to itself.
 """
 from sqlalchemy import and_, case, false, func
 from sqlmodel import select
@@ -21,9 +23,15 @@ def session_scope(site_id, first_day, last_day):
                               S.local_day <= last_day)
 
 
+def in_scope(scope):
+    """The conditions of `scope` (session_scope), for a query over the sessions table."""
+    return scope.whereclause
+
+
 def state_counts(session, scope):
     """{state: sessions}."""
-    rows = session.exec(select(S.state, func.count()).where(S.id.in_(scope)).group_by(S.state))
+    rows = session.exec(select(S.state, func.count()).where(in_scope(scope))
+                        .group_by(S.state))
     return dict(rows.all())
 
 
@@ -47,7 +55,7 @@ def form_punctuality(session, scope, site, states, today):
         else_="open")
     return _counted_by(session, select(category.label("key"))
                        .select_from(S).outerjoin(RemsForm, RemsForm.session_id == S.id)
-                       .where(S.id.in_(scope), S.state.in_(states)).subquery())
+                       .where(in_scope(scope), S.state.in_(states)).subquery())
 
 
 def booked_minutes(session, scope):
@@ -55,7 +63,7 @@ def booked_minutes(session, scope):
     weekday = iso_weekday(S.local_day).label("weekday")
     minutes = func.sum(seconds_between(S.scheduled_start, S.scheduled_end))
     rows = session.exec(select(S.chair_id, weekday, minutes)
-                        .where(S.id.in_(scope), S.state.not_in(NOT_A_VISIT))
+                        .where(in_scope(scope), S.state.not_in(NOT_A_VISIT))
                         .group_by(S.chair_id, weekday))
     return {(chair_id, day): int(seconds) // 60 for chair_id, day, seconds in rows}
 
@@ -86,7 +94,7 @@ def course_gaps(session, scope, policy, first_day, last_day, today):
     course with no later session has a gap when more than P-CADENCE days pass after its last
     one (or its start) by the range's end, or today if that is earlier.
     """
-    courses = select(S.course_id).where(S.id.in_(scope)).distinct()
+    courses = select(S.course_id).where(in_scope(scope)).distinct()
     order = {"partition_by": S.course_id, "order_by": (S.local_day, S.id)}
     counted = select(S.course_id, S.local_day,
                      func.lag(S.local_day).over(**order).label("previous"),

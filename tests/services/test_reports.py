@@ -11,12 +11,18 @@ from spravato_ops.services.failures import InvalidInput, NotFound
 from spravato_ops.services.reports import REPORT_WORK_MEM, clinic_report, one_snapshot
 from spravato_ops.statement_count import StatementCount
 
-from ..report_dataset import EXPECTED, FIRST_DAY, LAST_DAY, NOW, seed_fortnight
+from ..report_dataset import (
+    EXPECTED, FIRST_DAY, LAST_DAY, NOW, keep_facts_of_the_ended, seed_fortnight,
+)
 
 
-@pytest.fixture
-def clinic(make):
-    return seed_fortnight(make)
+@pytest.fixture(params=["from the entries", "from kept facts"])
+def clinic(request, make):
+    """The fortnight, its ended sessions read from their entries or from their kept facts."""
+    clinic = seed_fortnight(make)
+    if request.param == "from kept facts":
+        keep_facts_of_the_ended(make.db)
+    return clinic
 
 
 def report(db, clinic, **changes):
