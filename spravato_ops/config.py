@@ -29,6 +29,9 @@ class Defaults:
     # Alert streams one process serves at once (each holds a server thread); past them 503
     # with Retry-After. gunicorn.conf.py sets it to the threads it adds for streams; 0: no limit.
     ALERT_STREAM_SLOTS = 0
+    # The streams of a site in one process share each read of its open alerts for this long
+    # (one query a second per site and worker, however many tablets); 0: each polls alone.
+    ALERT_STREAM_SHARED_SECONDS = 1
     MAX_CONTENT_LENGTH = 1024 * 1024
     CLOCK_SKEW_SECONDS = 120
     # Idempotency-Key: how long a duplicate waits for the first request's answer, and how

@@ -39,10 +39,11 @@ def pytest_collection_modifyitems(config, items):
 
 def _test_config(url):
     # The suite logs in many times from one address: the login throttle has tests of its own;
-    # so has the board's short cache (tests read the board right after changing it).
+    # so have the board's short cache and the alert streams' shared polls (tests read them
+    # right after a change, with the clock frozen).
     return {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
             "DATABASE_POOL_SIZE": 25, "DATABASE_MAX_OVERFLOW": 5, "RATELIMIT_ENABLED": False,
-            "BOARD_CACHE_SECONDS": 0}
+            "BOARD_CACHE_SECONDS": 0, "ALERT_STREAM_SHARED_SECONDS": 0}
 
 
 @pytest.fixture(scope="session")

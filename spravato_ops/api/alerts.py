@@ -16,11 +16,14 @@ from ..models import Site
 from ..services import alerts as service
 from ..services.common import get_existing
 from ..services.failures import InvalidInput
+from ..short_cache import ShortCache
 from .common import PLAIN_NUMBER, plain_number
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/v1/alerts", description="Staff alerts")
 POLL_SECONDS = 2.0
 SLOTS_KEY = "spravato_alert_stream_slots"
+# The open alerts a site's streams in one process read together (ALERT_STREAM_SHARED_SECONDS).
+SHARED_KEY = "spravato_alert_stream_shared"
 # A tablet turned away because every stream slot is taken reconnects after this long.
 BUSY_RETRY_SECONDS = 5
 
@@ -65,13 +68,13 @@ def sse_event(alert):
     return f"id: {alert['id']}\nevent: alert\ndata: {json.dumps(alert)}\n\n"
 
 
-def stream_events(engine, site_id, since_id, polls, interval, role=None):
-    """Poll the open alerts with a fresh short session each time; yield the new ones as events."""
+def stream_events(engine, site_id, since_id, polls, interval, role=None, shared=None):
+    """Poll the open alerts (through `shared`, a ShortCache that the streams of one process
+    share, when given) and yield the new ones as events."""
     yield f"retry: {int(interval * 1000)}\n\n"
     for poll in range(polls):
-        with Session(engine) as session:
-            fresh = AlertOut(many=True).dump(service.open_alerts(session, site_id=site_id,
-                                                                 since_id=since_id, role=role))
+        fresh = [alert for alert in _open_alerts(engine, site_id, role, shared)
+                 if since_id is None or alert["id"] > since_id]
         for alert in fresh:
             since_id = max(since_id or 0, alert["id"])
             yield sse_event(alert)
@@ -79,6 +82,17 @@ def stream_events(engine, site_id, since_id, polls, interval, role=None):
             yield ": keep-alive\n\n"
         if poll < polls - 1:
             time.sleep(interval)
+
+
+def _open_alerts(engine, site_id, role, shared):
+    """The site's open alerts (for `role`) as JSON-ready dicts, read with a short session of
+    their own; `shared` keeps them a moment for the other streams of the site."""
+    def read():
+        with Session(engine) as session:
+            return AlertOut(many=True).dump(service.open_alerts(session, site_id=site_id,
+                                                                role=role))
+
+    return shared.get((site_id, role), read) if shared is not None else read()
 
 
 @bp.get("/stream", parameters=[LAST_EVENT_ID])
@@ -99,7 +113,7 @@ def stream_alerts(query):
     polls = 1 + math.floor(query["timeout"] / interval) if interval > 0 else 1
     release = _take_stream_slot()
     events = stream_events(get_engine(), query["site_id"], since_id, polls, interval,
-                           role=query.get("role"))
+                           role=query.get("role"), shared=current_app.extensions[SHARED_KEY])
     response = Response(events, mimetype="text/event-stream",
                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     response.call_on_close(release)
@@ -120,5 +134,6 @@ def _take_stream_slot():
 
 
 def init_app(app):
+    app.extensions[SHARED_KEY] = ShortCache(app.config["ALERT_STREAM_SHARED_SECONDS"])
     count = app.config["ALERT_STREAM_SLOTS"]
     app.extensions[SLOTS_KEY] = threading.BoundedSemaphore(count) if count else None

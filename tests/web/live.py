@@ -51,10 +51,12 @@ def live_server(tmp_path):
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
     # The tests move the server's clock by hours and read the board right after changing it:
-    # the idle limit and the board's short cache have tests of their own.
+    # the idle limit, the board's short cache and the streams' shared polls have tests of
+    # their own.
     config = {"TESTING": True, "CLOCK_CONTROL": True, "DATABASE_URL": url,
               "SECRET_KEY": "browser-tests", "WTF_CSRF_ENABLED": True,
-              "BROWSER_IDLE_MINUTES": 0, "BOARD_CACHE_SECONDS": 0}
+              "BROWSER_IDLE_MINUTES": 0, "BOARD_CACHE_SECONDS": 0,
+              "ALERT_STREAM_SHARED_SECONDS": 0}
     port = free_port()
     process = multiprocessing.get_context("spawn").Process(target=_serve, args=(config, port),
                                                            daemon=True)
