@@ -1,5 +1,8 @@
 """What the nurse's tablet reads: the site's chairs today and one session's header."""
-from sqlalchemy import func
+import functools
+
+from sqlalchemy import bindparam, func
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from ..domain.cadence import phase_for_week
@@ -10,10 +13,10 @@ from ..models import (
     Chair, Patient, RemsEnrollment, Site, TreatmentCourse, TreatmentSession,
 )
 from .alerts import open_alerts
-from .common import get_existing
 from .courses import course_facts
+from .failures import NotFound
 from .records import build_record, read_entries
-from .sites import site_policy
+from .sites import policy_from, site_policy, with_policy
 
 FINISHED = frozenset({"discharged", "cancelled", "no_show", "withheld"})
 
@@ -47,20 +50,36 @@ def _chair_row(record, name, chair, entries, policy, alerts, now):
 
 def session_header(session, *, session_id):
     """The session screen's header: patient, course (its phase and week, R1.1/R1.3, and the
-    session's number in it), chair, site and REMS enrollment."""
-    record = get_existing(session, TreatmentSession, session_id, "Session")
-    patient = session.get(Patient, record.patient_id)
-    enrollment = session.exec(select(RemsEnrollment)
-                              .where(RemsEnrollment.patient_id == patient.id)).first()
-    number = session.exec(select(func.count()).select_from(TreatmentSession).where(
-        TreatmentSession.course_id == record.course_id,
-        TreatmentSession.scheduled_start <= record.scheduled_start,
-        TreatmentSession.state.not_in(("cancelled", "no_show")))).one()
-    course = session.get(TreatmentCourse, record.course_id)
+    session's number in it), chair, site, REMS enrollment and policy, read in one query."""
+    found = session.exec(_header_query(), params={"session_id": session_id}).first()
+    if found is None:
+        raise NotFound(f"Session {session_id} not found.")
+    record, patient, course, chair, site, rems_patient_id, number, settings = found
     week = course_week(course.start_date, record.local_day)
     phase = phase_for_week(course_facts(course), week).value if week else None
     return {"session": record, "patient": patient, "course": course,
-            "course_week": week, "phase": phase,
-            "chair": session.get(Chair, record.chair_id), "site": session.get(Site, record.site_id),
-            "rems_patient_id": enrollment.rems_patient_id if enrollment else None,
-            "session_number": number, "policy": site_policy(session, record.site_id)}
+            "course_week": week, "phase": phase, "chair": chair, "site": site,
+            "rems_patient_id": rems_patient_id, "session_number": number,
+            "policy": policy_from(settings)}
+
+
+@functools.cache
+def _header_query():
+    """The session `session_id` with its patient, course, chair, site, REMS patient id, its
+    number in the course (cancelled and no-show sessions not counted) and its site's policy
+    settings (built once)."""
+    earlier = aliased(TreatmentSession)
+    number = (select(func.count()).select_from(earlier)
+              .where(earlier.course_id == TreatmentSession.course_id,
+                     earlier.scheduled_start <= TreatmentSession.scheduled_start,
+                     earlier.state.not_in(("cancelled", "no_show")))
+              .scalar_subquery())
+    query = (select(TreatmentSession, Patient, TreatmentCourse, Chair, Site,
+                    RemsEnrollment.rems_patient_id, number)
+             .join(Patient, Patient.id == TreatmentSession.patient_id)
+             .join(TreatmentCourse, TreatmentCourse.id == TreatmentSession.course_id)
+             .join(Chair, Chair.id == TreatmentSession.chair_id)
+             .join(Site, Site.id == TreatmentSession.site_id)
+             .outerjoin(RemsEnrollment, RemsEnrollment.patient_id == Patient.id)
+             .where(TreatmentSession.id == bindparam("session_id")))
+    return with_policy(query, site_id=Site.id)

@@ -66,6 +66,25 @@ def test_the_session_screen_shows_the_header_and_labelled_inputs(client, make):
     assert 'inputmode="numeric"' in page and "<script>" not in page
 
 
+def test_the_header_numbers_the_session_without_cancelled_ones_and_says_not_enrolled(
+        client, make):
+    """R1.1/R1.3: the session's number in its course counts the earlier sessions that were not
+    cancelled or missed; a patient without a REMS enrollment is shown as not enrolled."""
+    site = make.site()
+    chair = make.chair(site)
+    course = make.course(patient=make.patient(enrolled=False))
+    today = utcnow() + timedelta(minutes=5)
+    for days, state in ((7, "discharged"), (5, "cancelled"), (4, "no_show"), (3, "discharged")):
+        make.session(course=course, chair=chair, site=site, state=state,
+                     scheduled_start=today - timedelta(days=days))
+    session = make.session(course=course, chair=chair, site=site, scheduled_start=today)
+    make.session(course=course, chair=chair, site=site, scheduled_start=today + timedelta(days=3))
+    _log_in(client, make.user("nurse", site=site))
+    page = client.get(f"/nurse/sessions/{session.id}").get_data(as_text=True)
+    assert ", session 3</dd>" in page
+    assert "not enrolled" in page
+
+
 def test_front_desk_gets_the_403_page_for_a_session_screen(client, make):
     site = make.site()
     session = _today_at(make, site)
