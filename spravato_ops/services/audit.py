@@ -6,26 +6,26 @@ from ..models import AuditEvent
 
 # The id of the request (or job run) being served; set by its entry point, stored on each row.
 request_id = ContextVar("request_id", default=None)
+AUDIT_INSERT = AuditEvent.__table__.insert()
 
 
 def record(session, *, action, entity, actor, entity_id=None, before=None, after=None):
-    """Add an audit row to `session`; it commits with the change it describes.
+    """Write an audit row in `session`'s transaction; it commits with the change it describes.
 
-    `actor` is the user who acts, or None for the system itself (a scheduler job).
+    `actor` is the user who acts, or None for the system itself (a scheduler job). The row is
+    inserted at once, as one statement: nothing reads it back in the same transaction.
     """
-    session.add(
-        AuditEvent(
-            at=utcnow(),
-            actor_id=getattr(actor, "id", None),
-            actor_email=getattr(actor, "email", None),
-            action=action,
-            entity=entity,
-            entity_id=None if entity_id is None else str(entity_id),
-            before=before,
-            after=after,
-            request_id=request_id.get(),
-        )
-    )
+    session.connection().execute(AUDIT_INSERT, {
+        "at": utcnow(),
+        "actor_id": getattr(actor, "id", None),
+        "actor_email": getattr(actor, "email", None),
+        "action": action,
+        "entity": entity,
+        "entity_id": None if entity_id is None else str(entity_id),
+        "before": before,
+        "after": after,
+        "request_id": request_id.get(),
+    })
 
 
 def snapshot(record_obj, exclude=("password_hash", "token_hash")):
