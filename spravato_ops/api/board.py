@@ -5,6 +5,7 @@ in BOARD_CACHE_SECONDS, and answers 304 to a client that sends the ETag it alrea
 """
 from flask import current_app, request
 from flask_smorest import Blueprint
+from werkzeug.http import generate_etag
 
 from schemas.board import BoardQuery, BoardRowOut
 
@@ -27,14 +28,16 @@ def get_board(query):
     May be up to BOARD_CACHE_SECONDS (default 2) old. Send `If-None-Match` with the ETag of
     the board you have to get 304 when it has not changed."""
     site_id = query["site_id"]
-    body = current_app.extensions[CACHE_KEY].get(site_id, lambda: _board_json(site_id))
+    body, etag = current_app.extensions[CACHE_KEY].get(site_id, lambda: _board_json(site_id))
     response = current_app.response_class(body, mimetype="application/json")
-    response.add_etag()  # of the body
+    response.set_etag(etag)
     return response.make_conditional(request)
 
 
 def _board_json(site_id):
-    return current_app.json.dumps(ROWS.dump(service.board(get_session(), site_id=site_id)))
+    """The site's board as JSON, with its ETag (of the body, made once with it)."""
+    body = current_app.json.dumps(ROWS.dump(service.board(get_session(), site_id=site_id)))
+    return body, generate_etag(body.encode())
 
 
 def init_cache(app):
