@@ -18,6 +18,7 @@ from .clock import utcnow
 from .db import READ_ENGINE_KEY, READ_METHODS, get_engine, get_session
 from .models import AccessRevision, ApiToken, User
 from .services.credentials import token_digest
+from .shared_read import SharedRead
 from .site_access import (
     access_facts, assigned_to_sites, refuse_unassigned, requested_site, site_access_columns,
 )
@@ -70,8 +71,9 @@ class TokenCache:
     """The token lookups of one web worker, kept while the access revision stands.
 
     A request whose lookup is kept reads only the revision (one short statement instead of
-    the lookup); when a token was revoked, a user changed or a site assignment moved since
-    (models/access_revision.py), the revision has moved, and everything kept is dropped: a
+    the lookup, shared with the requests that arrive while it is read: shared_read); when a
+    token was revoked, a user changed or a site assignment moved since (models/
+    access_revision.py), the revision has moved, and everything kept is dropped: a
     revocation works at once. Every lookup kept was read at the revision kept with them. A
     lookup whose request names a record that does not exist is not kept (the record may be
     created later, at a site the user does not work at), nor any while the counter's row is
@@ -83,6 +85,7 @@ class TokenCache:
     def __init__(self):
         self._revision = None
         self._kept = {}
+        self._reads = {}  # bind -> the SharedRead of its revision
         self._lock = threading.Lock()
 
     def get(self, session, key):
@@ -90,8 +93,11 @@ class TokenCache:
         read at (the database is part of it: the tests move an application between them)."""
         if key not in self._kept:
             return None
-        revision = (session.get_bind(),
-                    session.connection().exec_driver_sql(REVISION_SQL).scalar())
+        bind = session.get_bind()
+        with self._lock:
+            reads = self._reads.setdefault(bind, SharedRead())
+        revision = (bind, reads.read(
+            lambda: session.connection().exec_driver_sql(REVISION_SQL).scalar()))
         with self._lock:
             if revision != self._revision:
                 self._kept, self._revision = {}, revision
