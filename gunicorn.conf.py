@@ -45,8 +45,9 @@ os.environ.setdefault("SPRAVATO_DATABASE_POOL_SIZE", str(request_threads))
 os.environ.setdefault("SPRAVATO_DATABASE_MAX_OVERFLOW", str(MAX_OVERFLOW))
 os.environ.setdefault("SPRAVATO_ALERT_STREAM_SLOTS", str(stream_threads))
 
-# The access log: the path without its query string (`?q=` carries patients' names and MRNs),
-# no referrer (a page's URL), and the request id that the application's own line has too.
+# gunicorn's access log is off (spravato_ops/logs.py: the application logs each request once).
+# Turned on (logger `gunicorn.access` at INFO), it has the path without its query string
+# (`?q=` carries patients' names and MRNs), no referrer (a page's URL), and the request id.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
 # Every line on stderr is one JSON object (spravato_ops/logs.py).
 logconfig_dict = logging_config()

@@ -15,7 +15,7 @@ enrolled, on a TRD course from tomorrow), one valid booking each from tomorrow o
 hours (5 slots of P-SLOT a chair a day), so that every POST /sessions is a fresh booking: 201.
 Then starts gunicorn as production does (`gunicorn -c gunicorn.conf.py wsgi:app`,
 SPRAVATO_ENV=production, `--workers` workers, threads as gunicorn.conf.py says unless
-`--threads`) on a free loopback port, its stderr (JSON logs, access log) to a file in a
+`--threads`) on a free loopback port, its stderr (JSON logs) to a file in a
 temporary directory, and holds `--streams` alert streams open from a second process (a thread
 each, reconnecting whenever the server ends a stream) through every case.
 

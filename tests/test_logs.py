@@ -1,5 +1,6 @@
-"""One JSON line per request (method, URL rule, status, ms, request id, user id; nothing of
-the request itself), and the development server's access log without query strings."""
+"""One JSON line per request (method, URL rule, status, ms, request id, user id, client
+address; nothing of the request itself), and the development server's access log without
+query strings."""
 import json
 import logging
 import threading
@@ -13,7 +14,7 @@ from spravato_ops.logs import REQUEST_LOGGER, JsonFormatter, logging_config
 from .factories import PASSWORD
 
 LINE_FIELDS = {"time", "level", "logger", "message", "method", "rule", "status", "ms",
-               "request_id", "user_id"}
+               "request_id", "user_id", "client"}
 
 
 @pytest.fixture
