@@ -1,5 +1,6 @@
 // Change a patient's contact details with PATCH /patients/{id} and If-Match: a stale version
-// is a 412 said in words; what was typed stays in the form on any error.
+// is a 412 said in words; what was typed stays in the form on any error. The button comes
+// disabled and is enabled once the form is handled here (see patient_records.js).
 import { api } from "./api.js";
 import { clearProblems, showProblems } from "./form_errors.js";
 
@@ -18,3 +19,4 @@ form.addEventListener("submit", async (event) => {
     showProblems(form, error);
   }
 });
+form.querySelector("button[type=submit]").disabled = false;

@@ -1,6 +1,8 @@
 // The patient page's record forms (REMS enrollment, screening, a new course): each sends its
 // fields as JSON to the path it names, then the page reloads to show what was stored. Errors
-// use the forms' one pattern (form_errors.js) and leave what was typed in place.
+// use the forms' one pattern (form_errors.js) and leave what was typed in place. The buttons
+// come disabled and are enabled here: a tap before this script runs would submit the form
+// natively, reloading the page without what was typed.
 import { api } from "./api.js";
 import { clearProblems, showProblems } from "./form_errors.js";
 
@@ -37,4 +39,5 @@ document.querySelectorAll("form.record-form").forEach((form) => {
       button.disabled = false;
     }
   });
+  form.querySelector("button[type=submit]").disabled = false;
 });
