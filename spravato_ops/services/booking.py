@@ -1,10 +1,11 @@
 """Book, reschedule, cancel and no-show treatment sessions (R1, R4, R5, chair capacity)."""
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import and_, bindparam, or_
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import select
 
 from ..clock import utcnow
@@ -35,6 +36,30 @@ PATIENT_DAY = "uq_sessions_patient_day_active"
 _SQLITE_PATIENT_DAY = "sessions.patient_id, sessions.local_day"
 
 
+DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for a transaction it aborted to break a deadlock
+DEADLOCK_RETRIES = 2
+
+
+def retries_deadlock(func):
+    """Run a booking again (at most DEADLOCK_RETRIES times more) when PostgreSQL aborted it to
+    break a deadlock. Two bookings of one chair at once can each insert a session and then
+    wait for the other's at the chair-overlap check (an exclusion constraint, unlike a unique
+    one, can deadlock so); the one aborted runs again, and its checks or the constraint then
+    see the other (409). Nothing of the aborted attempt stays: it is rolled back first."""
+
+    @functools.wraps(func)
+    def wrapper(session, **kwargs):
+        for attempt in range(DEADLOCK_RETRIES + 1):
+            try:
+                return func(session, **kwargs)
+            except OperationalError as exc:
+                session.rollback()
+                if getattr(exc.orig, "sqlstate", None) != DEADLOCK or attempt == DEADLOCK_RETRIES:
+                    raise
+
+    return wrapper
+
+
 @dataclass(frozen=True)
 class Slot:
     """A proposed session: which course (and the patient's facts), where, when, what dose."""
@@ -60,6 +85,7 @@ class Booked:
     patient: Patient
 
 
+@retries_deadlock
 def book(session, *, data, actor, clock_skew):
     """Book a session after every check, reported all at once; return what was Booked.
 
@@ -99,6 +125,7 @@ def write_booking(session, record, slot, *, actor, override, patient):
                                policy=slot.policy)
 
 
+@retries_deadlock
 def reschedule_session(session, *, session_id, changes, expected_version, actor,
                        clock_skew):
     """Move a scheduled session (time, chair, dose), re-running every booking check."""

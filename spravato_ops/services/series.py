@@ -20,7 +20,7 @@ from ..models import Chair, TreatmentSession
 from . import rules
 from .booking import (
     Booked, Slot, commit_booking, load_booking, make_slot, new_session, patient_facts,
-    refuse_invalid, slot_violations, write_booking,
+    refuse_invalid, retries_deadlock, slot_violations, write_booking,
 )
 from .courses import course_facts
 from .failures import InvalidInput, RuleRefusal
@@ -83,6 +83,7 @@ def preview_series(session, *, course_id, data):
     return _preview(course, site, plan, checked)
 
 
+@retries_deadlock
 def book_series(session, *, course_id, data, actor, clock_skew):
     """Book the chosen sessions of a series in one transaction, all or nothing: each checked
     as a single booking (a prescriber's override covers the soft stops of all), audited, with
