@@ -1,8 +1,9 @@
 // Change a patient's contact details with PATCH /patients/{id} and If-Match: a stale version
-// is a 412 said in words; what was typed stays in the form on any error. The button comes
-// disabled and is enabled once the form is handled here (see patient_records.js).
+// is a 412 said in words; what was typed stays in the form on any error. The button is
+// enabled once handled (submit_ready.js).
 import { api } from "./api.js";
 import { clearProblems, showProblems } from "./form_errors.js";
+import { enableSubmit } from "./submit_ready.js";
 
 const form = document.getElementById("contact-form");
 
@@ -19,4 +20,4 @@ form.addEventListener("submit", async (event) => {
     showProblems(form, error);
   }
 });
-form.querySelector("button[type=submit]").disabled = false;
+enableSubmit(form);

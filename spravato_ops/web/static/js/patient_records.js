@@ -1,10 +1,10 @@
 // The patient page's record forms (REMS enrollment, screening, a new course): each sends its
 // fields as JSON to the path it names, then the page reloads to show what was stored. Errors
 // use the forms' one pattern (form_errors.js) and leave what was typed in place. The buttons
-// come disabled and are enabled here: a tap before this script runs would submit the form
-// natively, reloading the page without what was typed.
+// are enabled once handled (submit_ready.js).
 import { api } from "./api.js";
 import { clearProblems, showProblems } from "./form_errors.js";
+import { enableSubmit } from "./submit_ready.js";
 
 // A field's value by its data-type: checkboxes as true/false or a list, numbers as numbers;
 // an empty text field is left out, so the server names a required one.
@@ -39,5 +39,5 @@ document.querySelectorAll("form.record-form").forEach((form) => {
       button.disabled = false;
     }
   });
-  form.querySelector("button[type=submit]").disabled = false;
+  enableSubmit(form);
 });

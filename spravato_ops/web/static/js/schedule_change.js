@@ -3,6 +3,7 @@
 import { api, ApiError } from "./api.js";
 import { localTime } from "./clock.js";
 import { clearProblems, showProblems } from "./form_errors.js";
+import { enableSubmit } from "./submit_ready.js";
 
 const field = (id) => document.getElementById(id);
 const panel = field("change-panel");
@@ -66,6 +67,7 @@ export function setUpChanges(grid) {
         field("change-time").value);
     }
   });
+  enableSubmit(form);
   field("cancel-session").addEventListener("click", () => endSession(grid, "cancel",
     "cancelled"));
   field("no-show").addEventListener("click", () => endSession(grid, "no-show",
