@@ -95,7 +95,9 @@ class TokenCache:
             return None
         bind = session.get_bind()
         with self._lock:
-            reads = self._reads.setdefault(bind, SharedRead())
+            reads = self._reads.get(bind)
+            if reads is None:
+                reads = self._reads[bind] = SharedRead()
         revision = (bind, reads.read(
             lambda: session.connection().exec_driver_sql(REVISION_SQL).scalar()))
         with self._lock:

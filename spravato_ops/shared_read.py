@@ -24,10 +24,10 @@ class SharedRead:
         the call; the threads waiting on it then read for themselves."""
         with self._changed:
             arrived_after = self._started
-            while self._reading or self._finished > arrived_after:
-                if self._finished > arrived_after:
-                    return self._value
+            while self._reading and self._finished <= arrived_after:
                 self._changed.wait()
+            if self._finished > arrived_after:
+                return self._value
             self._started += 1
             number, self._reading = self._started, True
         try:

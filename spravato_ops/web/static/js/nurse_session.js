@@ -8,7 +8,7 @@ import { requestFor } from "./session_forms.js";
 import { renderChart } from "./session_chart.js";
 import { AMENDABLE, renderEntries, renderReadiness, renderTimers } from "./session_views.js";
 import { siteTimeToUtc, showErrors, showPending, clearErrors, startAmend } from "./session_ui.js";
-import { enableSubmit } from "./submit_ready.js";
+import { onSubmit } from "./submit_ready.js";
 
 const root = document.getElementById("session");
 const sessionId = root.dataset.sessionId;
@@ -59,13 +59,12 @@ function afterSave(form) {
   }
 }
 
-forms.forEach((form) => form.addEventListener("submit", (event) => {
+forms.forEach((form) => onSubmit(form, (event) => {
   event.preventDefault();
   clearErrors(form);
   performance.mark("entry-tapped");  // the bench measures tap to refreshed readiness
   outbox.add({ form: form.id, ...requestFor(form, sessionId, context) });
 }));
-forms.forEach(enableSubmit);
 
 // The checklist shows what was last recorded, unless the nurse is changing it.
 function showChecklist(entries) {

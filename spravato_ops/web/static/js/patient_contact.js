@@ -3,11 +3,11 @@
 // enabled once handled (submit_ready.js).
 import { api } from "./api.js";
 import { clearProblems, showProblems } from "./form_errors.js";
-import { enableSubmit } from "./submit_ready.js";
+import { onSubmit } from "./submit_ready.js";
 
 const form = document.getElementById("contact-form");
 
-form.addEventListener("submit", async (event) => {
+onSubmit(form, async (event) => {
   event.preventDefault();
   clearProblems(form);
   const typed = Object.fromEntries(new FormData(form));
@@ -20,4 +20,3 @@ form.addEventListener("submit", async (event) => {
     showProblems(form, error);
   }
 });
-enableSubmit(form);

@@ -4,7 +4,7 @@
 // are enabled once handled (submit_ready.js).
 import { api } from "./api.js";
 import { clearProblems, showProblems } from "./form_errors.js";
-import { enableSubmit } from "./submit_ready.js";
+import { onSubmit } from "./submit_ready.js";
 
 // A field's value by its data-type: checkboxes as true/false or a list, numbers as numbers;
 // an empty text field is left out, so the server names a required one.
@@ -26,7 +26,7 @@ function bodyOf(form) {
 }
 
 document.querySelectorAll("form.record-form").forEach((form) => {
-  form.addEventListener("submit", async (event) => {
+  onSubmit(form, async (event) => {
     event.preventDefault();
     clearProblems(form);
     const button = form.querySelector("button[type=submit]");
@@ -39,5 +39,4 @@ document.querySelectorAll("form.record-form").forEach((form) => {
       button.disabled = false;
     }
   });
-  enableSubmit(form);
 });

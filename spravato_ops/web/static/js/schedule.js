@@ -4,7 +4,7 @@ import { api, ApiError, NetworkError, newIdempotencyKey } from "./api.js";
 import { localTime, serverNow } from "./clock.js";
 import { showProblems, clearProblems } from "./form_errors.js";
 import { chooseSession, moveSession, setUpChanges } from "./schedule_change.js";
-import { enableSubmit } from "./submit_ready.js";
+import { onSubmit } from "./submit_ready.js";
 
 const root = document.getElementById("schedule");
 const { siteId, timeZone, day, today } = {
@@ -261,8 +261,7 @@ field("patient-search").addEventListener("input", () => {
 field("course_id").addEventListener("change", showPlan);
 // Other parts of the page (the series dialog) ask for a reload with what they did.
 root.addEventListener("schedule:reload", (event) => loadSessions(event.detail ?? ""));
-form.addEventListener("submit", book);
-enableSubmit(form);
+onSubmit(form, book);
 // Another panel (the "needs booking" list) hands over a patient, their course and a day.
 form.addEventListener("choose-patient", async ({ detail }) => {
   field("booking-date").value = detail.date;

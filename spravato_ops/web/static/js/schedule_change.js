@@ -3,7 +3,7 @@
 import { api, ApiError } from "./api.js";
 import { localTime } from "./clock.js";
 import { clearProblems, showProblems } from "./form_errors.js";
-import { enableSubmit } from "./submit_ready.js";
+import { onSubmit } from "./submit_ready.js";
 
 const field = (id) => document.getElementById(id);
 const panel = field("change-panel");
@@ -60,14 +60,13 @@ function endSession(grid, action, words) {
 }
 
 export function setUpChanges(grid) {
-  form.addEventListener("submit", (event) => {
+  onSubmit(form, (event) => {
     event.preventDefault();
     if (chosen) {
       moveSession(grid, chosen, field("change-chair").value, field("change-date").value,
         field("change-time").value);
     }
   });
-  enableSubmit(form);
   field("cancel-session").addEventListener("click", () => endSession(grid, "cancel",
     "cancelled"));
   field("no-show").addEventListener("click", () => endSession(grid, "no-show",

@@ -3,7 +3,7 @@
 // books the ticked ones, all or nothing. The grid reloads through the "schedule:reload" event.
 import { api, ApiError, newIdempotencyKey } from "./api.js";
 import { clearProblems, ruleName, showProblems, violationLine } from "./form_errors.js";
-import { enableSubmit } from "./submit_ready.js";
+import { onSubmit } from "./submit_ready.js";
 
 const root = document.getElementById("schedule");
 const siteId = Number(root.dataset.siteId);
@@ -208,6 +208,5 @@ async function book(event) {
 
 field("series-open").addEventListener("click", open);
 field("series-close").addEventListener("click", () => dialog.close());
-form.addEventListener("submit", preview);
-enableSubmit(form);
+onSubmit(form, preview);
 confirmForm.addEventListener("submit", book);
