@@ -1,6 +1,7 @@
 // Register a patient through POST /patients; on an error every typed field stays as it was.
 import { api, newIdempotencyKey } from "./api.js";
 import { clearProblems, showProblems } from "./form_errors.js";
+import { onSubmit } from "./submit_ready.js";
 
 const form = document.getElementById("register-form");
 let idempotencyKey = newIdempotencyKey();
@@ -11,7 +12,7 @@ function body() {
   return data;
 }
 
-form.addEventListener("submit", async (event) => {
+onSubmit(form, async (event) => {
   event.preventDefault();
   clearProblems(form);
   try {

@@ -3,11 +3,12 @@
 // reloads to show the form's new status, on an error the card says why and keeps the input.
 import { api, newIdempotencyKey } from "./api.js";
 import { clearProblems, showProblems } from "./form_errors.js";
+import { onSubmit } from "./submit_ready.js";
 
 function wire(form, send) {
   const card = form.closest(".form-card");
   let idempotencyKey = newIdempotencyKey();
-  form.addEventListener("submit", async (event) => {
+  onSubmit(form, async (event) => {
     event.preventDefault();
     clearProblems(form);
     const button = form.querySelector('button[type="submit"]');
@@ -24,7 +25,8 @@ function wire(form, send) {
   });
 }
 
-document.querySelectorAll(".sign-form").forEach((form) => wire(form,
+// A form with something missing stays unsigned: its button stays disabled.
+document.querySelectorAll(".sign-form:not([data-blocked])").forEach((form) => wire(form,
   (path, version, key) => api("POST", `${path}/sign`, { ifMatch: version, idempotencyKey: key })));
 
 document.querySelectorAll(".submission-form").forEach((form) => wire(form,

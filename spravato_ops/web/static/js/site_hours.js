@@ -3,6 +3,7 @@
 // If-Match), then the sessions the hours leave outside are listed for the schedulers.
 import { api } from "./api.js";
 import { clearProblems, showProblems } from "./form_errors.js";
+import { onSubmit } from "./submit_ready.js";
 
 const form = document.getElementById("hours-form");
 const siteId = form.dataset.siteId;
@@ -55,7 +56,7 @@ async function showConflicts() {
   }
 }
 
-form.addEventListener("submit", async (event) => {
+onSubmit(form, async (event) => {
   event.preventDefault();
   clearProblems(form);
   const status = document.getElementById("hours-status");
