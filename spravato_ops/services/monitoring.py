@@ -10,12 +10,13 @@ from ..models import AdverseEvent, Discharge, ObservationEntry
 from ..models.columns import entered_columns
 from .entries import (
     Written, keep_override, move, prepare, raise_alerts, refuse_mistimed, rolls_back,
-    save_entry, session_with_policy, validate_times,
+    save_entry, validate_times,
 )
-from .records import build_record, read_entries
+from .records import build_record, read_one_record
 from .rems_form_rows import open_form
 from .failures import InvalidInput, NotFound
 from .rules import enforce
+from .sites import policy_from
 
 OBSERVATION_FIELDS = entered_columns(ObservationEntry)
 EVENT_FIELDS = entered_columns(AdverseEvent)
@@ -123,10 +124,12 @@ def discharge(session, *, session_id, actor, clock_skew, now, data):
 
 
 def _record_of(session, session_id):
-    """Read the session with its site's policy (one query) and its entries as a SessionRecord."""
-    treatment_session, policy = session_with_policy(session, session_id)
-    entries = read_entries(session, [treatment_session.id])[treatment_session.id]
-    return build_record(treatment_session, entries), policy
+    """Read the session's entries as a SessionRecord, with its site's policy (one query)."""
+    found = read_one_record(session, session_id)
+    if found is None:
+        raise NotFound(f"Session {session_id} not found.")
+    treatment_session, settings, entries = found
+    return build_record(treatment_session, entries), policy_from(settings)
 
 
 def timers(session, *, session_id, now):

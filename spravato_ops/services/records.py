@@ -17,7 +17,8 @@ from ..domain.session_record import (
     VitalsReading,
 )
 from ..models import (
-    AdverseEvent, ChecklistEntry, Discharge, DeviceAdministration, ObservationEntry, VitalsEntry,
+    AdverseEvent, ChecklistEntry, Discharge, DeviceAdministration, ObservationEntry,
+    SitePolicyRecord, TreatmentSession, VitalsEntry,
 )
 from ..models.columns import rule_columns
 
@@ -31,6 +32,9 @@ ENTRY_MODELS = {
     "discharges": Discharge,
 }
 
+
+# The kind of read_one_record's row of the session itself (no entry table has that name).
+SESSION_KIND = "session"
 
 # The columns the rules read (build_record), besides id, session_id and amends_id: those the
 # tables flag READ_BY_RULES (models/columns.py).
@@ -56,6 +60,22 @@ def read_entries(session, session_ids, kinds=tuple(ENTRY_MODELS), *, every_colum
     return found
 
 
+def read_one_record(session, session_id):
+    """Return (the session's row, its site's stored policy settings, {kind: entries}) of
+    session `session_id` in one query, or None for an unknown session: a read that needs the
+    session's entries and its site's policy, not the session itself (timers, readiness).
+
+    The session's row carries planned_dose_mg, what build_record reads of a session.
+    """
+    found, entries = None, {kind: [] for kind in ENTRY_MODELS}
+    for row in session.exec(_one_record_query(), params={"session_ids": [session_id]}):
+        if row.kind == SESSION_KIND:
+            found = row
+        else:
+            entries[row.kind].append(row)
+    return None if found is None else (found, found.settings, entries)
+
+
 def own_values(row):
     """The columns of a row of read_entries(every_column=True) that its kind's table has."""
     table = ENTRY_MODELS[row.kind].__table__
@@ -71,19 +91,28 @@ def _columns_of(kind, every_column):
 
 
 @cache
-def _entries_query(kinds, every_column):
-    """The entries of the sessions `session_ids`, by id: a UNION ALL of the tables of `kinds`."""
+def _entries_query(kinds, every_column, *, with_session=False):
+    """The entries of the sessions `session_ids`, by id: a UNION ALL of the tables of `kinds`
+    (with_session: and a row of kind SESSION_KIND per session, see _session_select)."""
     columns = {}
     for kind in kinds:
         table = ENTRY_MODELS[kind].__table__
         for name in _columns_of(kind, every_column):
             columns.setdefault(name, table.c[name].type)
+    if with_session:
+        columns.update((name, column.type) for name, column in _session_columns().items()
+                       if name not in KEY_COLUMNS)
     session_ids = bindparam("session_ids", expanding=True)
-    return union_all(*(
-        _padded_select(kind, columns, _columns_of(kind, every_column))
-        .where(ENTRY_MODELS[kind].session_id.in_(session_ids))
-        for kind in kinds
-    )).order_by(literal_column("id"))
+    selects = [_padded_select(kind, columns, _columns_of(kind, every_column))
+               .where(ENTRY_MODELS[kind].session_id.in_(session_ids))
+               for kind in kinds]
+    if with_session:
+        selects.append(_session_select(columns, session_ids))
+    return union_all(*selects).order_by(literal_column("id"))
+
+
+def _one_record_query():
+    return _entries_query(tuple(ENTRY_MODELS), False, with_session=True)
 
 
 def _padded_select(kind, columns, own):
@@ -92,6 +121,25 @@ def _padded_select(kind, columns, own):
     return core_select(literal(kind).label("kind"), *(
         table.c[name] if name in own else cast(null(), type_).label(name)
         for name, type_ in columns.items()))
+
+
+def _session_columns():
+    """What the session's own row carries: its id (as id and session_id), its planned dose and
+    the stored policy settings of its site (NULL: the defaults)."""
+    sessions, policies = TreatmentSession.__table__, SitePolicyRecord.__table__
+    return {"id": sessions.c.id, "session_id": sessions.c.id,
+            "planned_dose_mg": sessions.c.planned_dose_mg, "settings": policies.c.settings}
+
+
+def _session_select(columns, session_ids):
+    """The row of kind SESSION_KIND of each session, padded as the entries are."""
+    sessions, policies = TreatmentSession.__table__, SitePolicyRecord.__table__
+    own = _session_columns()
+    return (core_select(literal(SESSION_KIND).label("kind"), *(
+        own[name].label(name) if name in own else cast(null(), type_).label(name)
+        for name, type_ in columns.items()))
+        .select_from(sessions.outerjoin(policies, policies.c.site_id == sessions.c.site_id))
+        .where(sessions.c.id.in_(session_ids)))
 
 
 def amended_by(entries):

@@ -13,7 +13,8 @@ from spravato_ops.statement_count import StatementCount
 from .treatment_support import API, CHECKLIST, at, device, observation, vitals
 
 # Queries of a read: the token with the site check, then the view's own.
-READ_BUDGETS = {"GET /patients": 2, "GET /users": 2, "GET /board": 3, "GET /record": 3}
+READ_BUDGETS = {"GET /patients": 2, "GET /users": 2, "GET /board": 3, "GET /record": 3,
+                "GET /discharge-readiness": 2, "GET /timers": 2}
 # An observation: the token lookup, then BEGIN, the session locked with its site's policy and
 # time zone, its entries, the entry's INSERT, the audit INSERT, COMMIT.
 WRITE_TRANSACTION, WRITE_TOTAL = 6, 7
@@ -109,6 +110,18 @@ def test_session_record_runs_three_queries_and_its_read_audit(app, day):
         assert count.statements[0] == "BEGIN" and count.statements[-1] == "COMMIT"
     else:
         assert count.total == len(count.queries), shown(count)  # autocommit: no transaction
+
+
+@pytest.mark.parametrize("call", ["/discharge-readiness", "/timers"])
+def test_readiness_and_timers_read_the_session_its_entries_and_policy_at_once(app, day, call):
+    """The token, then one query: the session's entries with its planned dose and its site's
+    policy (services/records.read_one_record)."""
+    day.to_observing()
+    day.at(30)
+    day.ok(day.post("/observations", observation(30)))
+    response, count = counted(app, lambda: day.get(call))
+    assert response.status_code == 200, response.json
+    assert_read_within(app, count, READ_BUDGETS[f"GET {call}"])
 
 
 def test_an_observation_is_written_in_one_short_transaction(app, day):

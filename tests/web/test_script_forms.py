@@ -30,4 +30,3 @@ def test_script_forms_render_their_submit_buttons_disabled(template):
         assert buttons, f"a form without a submit button: <form{attributes}>"
         for button in buttons:
             assert re.search(r"\sdisabled\b", button), f"{template.name}: {button}"
-
