@@ -1,4 +1,6 @@
 """Loading, optimistic versions and writes shared by the services."""
+from sqlalchemy import insert
+
 from ..clock import utcnow
 from . import audit
 from .failures import NotFound, StaleVersion
@@ -9,6 +11,24 @@ def get_existing(session, model, record_id, name=None):
     record = session.get(model, record_id)
     if record is None:
         raise NotFound(f"{name or model.__name__} {record_id} not found.")
+    return record
+
+
+def insert_row(session, record):
+    """INSERT a new row of `record`'s table as one statement on the session's connection and
+    give `record` its id; `record` stays out of the session (nothing reloads it, nothing
+    updates it later). A None goes in as NULL unless its column has a default, as the ORM
+    would; the ORM's unit of work costs several times this one statement."""
+    table = type(record).__table__
+    values = {}
+    for column in table.columns:
+        value = getattr(record, column.key)
+        if value is None and (column.primary_key or column.default is not None
+                              or column.server_default is not None):
+            continue
+        values[column.key] = value
+    record.id = session.connection().execute(
+        insert(table).returning(table.c.id), values).scalar_one()
     return record
 
 

@@ -14,14 +14,15 @@ from ..domain.state_machine import TERMINAL, check_action
 from ..domain.violations import hard_stop
 from ..models import Site, TreatmentSession
 from . import alerts as alert_service, audit
-from .common import update_record
+from .common import insert_row, update_record
 from .failures import InvalidInput, NotFound, RuleRefusal
 from .records import ENTRY_MODELS, build_record, read_entries
 from .report_facts import keep_facts, one_session, renew_after_entry
 from .rems_form_rows import reopen_signed_form
 from .sites import policy_from, with_policy
 
-SITE_KEY = "site"  # in the session's InstanceState.info: its Site, loaded with it
+# In the session's InstanceState.info: (its site's id, that site's time zone), read with it.
+TIMEZONE_KEY = "site_timezone"
 # A correction may be made from arrival on, including after discharge (late corrections).
 AMENDABLE_STATES = frozenset({S.ARRIVED, S.CHECKED_IN, S.DOSING, S.OBSERVING, S.DISCHARGED,
                               S.WITHHELD})
@@ -78,8 +79,8 @@ def validate_times(session, treatment_session, times, *, clock_skew, now=None):
     the clock) or before the day."""
     skew = clock_skew
     latest = (now or utcnow()) + skew
-    site = site_of(session, treatment_session)
-    day_start, _ = local_day_bounds(treatment_session.local_day, site.timezone)
+    timezone = site_timezone(session, treatment_session)
+    day_start, _ = local_day_bounds(treatment_session.local_day, timezone)
     errors = {}
     for name, value in times.items():
         if value is None:
@@ -89,7 +90,7 @@ def validate_times(session, treatment_session, times, *, clock_skew, now=None):
                             "ahead of the server clock)."]
         elif value < day_start:
             errors[name] = [f"Must not be before the session's day "
-                            f"({treatment_session.local_day.isoformat()}, {site.timezone})."]
+                            f"({treatment_session.local_day.isoformat()}, {timezone})."]
     if errors:
         raise InvalidInput(errors)
 
@@ -100,16 +101,17 @@ def refuse_mistimed(problem):
         raise InvalidInput({problem.field: [problem.message]})
 
 
-def site_of(session, treatment_session):
-    """The session's site: the one session_with_policy loaded with it, else from the database.
+def site_timezone(session, treatment_session):
+    """The time zone of the session's site: the one session_with_policy read with it, else
+    from the database.
 
     Kept on the session's ORM state because the identity map holds rows only while they are
-    referenced elsewhere, so `session.get` alone could query again.
+    referenced elsewhere, so a second read could query again.
     """
-    site = inspect(treatment_session).info.get(SITE_KEY)
-    if site is None or site.id != treatment_session.site_id:
-        site = session.get(Site, treatment_session.site_id)
-    return site
+    kept = inspect(treatment_session).info.get(TIMEZONE_KEY)
+    if kept is not None and kept[0] == treatment_session.site_id:
+        return kept[1]
+    return session.exec(select(Site.timezone).where(Site.id == treatment_session.site_id)).one()
 
 
 @dataclass(frozen=True)
@@ -151,21 +153,22 @@ def session_with_policy(session, session_id, *, lock=False):
     (its record, its state, its If-Match version) run one at a time and check what the
     previous one committed. FOR NO KEY UPDATE: it excludes the other writers all the same,
     and leaves alone the rows that only refer to the session (an alert raised meanwhile).
-    The session's site comes in the same query and stays with it (site_of).
+    The time zone of the session's site comes in the same query and stays with it
+    (site_timezone).
     """
     found = session.exec(_session_with_policy_query(lock),
                          params={"session_id": session_id}).first()
     if found is None:
         raise NotFound(f"Session {session_id} not found.")
-    treatment_session, site, settings = found
-    inspect(treatment_session).info[SITE_KEY] = site
+    treatment_session, timezone, settings = found
+    inspect(treatment_session).info[TIMEZONE_KEY] = (treatment_session.site_id, timezone)
     return treatment_session, policy_from(settings)
 
 
 @functools.cache
 def _session_with_policy_query(lock):
-    """The session `session_id` with its site and the site's policy settings (built once)."""
-    query = with_policy(select(TreatmentSession, Site)
+    """The session `session_id` with its site's time zone and policy settings (built once)."""
+    query = with_policy(select(TreatmentSession, Site.timezone)
                         .join(Site, Site.id == TreatmentSession.site_id)
                         .where(TreatmentSession.id == bindparam("session_id")), site_id=Site.id)
     if lock:
@@ -198,8 +201,7 @@ def save_entry(session, entry, *, entity, actor, original=None, reason=None):
     entry.recorded_by, entry.recorded_at = actor.id, utcnow()
     if original is not None:
         entry.amends_id, entry.amend_reason = original.id, reason.strip()
-    session.add(entry)
-    session.flush()
+    insert_row(session, entry)
     audit.record(session, action="amend" if original is not None else "create", entity=entity,
                  entity_id=entry.id, actor=actor,
                  before=audit.snapshot(original) if original is not None else None,
