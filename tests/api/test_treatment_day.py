@@ -384,3 +384,28 @@ def test_unknown_session_is_a_404(day):
     day.sid = 999999
     assert day.post("/arrival", headers=day.desk).status_code == 404
     assert day.get("/timers").status_code == 404
+
+
+def test_timers_and_readiness_follow_the_sites_stored_policy(day, make, client):
+    """R3.2 with P-OBS-INTERVAL and R3.4 with P-FRESH as the session's site stores them, read
+    with the session's entries in one query."""
+    day.to_observing()
+    day.at(15)
+    day.ok(day.post("/observations", observation(15)))
+    day.at(22)
+
+    def due():
+        return {t["code"]: t["due_at"] for t in day.ok(day.get("/timers"), 200)}
+
+    def unmet():
+        readiness = day.ok(day.get("/discharge-readiness"), 200)
+        return {c["code"] for c in readiness["criteria"] if not c["met"]}
+
+    default_due, default_unmet = due()["observation"], unmet()
+    answer = client.put(f"/api/v1/sites/{day.site.id}/policy", headers=make.auth_headers("admin"),
+                        json={"observation_interval_minutes": 10, "fresh_minutes": 5})
+    assert answer.status_code == 200, answer.json
+    assert (default_due, due()["observation"]) == (iso(at(30)), iso(at(25)))
+    # The observation of 15 is 7 minutes old: fresh under the default 15, stale under 5.
+    assert unmet() - default_unmet == {"sedation_resolved", "dissociation_resolved",
+                                       "respiratory_ok"}
