@@ -68,13 +68,14 @@ serve: install-serve
 		$(BIN)/honcho start -f Procfile
 
 ## Set up the test tools and run the whole suite (on PostgreSQL too when
-## SPRAVATO_TEST_DATABASE_URL is set).
+## SPRAVATO_TEST_DATABASE_URL is set: each of the two test processes on a database of its own
+## beside the one named, tests/conftest.py).
 test: install-test chromium postgresql-client
 	@echo "== the suite on SQLite"
 	env -u SPRAVATO_TEST_DATABASE_URL $(BIN)/python -m pytest -n 2
 	@if [ -n "$$SPRAVATO_TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL"; \
-		$(BIN)/python -m pytest; \
+		$(BIN)/python -m pytest -n 2; \
 	fi
 
 bench: install-test

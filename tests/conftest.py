@@ -5,7 +5,7 @@ import os
 import shutil
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, make_url, text
 from sqlmodel import Session, SQLModel
 
 from spravato_ops import create_app, migrate
@@ -13,7 +13,28 @@ from spravato_ops.db import bind, get_engine, make_engine
 
 from . import factories
 
-POSTGRES_URL = os.environ.get("SPRAVATO_TEST_DATABASE_URL")
+
+def _database_of_this_process(url):
+    """The PostgreSQL database of this test process: the one named, or under pytest-xdist a
+    database of each worker's own beside it (test_gw0, test_gw1, ...), created when missing,
+    so that workers never empty each other's tables. Processes a test starts are given the
+    same (they take the URL from the test's engine)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    named = make_url(url)
+    own = named.set(database=f"{named.database}_{worker}")
+    server = create_engine(named.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                    {"name": own.database}).first()
+        if exists is None:
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    server.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _database_of_this_process(os.environ.get("SPRAVATO_TEST_DATABASE_URL"))
 # What SQLite keeps beside a database file in WAL mode.
 SIDE_FILES = ("-wal", "-shm")
 # PostgreSQL connections kept open between tests: the test's session and a request's.
