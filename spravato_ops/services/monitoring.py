@@ -128,8 +128,8 @@ def _record_of(session, session_id):
     found = read_one_record(session, session_id)
     if found is None:
         raise NotFound(f"Session {session_id} not found.")
-    treatment_session, settings, entries = found
-    return build_record(treatment_session, entries), policy_from(settings)
+    treatment_session, entries = found
+    return build_record(treatment_session, entries), policy_from(treatment_session.settings)
 
 
 def timers(session, *, session_id, now):

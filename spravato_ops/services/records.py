@@ -61,11 +61,12 @@ def read_entries(session, session_ids, kinds=tuple(ENTRY_MODELS), *, every_colum
 
 
 def read_one_record(session, session_id):
-    """Return (the session's row, its site's stored policy settings, {kind: entries}) of
-    session `session_id` in one query, or None for an unknown session: a read that needs the
-    session's entries and its site's policy, not the session itself (timers, readiness).
+    """Return (the session's row, {kind: entries}) of session `session_id` in one query, or
+    None for an unknown session: for a read that needs the session's entries and its site's
+    policy, not the session itself (timers, readiness).
 
-    The session's row carries planned_dose_mg, what build_record reads of a session.
+    The session's row carries planned_dose_mg (what build_record reads of a session) and
+    `settings`, the stored policy of its site (None: the defaults).
     """
     found, entries = None, {kind: [] for kind in ENTRY_MODELS}
     for row in session.exec(_one_record_query(), params={"session_ids": [session_id]}):
@@ -73,7 +74,7 @@ def read_one_record(session, session_id):
             found = row
         else:
             entries[row.kind].append(row)
-    return None if found is None else (found, found.settings, entries)
+    return None if found is None else (found, entries)
 
 
 def own_values(row):
@@ -94,20 +95,20 @@ def _columns_of(kind, every_column):
 def _entries_query(kinds, every_column, *, with_session=False):
     """The entries of the sessions `session_ids`, by id: a UNION ALL of the tables of `kinds`
     (with_session: and a row of kind SESSION_KIND per session, see _session_select)."""
-    columns = {}
-    for kind in kinds:
-        table = ENTRY_MODELS[kind].__table__
-        for name in _columns_of(kind, every_column):
-            columns.setdefault(name, table.c[name].type)
+    own = {kind: {name: ENTRY_MODELS[kind].__table__.c[name]
+                  for name in _columns_of(kind, every_column)} for kind in kinds}
     if with_session:
-        columns.update((name, column.type) for name, column in _session_columns().items()
-                       if name not in KEY_COLUMNS)
+        own[SESSION_KIND] = _session_columns()
+    columns = {}
+    for kind_columns in own.values():
+        for name, column in kind_columns.items():
+            columns.setdefault(name, column.type)
     session_ids = bindparam("session_ids", expanding=True)
-    selects = [_padded_select(kind, columns, _columns_of(kind, every_column))
+    selects = [_padded_select(kind, columns, own[kind])
                .where(ENTRY_MODELS[kind].session_id.in_(session_ids))
                for kind in kinds]
     if with_session:
-        selects.append(_session_select(columns, session_ids))
+        selects.append(_session_select(columns, own[SESSION_KIND], session_ids))
     return union_all(*selects).order_by(literal_column("id"))
 
 
@@ -116,10 +117,10 @@ def _one_record_query():
 
 
 def _padded_select(kind, columns, own):
-    """SELECT the kind, then each of `columns`: the table's own, else a NULL of that type."""
-    table = ENTRY_MODELS[kind].__table__
+    """SELECT the kind, then each of `columns`: its own column of `own` ({name: column}), else
+    a NULL of that type."""
     return core_select(literal(kind).label("kind"), *(
-        table.c[name] if name in own else cast(null(), type_).label(name)
+        own[name].label(name) if name in own else cast(null(), type_).label(name)
         for name, type_ in columns.items()))
 
 
@@ -131,15 +132,12 @@ def _session_columns():
             "planned_dose_mg": sessions.c.planned_dose_mg, "settings": policies.c.settings}
 
 
-def _session_select(columns, session_ids):
+def _session_select(columns, own, session_ids):
     """The row of kind SESSION_KIND of each session, padded as the entries are."""
     sessions, policies = TreatmentSession.__table__, SitePolicyRecord.__table__
-    own = _session_columns()
-    return (core_select(literal(SESSION_KIND).label("kind"), *(
-        own[name].label(name) if name in own else cast(null(), type_).label(name)
-        for name, type_ in columns.items()))
-        .select_from(sessions.outerjoin(policies, policies.c.site_id == sessions.c.site_id))
-        .where(sessions.c.id.in_(session_ids)))
+    return (_padded_select(SESSION_KIND, columns, own)
+            .select_from(sessions.outerjoin(policies, policies.c.site_id == sessions.c.site_id))
+            .where(sessions.c.id.in_(session_ids)))
 
 
 def amended_by(entries):
