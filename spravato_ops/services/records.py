@@ -6,7 +6,7 @@ amends for every rule, while the original stays stored and visible, flagged as a
 from collections import defaultdict
 from functools import cache
 
-from sqlalchemy import bindparam, cast, literal, literal_column, null, union_all
+from sqlalchemy import LABEL_STYLE_NONE, bindparam, cast, literal_column, null, union_all
 from sqlalchemy import select as core_select
 
 from ..domain.checklist import transport_confirmed
@@ -54,8 +54,8 @@ def read_entries(session, session_ids, kinds=tuple(ENTRY_MODELS), *, every_colum
     ids = list(session_ids)
     found = _by_session(kinds)
     if ids:
-        query = _entries_query(tuple(kinds), every_column)
-        for row in session.exec(query, params={"session_ids": ids}):
+        query = _entries_query(tuple(kinds), every_column, one=len(ids) == 1)
+        for row in _rows(session, query, ids):
             found[row.session_id][row.kind].append(row)
     return found
 
@@ -69,7 +69,7 @@ def read_one_record(session, session_id):
     `settings`, the stored policy of its site (None: the defaults).
     """
     found, entries = None, {kind: [] for kind in ENTRY_MODELS}
-    for row in session.exec(_one_record_query(), params={"session_ids": [session_id]}):
+    for row in _rows(session, _one_record_query(), [session_id]):
         if row.kind == SESSION_KIND:
             found = row
         else:
@@ -83,6 +83,13 @@ def own_values(row):
     return {column.name: getattr(row, column.name) for column in table.columns}
 
 
+def _rows(session, query, ids):
+    """The rows of an _entries_query for the sessions `ids`, through the session's connection
+    (a Core statement: the ORM has nothing to add to plain rows)."""
+    params = {"session_id": ids[0]} if len(ids) == 1 else {"session_ids": ids}
+    return session.connection().execute(query, params)
+
+
 def _by_session(kinds):
     return defaultdict(lambda: {kind: [] for kind in kinds})
 
@@ -92,52 +99,76 @@ def _columns_of(kind, every_column):
 
 
 @cache
-def _entries_query(kinds, every_column, *, with_session=False):
-    """The entries of the sessions `session_ids`, by id: a UNION ALL of the tables of `kinds`
-    (with_session: and a row of kind SESSION_KIND per session, see _session_select)."""
-    own = {kind: {name: ENTRY_MODELS[kind].__table__.c[name]
-                  for name in _columns_of(kind, every_column)} for kind in kinds}
+def _entries_query(kinds, every_column, *, with_session=False, one=False):
+    """The entries of the sessions `session_ids` (one: of the session `session_id`), by id: a
+    UNION ALL of the tables of `kinds` (with_session: and a row of kind SESSION_KIND per
+    session, see _session_select)."""
+    # Each branch reads its table under one short name: the statement stays short.
+    tables = {kind: ENTRY_MODELS[kind].__table__.alias("e") for kind in kinds}
+    own = {kind: {name: tables[kind].c[name] for name in _columns_of(kind, every_column)}
+           for kind in kinds}
     if with_session:
         own[SESSION_KIND] = _session_columns()
     columns = {}
     for kind_columns in own.values():
         for name, column in kind_columns.items():
             columns.setdefault(name, column.type)
-    session_ids = bindparam("session_ids", expanding=True)
-    selects = [_padded_select(kind, columns, own[kind])
-               .where(ENTRY_MODELS[kind].session_id.in_(session_ids))
-               for kind in kinds]
+
+    def of_sessions(column):
+        if one:
+            return column == bindparam("session_id")
+        return column.in_(bindparam("session_ids", expanding=True))
+
+    selects = [_padded_select(kind, columns, own[kind], first=index == 0)
+               .where(of_sessions(tables[kind].c.session_id))
+               for index, kind in enumerate(kinds)]
     if with_session:
-        selects.append(_session_select(columns, own[SESSION_KIND], session_ids))
+        selects.append(_session_select(columns, own[SESSION_KIND], of_sessions))
     return union_all(*selects).order_by(literal_column("id"))
 
 
 def _one_record_query():
-    return _entries_query(tuple(ENTRY_MODELS), False, with_session=True)
+    return _entries_query(tuple(ENTRY_MODELS), False, with_session=True, one=True)
 
 
-def _padded_select(kind, columns, own):
+def _padded_select(kind, columns, own, *, first=False):
     """SELECT the kind, then each of `columns`: its own column of `own` ({name: column}), else
-    a NULL of that type."""
-    return core_select(literal(kind).label("kind"), *(
-        own[name].label(name) if name in own else cast(null(), type_).label(name)
+    a NULL. The first SELECT of the union names the columns and casts its NULLs to their
+    types (PostgreSQL types a union's columns branch by branch from the first); the others'
+    columns need neither, which keeps the statement short enough for the driver's cache of
+    parsed statements."""
+    def padding(name, type_):
+        return cast(null(), type_).label(name) if first else literal_column("NULL")
+
+    def named(column, name):
+        return column.label(name) if first else column
+
+    query = core_select(literal_column(f"'{kind}'").label("kind") if first
+                        else literal_column(f"'{kind}'"), *(
+        named(own[name], name) if name in own else padding(name, type_)
         for name, type_ in columns.items()))
+    return query if first else query.set_label_style(LABEL_STYLE_NONE)
 
 
 def _session_columns():
     """What the session's own row carries: its id (as id and session_id), its planned dose and
     the stored policy settings of its site (NULL: the defaults)."""
-    sessions, policies = TreatmentSession.__table__, SitePolicyRecord.__table__
+    sessions, policies = _session_tables()
     return {"id": sessions.c.id, "session_id": sessions.c.id,
             "planned_dose_mg": sessions.c.planned_dose_mg, "settings": policies.c.settings}
 
 
-def _session_select(columns, own, session_ids):
+@cache
+def _session_tables():
+    return TreatmentSession.__table__.alias("s"), SitePolicyRecord.__table__.alias("p")
+
+
+def _session_select(columns, own, of_sessions):
     """The row of kind SESSION_KIND of each session, padded as the entries are."""
-    sessions, policies = TreatmentSession.__table__, SitePolicyRecord.__table__
+    sessions, policies = _session_tables()
     return (_padded_select(SESSION_KIND, columns, own)
             .select_from(sessions.outerjoin(policies, policies.c.site_id == sessions.c.site_id))
-            .where(sessions.c.id.in_(session_ids)))
+            .where(of_sessions(sessions.c.id)))
 
 
 def amended_by(entries):
