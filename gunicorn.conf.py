@@ -6,8 +6,10 @@ SPRAVATO_WEB_STREAMS (default 48) threads for alert streams (`GET /api/v1/alerts
 to 60 s each). A worker serves at most that many streams at once (ALERT_STREAM_SLOTS; past
 them 503 with Retry-After), so streams never hold the threads the API answers with. Each
 worker's database pool follows from its request threads (a stream holds no connection while
-it waits): SPRAVATO_DATABASE_POOL_SIZE = request threads, SPRAVATO_DATABASE_MAX_OVERFLOW = 4
-(a request's short second connection, the streams' polls), unless set.
+it waits): SPRAVATO_DATABASE_POOL_SIZE = request threads + 4 spare (a request's short second
+connection, the streams' polls), SPRAVATO_DATABASE_MAX_OVERFLOW = 0, unless set: the pool keeps
+every connection it opens, where an overflow's would be closed when it came back and opened
+again at the next peak (a new PostgreSQL backend each time).
 """
 import glob
 import multiprocessing
@@ -26,7 +28,7 @@ from prometheus_client import multiprocess  # noqa: E402
 
 from spravato_ops.logs import logging_config  # noqa: E402
 
-MAX_OVERFLOW = 4
+SPARE_CONNECTIONS = 4
 
 bind = os.environ.get("SPRAVATO_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("SPRAVATO_WEB_WORKERS") or 2 * multiprocessing.cpu_count())
@@ -41,8 +43,8 @@ keepalive = 5
 # gunicorn's runtime control socket is one path per user: several servers on a host would share it.
 control_socket_disable = True
 
-os.environ.setdefault("SPRAVATO_DATABASE_POOL_SIZE", str(request_threads))
-os.environ.setdefault("SPRAVATO_DATABASE_MAX_OVERFLOW", str(MAX_OVERFLOW))
+os.environ.setdefault("SPRAVATO_DATABASE_POOL_SIZE", str(request_threads + SPARE_CONNECTIONS))
+os.environ.setdefault("SPRAVATO_DATABASE_MAX_OVERFLOW", "0")
 os.environ.setdefault("SPRAVATO_ALERT_STREAM_SLOTS", str(stream_threads))
 
 # gunicorn's access log is off (spravato_ops/logs.py: the application logs each request once).

@@ -224,3 +224,17 @@ def test_systemd_units_verify(tmp_path):
                            "spravato-scheduler@1.service"], cwd=tmp_path, capture_output=True,
                           text=True)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_each_workers_pool_keeps_a_connection_for_every_request_thread_and_four_spare():
+    """gunicorn.conf.py sizes the pool from the request threads, with no overflow (whose
+    connections would be closed and opened again at every peak)."""
+    settings = {key: value for key, value in os.environ.items()
+                if not key.startswith("SPRAVATO_DATABASE_")}
+    shown = subprocess.run(
+        [sys.executable, "-c", "import os, runpy; runpy.run_path('gunicorn.conf.py'); "
+         "print(os.environ['SPRAVATO_DATABASE_POOL_SIZE'], "
+         "os.environ['SPRAVATO_DATABASE_MAX_OVERFLOW'])"],
+        env=settings | {"SPRAVATO_WEB_THREADS": "5"}, capture_output=True, text=True,
+        check=True, cwd=Path(__file__).resolve().parent.parent)
+    assert shown.stdout.split() == ["9", "0"]
