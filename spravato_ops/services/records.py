@@ -87,7 +87,7 @@ def _rows(session, query, ids):
     """The rows of an _entries_query for the sessions `ids`, through the session's connection
     (a Core statement: the ORM has nothing to add to plain rows)."""
     params = {"session_id": ids[0]} if len(ids) == 1 else {"session_ids": ids}
-    return session.connection().execute(query, params)
+    return session.connection().execute(query, params).all()
 
 
 def _by_session(kinds):
