@@ -23,7 +23,7 @@ from ..models import (
     TreatmentSession,
 )
 from . import audit, reminders, rules
-from .common import check_version, update_record
+from .common import check_version, insert_row, update_record
 from .courses import course_facts
 from .entries import check_state, lock_session, move
 from .failures import InvalidInput, NotFound, RuleRefusal
@@ -98,24 +98,34 @@ def book(session, *, data, actor, clock_skew):
                      site, chair, policy, data["scheduled_start"], data["planned_dose_mg"])
     warnings, override = rules.enforce(booking_violations(session, slot), actor=actor,
                                        override=data.get("override"))
-    record = new_session(session, slot, actor=actor, override=override)
-    commit_booking(session, [slot], None, lambda: write_booking(
-        session, record, slot, actor=actor, override=override, patient=patient))
+    record = session_of(slot, actor=actor, override=override)
+
+    def write():
+        insert_row(session, record)  # one statement: a unit-of-work flush costs more CPU
+        write_booking(session, record, slot, actor=actor, override=override, patient=patient)
+
+    commit_booking(session, [slot], None, write)
     return Booked(record, warnings, patient)
 
 
 def new_session(session, slot, *, actor, override):
-    """Add the TreatmentSession of a checked Slot to the session (written at the next flush)."""
+    """Add the TreatmentSession of a checked Slot to the session (written at the next flush:
+    a series' sessions go in one batched INSERT)."""
+    record = session_of(slot, actor=actor, override=override)
+    session.add(record)
+    return record
+
+
+def session_of(slot, *, actor, override):
+    """The TreatmentSession of a checked Slot, in no database session yet."""
     now = utcnow()
-    record = TreatmentSession(
+    return TreatmentSession(
         course_id=slot.course.id, patient_id=slot.course.patient_id, site_id=slot.site.id,
         chair_id=slot.chair.id, scheduled_start=slot.start, scheduled_end=slot.end,
         local_day=slot.local_day, planned_dose_mg=slot.dose_mg,
         overrides=[override] if override else [], created_by=actor.id, created_at=now,
         updated_at=now,
     )
-    session.add(record)
-    return record
 
 
 def write_booking(session, record, slot, *, actor, override, patient):

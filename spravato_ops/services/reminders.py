@@ -206,8 +206,11 @@ def cancel_nudges(session, *, course_id=None, keep=None):
         query = query.where(Reminder.course_id == course_id)
     if keep is not None:
         query = query.where(Reminder.dedupe_key.not_in(list(keep)))
-    return session.exec(query.values(status=S.CANCELLED, claimed_by=None,
-                                     lease_until=None)).rowcount
+    session.flush()  # what the session holds is in the database before the UPDATE reads it
+    # A plain UPDATE on the session's connection (the ORM's would also look for the rows in
+    # the session: a reminder it holds keeps its status there).
+    return session.connection().execute(query.values(
+        status=S.CANCELLED, claimed_by=None, lease_until=None)).rowcount
 
 
 def list_reminders(session, *, viewer, session_id=None, course_id=None, status=None, limit=100,
