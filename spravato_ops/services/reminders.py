@@ -4,7 +4,7 @@ The scheduler sends them (dispatch.py).
 """
 from collections import defaultdict
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlmodel import select
 
 from ..clock import utcnow
@@ -201,16 +201,25 @@ def cancel_for_session(session, *, session_id):
 def cancel_nudges(session, *, course_id=None, keep=None):
     """Cancel booking nudges not sent yet: the course's (a session was just booked), or all
     those whose dedupe key is not in `keep` (the nudge sweep's). Returns how many."""
-    query = update(Reminder).where(Reminder.kind == ReminderKind.BOOKING_NUDGE, _NOT_STARTED)
     if course_id is not None:
-        query = query.where(Reminder.course_id == course_id)
-    if keep is not None:
-        query = query.where(Reminder.dedupe_key.not_in(list(keep)))
+        query, params = _CANCEL_COURSE_NUDGES, {"of_course": course_id}
+    else:
+        query, params = _cancel_nudges(), {}
+        if keep is not None:
+            query = query.where(Reminder.dedupe_key.not_in(list(keep)))
     session.flush()  # what the session holds is in the database before the UPDATE reads it
     # A plain UPDATE on the session's connection (the ORM's would also look for the rows in
     # the session: a reminder it holds keeps its status there).
-    return session.connection().execute(query.values(
-        status=S.CANCELLED, claimed_by=None, lease_until=None)).rowcount
+    return session.connection().execute(query, params).rowcount
+
+
+def _cancel_nudges():
+    return (update(Reminder).where(Reminder.kind == ReminderKind.BOOKING_NUDGE, _NOT_STARTED)
+            .values(status=S.CANCELLED, claimed_by=None, lease_until=None))
+
+
+# Built once: every booking sends it.
+_CANCEL_COURSE_NUDGES = _cancel_nudges().where(Reminder.course_id == bindparam("of_course"))
 
 
 def list_reminders(session, *, viewer, session_id=None, course_id=None, status=None, limit=100,
