@@ -5,6 +5,7 @@ runs every request in one transaction (db.py takes its write lock at BEGIN), so 
 a BEGIN and a ROLLBACK and the token lookup of a write falls inside the write's transaction.
 """
 import pytest
+from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
 
 from spravato_ops.db import get_engine, is_sqlite
 from spravato_ops.models import UserSite
@@ -122,6 +123,18 @@ def test_readiness_and_timers_read_the_session_its_entries_and_policy_at_once(ap
     response, count = counted(app, lambda: day.get(call))
     assert response.status_code == 200, response.json
     assert_read_within(app, count, READ_BUDGETS[f"GET {call}"])
+
+
+def test_the_hot_statements_fit_the_drivers_cache_of_parsed_statements(app, day):
+    """psycopg parses a statement's placeholders again at every execution when it is longer
+    than its cache takes: readiness, timers and an observation's statements fit."""
+    day.to_observing()
+    day.at(30)
+    _, write = counted(app, lambda: day.post("/observations", observation(30)))
+    _, readiness = counted(app, lambda: day.get("/discharge-readiness"))
+    _, timers = counted(app, lambda: day.get("/timers"))
+    for statement in write.statements + readiness.statements + timers.statements:
+        assert len(statement) <= MAX_CACHED_STATEMENT_LENGTH, " ".join(statement.split())[:200]
 
 
 def test_an_observation_is_written_in_one_short_transaction(app, day):
