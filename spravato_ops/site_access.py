@@ -51,12 +51,17 @@ def access_facts(has_sites, site=()):
                 assigned=bool(site and site[1]))
 
 
+def works_at_requested_site(user, *, has_sites, site_id, assigned):
+    """Whether `user` works at the site the request is about (`site_id`; None: no site):
+    admins, and users with no site, work everywhere; the others at the sites assigned."""
+    return user.role == "admin" or not has_sites or site_id is None or assigned
+
+
 def refuse_unassigned(user, *, has_sites, site_id, assigned):
     """403 when the request is about a site (`site_id`) a user assigned to sites is not
-    assigned to; admins, and users with no site, work everywhere."""
-    if user.role == "admin" or not has_sites or site_id is None:
-        return
-    if not assigned:
+    assigned to."""
+    if not works_at_requested_site(user, has_sites=has_sites, site_id=site_id,
+                                   assigned=assigned):
         abort(403, f"You are not assigned to site {site_id}.")
 
 

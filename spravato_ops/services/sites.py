@@ -1,5 +1,5 @@
 """Sites, chairs and site policy."""
-from sqlalchemy import literal, or_, true
+from sqlalchemy import or_, true
 from sqlmodel import select
 
 from ..clock import utcnow
@@ -123,11 +123,6 @@ def at_sites_of(user, site_column):
         return true()
     assigned = select(UserSite.site_id).where(UserSite.user_id == user.id)
     return or_(~assigned.exists(), site_column.in_(assigned))
-
-
-def works_at(session, *, user, site_id):
-    """Whether `user` works at site `site_id` (see at_sites_of), in one query."""
-    return bool(session.exec(select(at_sites_of(user, literal(site_id)))).one())
 
 
 def sites_of(session, *, user):

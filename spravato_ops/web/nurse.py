@@ -1,7 +1,7 @@
 """The nurse's tablet: the site's chairs today and the session screen."""
 from pathlib import Path
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask import session as browser_session
 from flask_login import current_user
 
@@ -10,7 +10,8 @@ from ..db import get_session
 from ..domain.calendar import local_date
 from ..permissions import OVERRIDE_ROLES
 from ..services import nurse_day
-from ..services.sites import sites_of, works_at
+from ..services.sites import sites_of
+from ..site_access import works_at_requested_site
 from .access import page
 from .views import bp
 
@@ -57,9 +58,9 @@ def _picked_site(sites):
 @page("nurse")
 def nurse_session(session_id):
     """One patient's session: checklist, vitals, devices, observations, timers, discharge."""
-    session = get_session()
-    header = nurse_day.session_header(session, session_id=session_id)
-    if not works_at(session, user=current_user, site_id=header["site"].id):
+    header = nurse_day.session_header(get_session(), session_id=session_id)
+    # The login's token lookup found the session's site and whether the nurse works there.
+    if not works_at_requested_site(current_user, **g.site_access):
         abort(403, "This session is at a site you do not work at.")
     return render_template("nurse_session.html", **header,
                            may_override=current_user.role in OVERRIDE_ROLES)
