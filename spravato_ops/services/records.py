@@ -54,8 +54,7 @@ def read_entries(session, session_ids, kinds=tuple(ENTRY_MODELS), *, every_colum
     ids = list(session_ids)
     found = _by_session(kinds)
     if ids:
-        query = _entries_query(tuple(kinds), every_column, one=len(ids) == 1)
-        for row in _rows(session, query, ids):
+        for row in _rows(session, ids, tuple(kinds), every_column):
             found[row.session_id][row.kind].append(row)
     return found
 
@@ -69,7 +68,7 @@ def read_one_record(session, session_id):
     `settings`, the stored policy of its site (None: the defaults).
     """
     found, entries = None, {kind: [] for kind in ENTRY_MODELS}
-    for row in _rows(session, _one_record_query(), [session_id]):
+    for row in _rows(session, [session_id], tuple(ENTRY_MODELS), False, with_session=True):
         if row.kind == SESSION_KIND:
             found = row
         else:
@@ -83,10 +82,12 @@ def own_values(row):
     return {column.name: getattr(row, column.name) for column in table.columns}
 
 
-def _rows(session, query, ids):
-    """The rows of an _entries_query for the sessions `ids`, through the session's connection
-    (a Core statement: the ORM has nothing to add to plain rows)."""
-    params = {"session_id": ids[0]} if len(ids) == 1 else {"session_ids": ids}
+def _rows(session, ids, kinds, every_column, *, with_session=False):
+    """The rows of the _entries_query of the sessions `ids` (one session: matched by =),
+    through the session's connection (a Core statement: the ORM has nothing to add)."""
+    one = len(ids) == 1
+    query = _entries_query(kinds, every_column, with_session=with_session, one=one)
+    params = {"session_id": ids[0]} if one else {"session_ids": ids}
     return session.connection().execute(query, params).all()
 
 
@@ -127,27 +128,18 @@ def _entries_query(kinds, every_column, *, with_session=False, one=False):
     return union_all(*selects).order_by(literal_column("id"))
 
 
-def _one_record_query():
-    return _entries_query(tuple(ENTRY_MODELS), False, with_session=True, one=True)
-
-
 def _padded_select(kind, columns, own, *, first=False):
     """SELECT the kind, then each of `columns`: its own column of `own` ({name: column}), else
     a NULL. The first SELECT of the union names the columns and casts its NULLs to their
     types (PostgreSQL types a union's columns branch by branch from the first); the others'
     columns need neither, which keeps the statement short enough for the driver's cache of
     parsed statements."""
-    def padding(name, type_):
-        return cast(null(), type_).label(name) if first else literal_column("NULL")
-
-    def named(column, name):
-        return column.label(name) if first else column
-
-    query = core_select(literal_column(f"'{kind}'").label("kind") if first
-                        else literal_column(f"'{kind}'"), *(
-        named(own[name], name) if name in own else padding(name, type_)
-        for name, type_ in columns.items()))
-    return query if first else query.set_label_style(LABEL_STYLE_NONE)
+    values = [literal_column(f"'{kind}'")] + [
+        own[name] if name in own else cast(null(), type_) if first else literal_column("NULL")
+        for name, type_ in columns.items()]
+    if first:
+        return core_select(*(value.label(name) for value, name in zip(values, ["kind", *columns])))
+    return core_select(*values).set_label_style(LABEL_STYLE_NONE)
 
 
 def _session_columns():
