@@ -1,7 +1,6 @@
 """Passwords, bearer tokens, browser login, and the one place roles are enforced."""
 import re
 import threading
-from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,7 +17,7 @@ from .clock import utcnow
 from .db import READ_ENGINE_KEY, READ_METHODS, get_engine, get_session
 from .models import AccessRevision, ApiToken, User
 from .services.credentials import token_digest
-from .shared_read import SharedRead
+from .revision_read import RevisionRead
 from .site_access import (
     access_facts, assigned_to_sites, refuse_unassigned, requested_site, site_access_columns,
 )
@@ -52,9 +51,6 @@ def _token_query(site_argument):
     return query.add_columns(*site_access_columns(site_argument, User.id))
 
 
-REVISION_SQL = "SELECT revision FROM access_revision WHERE id = 1"
-
-
 @dataclass(frozen=True)
 class Lookup:
     """What a token lookup found. Its User and ApiToken are copies that belong to no database
@@ -71,7 +67,7 @@ class TokenCache:
     """The token lookups of one web worker, kept while the access revision stands.
 
     A request whose lookup is kept reads only the revision (one short statement instead of
-    the lookup, shared with the requests that arrive while it is read: shared_read); when a
+    the lookup, shared with the requests that arrive while it is read: revision_read); when a
     token was revoked, a user changed or a site assignment moved since (models/
     access_revision.py), the revision has moved, and everything kept is dropped: a
     revocation works at once. Every lookup kept was read at the revision kept with them. A
@@ -85,43 +81,57 @@ class TokenCache:
     def __init__(self):
         self._revision = None
         self._kept = {}
-        self._reads = {}  # bind -> the SharedRead of its revision
+        self._reads = {}  # bind -> the RevisionRead of its database
         self._lock = threading.Lock()
 
-    def get(self, session, key):
-        """The lookup kept for `key` if the database's revision is still the one it was
-        read at (the database is part of it: the tests move an application between them)."""
+    def get(self, bind, key, session):
+        """The lookup kept for `key` if the revision of the database (`bind`, the read
+        engine; `session()` reads through it when needed) is still the one it was read at
+        (the database is part of it: the tests move an application between them)."""
         if key not in self._kept:
             return None
-        bind = session.get_bind()
         with self._lock:
             reads = self._reads.get(bind)
             if reads is None:
-                reads = self._reads[bind] = SharedRead()
-        revision = (bind, reads.read(
-            lambda: session.connection().exec_driver_sql(REVISION_SQL).scalar()))
+                reads = self._reads[bind] = RevisionRead(bind)
+        revision = (bind, reads.read(session))
         with self._lock:
             if revision != self._revision:
                 self._kept, self._revision = {}, revision
             return self._kept.get(key)
 
-    def keep(self, session, key, lookup):
-        revision = (session.get_bind(), lookup.revision)
+    def keep(self, bind, key, lookup):
+        revision = (bind, lookup.revision)
         with self._lock:
             if revision != self._revision or len(self._kept) >= self.LIMIT:
                 self._kept, self._revision = {}, revision
             self._kept[key] = lookup
 
 
-def _lookup_session():
-    """Where the token lookup runs: a write request's own session (opening its transaction)
+class _LookupSession:
+    """Where the token lookup runs, opened by the first statement that needs it (a kept
+    lookup on PostgreSQL needs none): a write request's own session (opening its transaction)
     only where the read engine is the write engine (SQLite); elsewhere a short session on the
     autocommit read engine, so a refused request opens no transaction and a write's
     transaction holds only the write."""
-    engine = current_app.extensions[READ_ENGINE_KEY]
-    if request.method in READ_METHODS or engine is get_engine():
-        return nullcontext(get_session())
-    return Session(engine, expire_on_commit=False)
+
+    def __init__(self):
+        self.bind = current_app.extensions[READ_ENGINE_KEY]
+        self._own = None
+
+    def __call__(self):
+        if request.method in READ_METHODS or self.bind is get_engine():
+            return get_session()
+        if self._own is None:
+            self._own = Session(self.bind, expire_on_commit=False)
+        return self._own
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exception):
+        if self._own is not None:
+            self._own.close()
 
 
 def _lookup(session, argument, params):
@@ -147,12 +157,12 @@ def user_for_token(token, requested=None):
         params["record_id"] = record_id
     key = (params["digest"], argument, record_id)
     tokens = current_app.extensions[TOKEN_CACHE_KEY]
-    with _lookup_session() as session:
-        lookup = tokens.get(session, key)
+    with _LookupSession() as session:
+        lookup = tokens.get(session.bind, key, session)
         if lookup is None:
-            lookup = _lookup(session, argument, params)
+            lookup = _lookup(session(), argument, params)
             if _may_keep(lookup, argument):
-                tokens.keep(session, key, lookup)
+                tokens.keep(session.bind, key, lookup)
     if lookup is None:
         return None
     api_token, user = lookup.token, lookup.user

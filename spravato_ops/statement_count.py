@@ -7,6 +7,8 @@ autocommit (the PostgreSQL read engine) send none of them and are not counted fo
 Listeners on an engine also hear the engines derived from it by `execution_options`.
 The rows each query returns are counted as they are fetched (`rows_read`): a sweep that
 reads every row of a table shows up here even when its statement count stays flat.
+The access revision's own connection on PostgreSQL (revision_read) belongs to no engine: its
+statement is not counted.
 """
 from dataclasses import dataclass, field
 

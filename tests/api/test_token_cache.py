@@ -4,10 +4,12 @@ users or their sites, by the service or by plain SQL, moves the revision and is 
 by the very next request."""
 import threading
 
+import pytest
 from sqlalchemy import text
 
 from spravato_ops.clock import utcnow
-from spravato_ops.db import get_engine
+from spravato_ops.db import get_engine, is_sqlite
+from spravato_ops.revision_read import REVISION_SQL
 from spravato_ops.statement_count import StatementCount
 
 from .test_users import API, bearer
@@ -29,8 +31,48 @@ def test_a_kept_token_costs_one_short_statement(app, client, make):
     again, kept = _statements(app, lambda: _me(client, token))
     assert first.status_code == again.status_code == 200
     assert any("FROM api_tokens" in query for query in looked_up)
-    assert "SELECT revision FROM access_revision WHERE id = 1" in kept
     assert not any("FROM api_tokens" in query for query in kept)
+    if is_sqlite(get_engine(app).url):  # inside the request's own transaction
+        assert REVISION_SQL in kept
+
+
+@pytest.mark.postgres_only
+def test_on_postgresql_the_revision_is_read_on_a_connection_held_open_for_it(app, client, make):
+    """No session, pool checkout or reset around it: the server sees the statement arrive on
+    one backend of the worker's own, the same one each time, and the request's engine runs
+    nothing for the token."""
+    token = make.token(make.user("nurse"))
+    assert _me(client, token).status_code == 200
+    before = _revision_backends(app)
+    again, kept = _statements(app, lambda: _me(client, token))
+    assert again.status_code == 200
+    assert REVISION_SQL not in kept and not any("FROM api_tokens" in query for query in kept)
+    after = _revision_backends(app)
+    read_again = [pid for pid, read_at in after.items() if pid in before and read_at > before[pid]]
+    assert len(read_again) == 1, (before, after)
+
+
+@pytest.mark.postgres_only
+def test_a_revision_connection_the_server_ended_is_replaced_without_failing_a_request(
+        app, client, make):
+    token = make.token(make.user("nurse"))
+    assert _me(client, token).status_code == 200
+    ended = _revision_backends(app)
+    with get_engine(app).connect() as connection:
+        for pid in ended:
+            connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+    assert _me(client, token).status_code == 200  # read through the request's session
+    assert _me(client, token).status_code == 200  # on a connection opened anew
+    assert set(_revision_backends(app)) - set(ended)
+
+
+def _revision_backends(app):
+    """{backend pid: when its latest statement began} of the backends whose latest statement
+    was the revision read."""
+    with get_engine(app).connect() as connection:
+        return dict(connection.execute(text(
+            "SELECT pid, query_start FROM pg_stat_activity WHERE datname = current_database() "
+            "AND query = :sql AND pid <> pg_backend_pid()"), {"sql": REVISION_SQL}).all())
 
 
 def _sql(app, statement, **params):
