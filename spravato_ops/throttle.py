@@ -45,6 +45,8 @@ def init_app(app):
     limiter = Limiter(key_func=get_remote_address, app=app)
     if not limiter.enabled:
         return
+    # No other request has limits: spare each of them the limiter's look at it.
+    limiter.request_filter(lambda: request.endpoint not in LOGIN_ENDPOINTS)
     per_account, per_address = _login_limits(limiter, app)
     for endpoint in LOGIN_ENDPOINTS:
         app.view_functions[endpoint] = per_account(per_address(app.view_functions[endpoint]))
