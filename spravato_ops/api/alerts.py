@@ -29,7 +29,7 @@ BUSY_RETRY_SECONDS = 5
 
 
 @bp.get("")
-@bp.arguments(AlertQuery, location="query")
+@bp.arguments(AlertQuery(), location="query")
 @bp.response(200, AlertOut(many=True))
 def list_alerts(query):
     """Open (unacknowledged) alerts of a site, newest last."""
@@ -96,7 +96,7 @@ def _open_alerts(engine, site_id, role, shared):
 
 
 @bp.get("/stream", parameters=[LAST_EVENT_ID])
-@bp.arguments(AlertStreamQuery, location="query")
+@bp.arguments(AlertStreamQuery(), location="query")
 @bp.doc(description=(
     "`text/event-stream` of the site's open alerts: each one event `alert` with `id:` = the "
     "alert id and the alert as JSON in `data:`. New alerts are polled every ~2 s. Reconnect "

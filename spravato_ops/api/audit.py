@@ -31,7 +31,7 @@ class AuditOut(Schema):
 
 
 @bp.get("")
-@bp.arguments(AuditQuery, location="query")
+@bp.arguments(AuditQuery(), location="query")
 @bp.response(200, AuditOut(many=True))
 def list_audit(query):
     """Who did what, when, before and after; newest first."""

@@ -12,7 +12,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Bearer 
 
 
 @bp.post("/tokens")
-@bp.arguments(TokenIn)
+@bp.arguments(TokenIn())
 @bp.response(201, TokenOut)
 @bp.alt_response(429, schema=ErrorSchema, description=(
     "Too many failed logins for this email or client address (the login form counts too); "

@@ -19,7 +19,7 @@ ROWS = BoardRowOut(many=True)
 
 
 @bp.get("")
-@bp.arguments(BoardQuery, location="query")
+@bp.arguments(BoardQuery(), location="query")
 @bp.response(200, BoardRowOut(many=True))
 @bp.alt_response(304, description="Not modified: the board is the one of the ETag sent.")
 def get_board(query):

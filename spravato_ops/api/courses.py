@@ -22,7 +22,7 @@ def get_course(course_id):
 
 
 @bp.patch("/<int:course_id>")
-@bp.arguments(CoursePatch)
+@bp.arguments(CoursePatch())
 @bp.response(200, CourseOut)
 def update_course(changes, course_id):
     course = service.update_course(get_session(), course_id=course_id, changes=changes,
@@ -39,7 +39,7 @@ def get_course_plan(course_id):
 
 
 @bp.post("/<int:course_id>/series/preview")
-@bp.arguments(SeriesPreviewIn)
+@bp.arguments(SeriesPreviewIn())
 @bp.response(200, SeriesPreviewOut)
 def preview_series(data, course_id):
     """Propose the sessions of a span on the weekdays asked, each with its chair and every rule
@@ -48,7 +48,7 @@ def preview_series(data, course_id):
 
 
 @bp.post("/<int:course_id>/series")
-@bp.arguments(SeriesIn)
+@bp.arguments(SeriesIn())
 @bp.response(201, SeriesOut)
 def book_series(data, course_id):
     """Book the chosen sessions at once, all or nothing; 409 names every date refused."""

@@ -31,7 +31,7 @@ def session_bundle(session_id):
 
 
 @bp.get("/fhir/$export")
-@bp.arguments(ExportQuery, location="query")
+@bp.arguments(ExportQuery(), location="query")
 @bp.doc(responses={"200": {
     "description": "one FHIR R4 resource per line: the site's Location, then each session's "
                    "Patient and Practitioners (once), Encounter, MedicationAdministrations "

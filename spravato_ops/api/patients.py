@@ -27,7 +27,7 @@ def documented_as_read(schema):
 
 
 @bp.post("")
-@bp.arguments(PatientIn)
+@bp.arguments(PatientIn())
 @bp.response(201, PatientOut)
 def create_patient(data):
     session = get_session()
@@ -36,7 +36,7 @@ def create_patient(data):
 
 
 @bp.get("")
-@bp.arguments(PatientQuery, location="query")
+@bp.arguments(PatientQuery(), location="query")
 @bp.response(200, PatientOut(many=True))
 @documented_as_read({"type": "array", "items": PATIENT_AS_READ})
 def search_patients(query):
@@ -52,7 +52,7 @@ def get_patient(patient_id):
 
 
 @bp.patch("/<int:patient_id>")
-@bp.arguments(PatientPatch)
+@bp.arguments(PatientPatch())
 @bp.response(200, PatientOut)
 def update_patient(changes, patient_id):
     session = get_session()
@@ -68,7 +68,7 @@ def screening_view(screening):
 
 
 @bp.put("/<int:patient_id>/screening")
-@bp.arguments(ScreeningIn)
+@bp.arguments(ScreeningIn())
 @bp.response(200, ScreeningOut)
 def record_screening(answers, patient_id):
     """Record the R5 screening; contraindications are hard stops at booking (R5.1)."""
@@ -86,7 +86,7 @@ def get_screening(patient_id):
 
 
 @bp.put("/<int:patient_id>/rems-enrollment")
-@bp.arguments(EnrollmentIn)
+@bp.arguments(EnrollmentIn())
 @bp.response(200, EnrollmentOut)
 def record_enrollment(data, patient_id):
     """Record the patient's REMS enrollment (R4.2)."""
@@ -103,7 +103,7 @@ def get_enrollment(patient_id):
 
 
 @bp.post("/<int:patient_id>/courses")
-@bp.arguments(CourseIn)
+@bp.arguments(CourseIn())
 @bp.response(201, CourseOut)
 def create_course(data, patient_id):
     """Start a treatment course (TRD or MDSI)."""

@@ -13,7 +13,7 @@ DESK_FIELDS = frozenset(ReminderDeskOut().fields)
 
 
 @bp.get("")
-@bp.arguments(ReminderQuery, location="query")
+@bp.arguments(ReminderQuery(), location="query")
 @bp.response(200, ReminderOut(many=True))
 def list_reminders(query):
     """Reminders by send time at the caller's sites, filtered by session, course and status;

@@ -62,7 +62,7 @@ def sign_form(session_id):
 
 
 @bp.post(FORM + "/submission")
-@bp.arguments(SubmissionIn)
+@bp.arguments(SubmissionIn())
 @bp.response(201, RemsFormOut)
 def record_submission(data, session_id):
     """Record how the signed form went to the REMS: `online` or `fax`, the confirmation number,
@@ -74,7 +74,7 @@ def record_submission(data, session_id):
 
 
 @bp.get("/rems-forms")
-@bp.arguments(RemsFormQuery, location="query")
+@bp.arguments(RemsFormQuery(), location="query")
 @bp.response(200, RemsFormSummaryOut(many=True))
 def list_forms(query):
     """The work queue, oldest deadline first: every form not submitted (or those of `status`)

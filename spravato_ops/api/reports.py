@@ -18,7 +18,7 @@ def _report(query):
 
 
 @bp.get("/reports")
-@bp.arguments(ReportQuery, location="query")
+@bp.arguments(ReportQuery(), location="query")
 @bp.response(200, ReportOut)
 def get_report(query):
     """Sessions, discharge times, BP rises, sedation, dissociation, SpO2, course gaps, REMS
@@ -27,7 +27,7 @@ def get_report(query):
 
 
 @bp.get("/reports.csv")
-@bp.arguments(ReportCsvQuery, location="query")
+@bp.arguments(ReportCsvQuery(), location="query")
 @bp.doc(responses={"200": {"description": "one table of the report as CSV",
                            "content": {"text/csv": {"schema": {"type": "string"}}}}})
 def get_report_csv(query):

@@ -20,7 +20,7 @@ def _shown(session, record, warnings=(), patient=None):
 
 
 @bp.post("")
-@bp.arguments(SessionIn)
+@bp.arguments(SessionIn())
 @bp.response(201, SessionOut)
 def book_session(data):
     """Book a session; 409 lists every rule it breaks (R1, R4, R5, chair and patient conflicts)."""
@@ -30,7 +30,7 @@ def book_session(data):
 
 
 @bp.get("")
-@bp.arguments(SessionQuery, location="query")
+@bp.arguments(SessionQuery(), location="query")
 @bp.response(200, SessionOut(many=True))
 def list_sessions(query):
     """A site's sessions on a site-local date (default today); front desk: today's only."""
@@ -45,7 +45,7 @@ def get_session_record(session_id):
 
 
 @bp.patch("/<int:session_id>")
-@bp.arguments(SessionPatch)
+@bp.arguments(SessionPatch())
 @bp.response(200, SessionOut)
 def reschedule_session(changes, session_id):
     """Reschedule (send If-Match with the version you read); every booking check runs again."""
@@ -57,14 +57,14 @@ def reschedule_session(changes, session_id):
 
 
 @bp.post("/<int:session_id>/cancel")
-@bp.arguments(StateChangeIn)
+@bp.arguments(StateChangeIn())
 @bp.response(200, SessionOut)
 def cancel_session(data, session_id):
     return _change_state(service.cancel_session, data, session_id)
 
 
 @bp.post("/<int:session_id>/no-show")
-@bp.arguments(StateChangeIn)
+@bp.arguments(StateChangeIn())
 @bp.response(200, SessionOut)
 def mark_no_show(data, session_id):
     return _change_state(service.mark_no_show, data, session_id)

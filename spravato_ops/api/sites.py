@@ -19,7 +19,7 @@ bp = Blueprint("sites", __name__, url_prefix="/api/v1/sites", description="Sites
 
 
 @bp.post("")
-@bp.arguments(SiteIn)
+@bp.arguments(SiteIn())
 @bp.response(201, SiteOut)
 def create_site(data):
     """Register a treatment site (R4.1)."""
@@ -40,7 +40,7 @@ def get_site(site_id):
 
 
 @bp.patch("/<int:site_id>")
-@bp.arguments(SitePatch)
+@bp.arguments(SitePatch())
 @bp.response(200, SiteOut)
 def update_site(changes, site_id):
     """Change a site; send If-Match with the version you read."""
@@ -50,7 +50,7 @@ def update_site(changes, site_id):
 
 
 @bp.post("/<int:site_id>/chairs")
-@bp.arguments(ChairIn)
+@bp.arguments(ChairIn())
 @bp.response(201, ChairOut)
 def add_chair(data, site_id):
     return service.add_chair(get_session(), site_id=site_id, label=data["label"],
@@ -77,7 +77,7 @@ def get_policy(site_id):
 
 
 @bp.put("/<int:site_id>/policy")
-@bp.arguments(PolicyIn)
+@bp.arguments(PolicyIn())
 @bp.response(200, PolicyOut)
 def replace_policy(settings, site_id):
     """Replace the site's P-ids; keys left out return to their defaults."""
@@ -94,7 +94,7 @@ def list_conflicts(site_id):
 
 
 @bp.get("/<int:site_id>/capacity")
-@bp.arguments(CapacityQuery, location="query")
+@bp.arguments(CapacityQuery(), location="query")
 @bp.response(200, CapacityOut)
 def get_capacity(query, site_id):
     """Chair-hours open, booked and expected per site-local day, and the days over capacity

@@ -11,7 +11,7 @@ bp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Staff
 
 
 @bp.post("")
-@bp.arguments(UserIn)
+@bp.arguments(UserIn())
 @bp.response(201, UserOut)
 def create_user(data):
     """Create a staff user with a role and sites."""
@@ -34,7 +34,7 @@ def me():
 
 
 @bp.patch("/<int:user_id>")
-@bp.arguments(UserPatch)
+@bp.arguments(UserPatch())
 @bp.response(200, UserOut)
 def update_user(changes, user_id):
     """Change a user's name, role or whether they are active (deactivated: logged out at once)."""

@@ -30,7 +30,7 @@ def written(result):
 
 
 @bp.post("/<int:session_id>/arrival")
-@bp.arguments(ArrivalIn)
+@bp.arguments(ArrivalIn())
 @bp.response(200, ArrivalOut)
 def record_arrival(data, session_id):
     """Mark the patient arrived (front desk or nurse): scheduled -> arrived."""
@@ -38,7 +38,7 @@ def record_arrival(data, session_id):
 
 
 @bp.post("/<int:session_id>/transport")
-@bp.arguments(RideArrivedIn)
+@bp.arguments(RideArrivedIn())
 @bp.response(200, ArrivalOut)
 def record_ride_arrived(data, session_id):
     """The ride home is here (front desk, nurse): the time is kept; the state stays."""
@@ -46,7 +46,7 @@ def record_ride_arrived(data, session_id):
 
 
 @bp.put("/<int:session_id>/checklist")
-@bp.arguments(ChecklistIn)
+@bp.arguments(ChecklistIn())
 @bp.response(200, ChecklistOut)
 def record_checklist(data, session_id):
     """R1.6 preparation and R3.5 ride home; a failed item is a soft stop. arrived -> checked_in."""
@@ -55,7 +55,7 @@ def record_checklist(data, session_id):
 
 
 @bp.post("/<int:session_id>/vitals")
-@bp.arguments(VitalsIn)
+@bp.arguments(VitalsIn())
 @bp.response(201, VitalsOut)
 def record_vitals(data, session_id):
     """Every reading is kept. Pre-dose: R2.1 judged as warnings. After dosing: R2.3/R3.3 alerts."""
@@ -63,7 +63,7 @@ def record_vitals(data, session_id):
 
 
 @bp.post("/<int:session_id>/devices")
-@bp.arguments(DeviceIn)
+@bp.arguments(DeviceIn())
 @bp.response(201, DeviceOut)
 def record_device(data, session_id):
     """R1.5 one 28 mg device, numbered in order. The first needs the R2.1 pre-dose BP: missing or
@@ -72,7 +72,7 @@ def record_device(data, session_id):
 
 
 @bp.post("/<int:session_id>/observations")
-@bp.arguments(ObservationIn)
+@bp.arguments(ObservationIn())
 @bp.response(201, ObservationOut)
 def record_observation(data, session_id):
     """R3.2 observation; R3.3 and R2.3 alerts are raised at once."""
@@ -81,7 +81,7 @@ def record_observation(data, session_id):
 
 
 @bp.post("/<int:session_id>/adverse-events")
-@bp.arguments(AdverseEventIn)
+@bp.arguments(AdverseEventIn())
 @bp.response(201, AdverseEventOut)
 def record_adverse_event(data, session_id):
     return written(monitoring.record_adverse_event(get_session(), **_writing(session_id),
@@ -89,7 +89,7 @@ def record_adverse_event(data, session_id):
 
 
 @bp.patch("/<int:session_id>/adverse-events/<int:event_id>")
-@bp.arguments(AdverseEventPatch)
+@bp.arguments(AdverseEventPatch())
 @bp.response(200, AdverseEventOut)
 def update_adverse_event(changes, session_id, event_id):
     """Resolve or correct an event: answers the new entry that amends `event_id`."""
@@ -98,7 +98,7 @@ def update_adverse_event(changes, session_id, event_id):
 
 
 @bp.post("/<int:session_id>/withhold")
-@bp.arguments(StateChangeIn)
+@bp.arguments(StateChangeIn())
 @bp.response(200, SessionOut)
 def withhold_dose(data, session_id):
     """Withhold this session's dose (e.g. R2.1 bp_hold): arrived/checked_in -> withheld."""
@@ -121,7 +121,7 @@ def get_timers(session_id):
 
 
 @bp.get("/<int:session_id>/discharge-readiness")
-@bp.arguments(ReadinessQuery, location="query")
+@bp.arguments(ReadinessQuery(), location="query")
 @bp.response(200, ReadinessOut)
 def get_discharge_readiness(query, session_id):
     """R3.4 criteria at `at` (default now), met or not, with when they will be met."""
@@ -130,7 +130,7 @@ def get_discharge_readiness(query, session_id):
 
 
 @bp.post("/<int:session_id>/discharge")
-@bp.arguments(DischargeIn)
+@bp.arguments(DischargeIn())
 @bp.response(201, DischargeOut)
 def discharge(data, session_id):
     """R3.4 discharge; R3.1 120 minutes is a hard stop; other unmet criteria are soft stops."""
