@@ -1,4 +1,6 @@
 """Loading, optimistic versions and writes shared by the services."""
+from functools import cache
+
 from sqlalchemy import insert
 
 from ..clock import utcnow
@@ -28,9 +30,14 @@ def insert_row(session, record):
                               or column.server_default is not None):
             continue
         values[column.key] = value
-    record.id = session.connection().execute(
-        insert(table).returning(table.c.id), values).scalar_one()
+    record.id = session.connection().execute(_insert_returning_id(table), values).scalar_one()
     return record
+
+
+@cache
+def _insert_returning_id(table):
+    """INSERT into `table` RETURNING its id; the columns come with each call's values."""
+    return insert(table).returning(table.c.id)
 
 
 def check_version(record, expected_version):
