@@ -17,8 +17,9 @@ from .treatment_support import API, at, iso, stored_rows, vitals
 
 SUBMISSION = {"method": "fax", "confirmation_number": "FX-20260303-17"}
 # Every read of a form is audited too (read_audit.py): the writes are the rest.
-FORM_WRITES = select(AuditEvent.action).where(AuditEvent.entity == "rems_form",
-                                              AuditEvent.action != "read")
+FORM_WRITES = (select(AuditEvent.action)
+               .where(AuditEvent.entity == "rems_form", AuditEvent.action != "read")
+               .order_by(AuditEvent.id))
 
 
 def test_R4_3_a_complete_session_fills_every_field_from_the_chart(day, db):
@@ -121,7 +122,8 @@ def test_R4_3_a_correction_after_signing_reopens_the_form_and_keeps_the_old_sign
     actions = stored_rows(db, FORM_WRITES)
     assert actions == ["create", "sign", "submit", "reopen", "sign"]
     assert stored_rows(db, select(AuditEvent.action)
-                       .where(AuditEvent.entity == "rems_form_signature")) == ["submit", "void"]
+                       .where(AuditEvent.entity == "rems_form_signature")
+                       .order_by(AuditEvent.id)) == ["submit", "void"]
 
 
 def test_a_late_adverse_event_reopens_a_signed_form(day):
