@@ -39,6 +39,8 @@ class RevisionRead:
 
 # What HeldConnection.first_value answers when the statement could not be run.
 FAILED = object()
+# Connections a process inherited through a fork: kept, never used.
+_INHERITED = []
 
 
 class HeldConnection:
@@ -69,8 +71,7 @@ class HeldConnection:
     def _open(self):
         if self._connection is not None and self._pid == os.getpid():
             return self._connection
-        if self._closer is not None:
-            self._closer.detach()  # the parent process's connection: not ours to close
+        self.close()
         dialect = self._engine.dialect
         args, keywords = dialect.create_connect_args(self._engine.url)
         connection = dialect.connect(*args, **keywords)
@@ -80,6 +81,13 @@ class HeldConnection:
         return connection
 
     def close(self):
+        """Close the connection; one inherited through a fork is kept unused instead (closing
+        or freeing it here would end the parent's session on the server)."""
         connection, self._connection = self._connection, None
-        if connection is not None and self._pid == os.getpid():
+        if connection is None:
+            return
+        if self._pid == os.getpid():
             self._closer()
+        else:
+            self._closer.detach()
+            _INHERITED.append(connection)
