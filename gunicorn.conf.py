@@ -9,7 +9,8 @@ worker's database pool follows from its request threads (a stream holds no conne
 it waits): SPRAVATO_DATABASE_POOL_SIZE = request threads + 4 spare (a request's short second
 connection, the streams' polls), SPRAVATO_DATABASE_MAX_OVERFLOW = 0, unless set: the pool keeps
 every connection it opens, where an overflow's would be closed when it came back and opened
-again at the next peak (a new PostgreSQL backend each time).
+again at the next peak (a new PostgreSQL backend each time). Besides its pool, each worker
+holds one connection for the access revision that every request reads (revision_read).
 """
 import glob
 import multiprocessing

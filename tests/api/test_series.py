@@ -325,7 +325,7 @@ def without_the_tokens(queries):
             if "FROM api_tokens" not in query and "FROM access_revision" not in query]
 
 
-def test_a_preview_runs_four_queries_whatever_its_length(app, client, make, place, scheduler):
+def test_a_preview_runs_three_queries_beside_the_tokens_whatever_its_length(app, client, make, place, scheduler):
     course = make.course(start_date=MONDAY)
     for weeks in (1, 4):
         with StatementCount(get_engine(app)) as count:
