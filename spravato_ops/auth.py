@@ -117,10 +117,11 @@ class _LookupSession:
 
     def __init__(self):
         self.bind = current_app.extensions[READ_ENGINE_KEY]
+        self._in_request_session = request.method in READ_METHODS or self.bind is get_engine()
         self._own = None
 
     def __call__(self):
-        if request.method in READ_METHODS or self.bind is get_engine():
+        if self._in_request_session:
             return get_session()
         if self._own is None:
             self._own = Session(self.bind, expire_on_commit=False)
