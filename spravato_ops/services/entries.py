@@ -118,7 +118,8 @@ def site_timezone(session, treatment_session):
 class Prepared:
     """A session ready for a new entry: locked, its state checked, with its record, its
     entries (read-only rows of the columns the rules read), its site's policy and (for a
-    correction) the stored entry of `kind` it amends."""
+    correction) the stored entry of `kind` it amends. The entries and the record hold the
+    kinds prepare was told to read; the others are empty."""
 
     session: TreatmentSession
     record: SessionRecord
@@ -127,21 +128,26 @@ class Prepared:
     original: object = None
 
 
-def prepare(session, *, session_id, action, kind=None, amends=None, explain=None, missing=None):
-    """Lock the session with its site (one query), check its state, read its entries (one
-    query) and load the entry a correction amends (see amended_entry; `missing` as there).
+def prepare(session, *, session_id, action, kind=None, amends=None, explain=None, missing=None,
+            reads=tuple(ENTRY_MODELS)):
+    """Lock the session with its site (one query), check its state, read its entries of the
+    kinds `reads` (one query; a correction reads its `kind` too) and load the entry a
+    correction amends (see amended_entry; `missing` as there).
 
     `explain(record)` may name the rule behind a state refusal (see check_state).
     """
     treatment_session, policy = session_with_policy(session, session_id, lock=True)
-    entries = read_entries(session, [treatment_session.id])[treatment_session.id]
+    if amends is not None and kind not in reads:
+        reads = (*reads, kind)
+    entries = read_entries(session, [treatment_session.id], reads)[treatment_session.id]
     record = build_record(treatment_session, entries)
     if amends is not None:
         check_amend_state(treatment_session)
     else:
         check_state(treatment_session, action, explain=explain and (lambda: explain(record)))
     # The rules read rows of a few columns; a correction copies and audits its original whole.
-    amended = amended_entry(entries[kind], amends, missing=missing) if kind else None
+    amended = (amended_entry(entries[kind], amends, missing=missing)
+               if kind and amends is not None else None)
     original = session.get(ENTRY_MODELS[kind], amended.id) if amended is not None else None
     return Prepared(treatment_session, record, entries, policy, original)
 

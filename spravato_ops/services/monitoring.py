@@ -25,8 +25,9 @@ EVENT_FIELDS = entered_columns(AdverseEvent)
 @rolls_back
 def record_observation(session, *, session_id, actor, clock_skew, data):
     """R3.2 observation from the first device on; R3.3/R2.3 alerts raised at once."""
+    # R3.2 reads the first device; a correction reads the observations too (prepare).
     prepared = prepare(session, session_id=session_id, action=Action.RECORD_OBSERVATION,
-                       kind="observations", amends=data.get("amends"))
+                       kind="observations", amends=data.get("amends"), reads=("devices",))
     treatment_session, policy = prepared.session, prepared.policy
     validate_times(session, treatment_session, {"observed_at": data["observed_at"]},
                    clock_skew=clock_skew)
@@ -49,7 +50,7 @@ def record_observation(session, *, session_id, actor, clock_skew, data):
 def record_adverse_event(session, *, session_id, actor, clock_skew, data):
     """Record an adverse event (from arrival on, late reports included, R4.2)."""
     prepared = prepare(session, session_id=session_id, action=Action.RECORD_ADVERSE_EVENT,
-                       kind="adverse_events", amends=data.get("amends"))
+                       kind="adverse_events", amends=data.get("amends"), reads=())
     treatment_session = prepared.session
     validate_times(session, treatment_session, {"resolved_at": data.get("resolved_at")},
                    clock_skew=clock_skew)
@@ -66,7 +67,7 @@ def record_adverse_event(session, *, session_id, actor, clock_skew, data):
 def update_adverse_event(session, *, session_id, event_id, actor, clock_skew, changes):
     """Resolve or correct an event: a new entry amends it; the original stays visible."""
     prepared = prepare(session, session_id=session_id, action=Action.RECORD_ADVERSE_EVENT,
-                       kind="adverse_events", amends=event_id,
+                       kind="adverse_events", amends=event_id, reads=(),
                        missing=lambda: _no_such_event(event_id, session_id))
     treatment_session, original = prepared.session, prepared.original
     values = {name: getattr(original, name) for name in EVENT_FIELDS}

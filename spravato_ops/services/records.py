@@ -53,7 +53,7 @@ def read_entries(session, session_ids, kinds=tuple(ENTRY_MODELS), *, every_colum
     """
     ids = list(session_ids)
     found = _by_session(kinds)
-    if ids:
+    if ids and kinds:
         for row in _rows(session, ids, tuple(kinds), every_column):
             found[row.session_id][row.kind].append(row)
     return found

@@ -56,7 +56,7 @@ def record_ride_arrived(session, *, session_id, actor, clock_skew, arrived_at=No
 def record_checklist(session, *, session_id, actor, data):
     """R1.6 preparation and R3.5 ride home: a soft stop per failed item; arrived -> checked_in."""
     prepared = prepare(session, session_id=session_id, action=Action.CHECKLIST,
-                       kind="checklist", amends=data.get("amends"))
+                       kind="checklist", amends=data.get("amends"), reads=())
     treatment_session, original = prepared.session, prepared.original
     items = {name: data.get(name) for name in CHECKLIST_ITEMS}
     # The checklist gates the dose; corrected after dosing it only feeds readiness (transport).
@@ -85,7 +85,7 @@ def record_vitals(session, *, session_id, actor, clock_skew, data):
     """Record vitals; every reading is kept. R2.1 shown as warnings before dosing;
     R2.3 alerts after."""
     prepared = prepare(session, session_id=session_id, action=Action.RECORD_VITALS,
-                       kind="vitals", amends=data.get("amends"))
+                       kind="vitals", amends=data.get("amends"), reads=("vitals", "devices"))
     treatment_session, record, policy = prepared.session, prepared.record, prepared.policy
     validate_times(session, treatment_session, {"taken_at": data["taken_at"]},
                    clock_skew=clock_skew)
@@ -115,7 +115,8 @@ def _dose_complete(record):
 def record_device(session, *, session_id, actor, clock_skew, data):
     """Record one device (R1.5, R2.1): the first moves to dosing, the last planned to observing."""
     prepared = prepare(session, session_id=session_id, action=Action.RECORD_DEVICE,
-                       kind="devices", amends=data.get("amends"), explain=_dose_complete)
+                       kind="devices", amends=data.get("amends"), explain=_dose_complete,
+                       reads=("vitals", "devices"))
     treatment_session, record, original = prepared.session, prepared.record, prepared.original
     validate_times(session, treatment_session, {"administered_at": data["administered_at"]},
                    clock_skew=clock_skew)
