@@ -33,8 +33,9 @@ def page_context():
     """What every page's layout needs: the server's time (for countdowns) and the navigation."""
     from flask import current_app
 
+    user = current_user._get_current_object()  # the proxy finds the user at every touch
     links = [(endpoint, label) for name, endpoint, label in NAVIGATION
-             if endpoint in current_app.view_functions and may_use(current_user, name)]
+             if endpoint in current_app.view_functions and may_use(user, name)]
     return {"server_now": server_time(), "navigation": links}
 
 
