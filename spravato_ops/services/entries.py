@@ -131,8 +131,9 @@ class Prepared:
 def prepare(session, *, session_id, action, kind=None, amends=None, explain=None, missing=None,
             reads=tuple(ENTRY_MODELS)):
     """Lock the session with its site (one query), check its state, read its entries of the
-    kinds `reads` (one query; a correction reads its `kind` too) and load the entry a
-    correction amends (see amended_entry; `missing` as there).
+    kinds `reads`, those its rules need (one query, none for no kind; a correction reads its
+    `kind` too) and load the entry a correction amends (see amended_entry; `missing` as
+    there).
 
     `explain(record)` may name the rule behind a state refusal (see check_state).
     """
