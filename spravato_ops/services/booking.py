@@ -45,17 +45,21 @@ def retries_deadlock(func):
     break a deadlock. Two bookings of one chair at once can each insert a session and then
     wait for the other's at the chair-overlap check (an exclusion constraint, unlike a unique
     one, can deadlock so); the one aborted runs again, and its checks or the constraint then
-    see the other (409). Nothing of the aborted attempt stays: it is rolled back first."""
+    see the other (409). Nothing of the aborted attempt stays: it is rolled back first. In a
+    transaction begun before the booking (a request's Idempotency-Key claim), each attempt
+    runs in a savepoint, and only the attempt is rolled back: the key stays claimed."""
 
     @functools.wraps(func)
     def wrapper(session, **kwargs):
         for attempt in range(DEADLOCK_RETRIES + 1):
+            attempt_point = session.begin_nested() if session.in_transaction() else None
             try:
                 return func(session, **kwargs)
             except OperationalError as exc:
-                session.rollback()
                 if getattr(exc.orig, "sqlstate", None) != DEADLOCK or attempt == DEADLOCK_RETRIES:
+                    session.rollback()
                     raise
+                (attempt_point or session).rollback()
 
     return wrapper
 
