@@ -12,9 +12,10 @@ in this process's CPU (time.process_time) per observation, `--requests` times ea
   3. the service, monitoring.record_observation, with an ORM session and no Flask;
   4. the whole request through the WSGI app (Flask's test client, in-process);
   5. GET /healthz through the WSGI app: the ceiling of bench_load.py.
-and the CPU of PostgreSQL's processes per observation of (4). Each write rotates over the
-site's sessions. The figures say how far from the ceiling a write could come if a layer cost
-nothing; bench_load.py's (c) is (4) under load. A measurement: exits 0 whatever the figures.
+and the CPU of PostgreSQL's processes for the database per observation of (4), counted as
+bench_load.py counts it. Each write rotates over the site's sessions. The figures say how far
+from the ceiling a write could come if a layer cost nothing; bench_load.py's (c) is (4) under
+load. A measurement: exits 0 whatever the figures.
 """
 import argparse
 import os
@@ -29,6 +30,7 @@ from sqlmodel import Session
 sys.path.insert(0, ".")
 
 import bench_api  # noqa: E402
+from bench_load import cpu_ms, cpu_ticks  # noqa: E402
 from spravato_ops.clock import utcnow  # noqa: E402
 from spravato_ops.db import get_engine  # noqa: E402
 from spravato_ops.models import User  # noqa: E402
@@ -70,23 +72,7 @@ def cpu_ms_per_call(call, count):
     return (time.process_time() - started) / count * 1000
 
 
-def postgres_ticks():
-    """utime + stime (clock ticks) of every PostgreSQL process on this machine."""
-    total = 0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/comm") as comm:
-                if not comm.read().startswith("postgres"):
-                    continue
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total
-
-
-def layers(app, url, requests):
+def layers(app, url, database, requests):
     sessions = observing(app, bench_api.todays_site(app, "Layers", bench_api.WRITE_CHAIRS, 1, 1))
     write = bench_api.workload(app, 1)["POST /observations"]
     statements = [s for s in recorded_statements(app, write) if not s[0].startswith("SELECT api_")]
@@ -118,9 +104,9 @@ def layers(app, url, requests):
                 data=bench_api.OBSERVATION | {"observed_at": utcnow() - timedelta(seconds=1)})
 
     figures.append(("the service, no Flask", cpu_ms_per_call(service, requests)))
-    ticks = postgres_ticks()
+    before = cpu_ticks(os.getpid(), database)
     figures.append(("the whole request, in-process", cpu_ms_per_call(write, requests)))
-    postgres = (postgres_ticks() - ticks) * 1000 / os.sysconf("SC_CLK_TCK") / (requests + WARM_UP)
+    postgres = cpu_ms(before, cpu_ticks(os.getpid(), database))["postgres"] / (requests + WARM_UP)
     client = app.test_client()
     figures.append(("GET /healthz, in-process", cpu_ms_per_call(
         lambda _index: client.get("/healthz"), requests)))
@@ -134,7 +120,8 @@ def main():
     parser.add_argument("--requests", type=int, default=1000)
     args = parser.parse_args()
     app = bench_api.prepared(args.base_url, args.db, 1000, False)
-    figures, postgres, statements = layers(app, f"{args.base_url}/{args.db}", args.requests)
+    figures, postgres, statements = layers(
+        app, f"{args.base_url}/{args.db}", args.db, args.requests)
     ceiling = figures[-1][1]
     print(f"\n{'one observation, as far as':40} {'CPU ms':>7} {'/ (a)':>6} {'with pg':>8}")
     for name, cpu in figures[:-1]:

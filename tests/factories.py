@@ -31,11 +31,16 @@ class Factories:
         return record
 
     def site(self, **fields):
+        return self._save(self.unsaved_site(**fields))
+
+    @staticmethod
+    def unsaved_site(**fields):
+        """A Site with the defaults, in no database session yet."""
         defaults = dict(name=f"Clinic {next(_counter)}", timezone="America/New_York",
                         setting_type="outpatient", rems_certification_id="REMS-1",
                         rems_certified_until=date.today() + timedelta(days=3650),
                         address="1 Main St", phone="555-0100", created_at=utcnow())
-        return self._save(Site(**{**defaults, **fields}))
+        return Site(**{**defaults, **fields})
 
     def chair(self, site=None, **fields):
         site = site or self.site()

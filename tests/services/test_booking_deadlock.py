@@ -1,22 +1,15 @@
 """A booking PostgreSQL aborted to break a deadlock runs again, from a rolled-back session
 (booking.retries_deadlock), keeping what its transaction held before it; any other database
 failure is not retried."""
-from datetime import date
-
 import psycopg
 import pytest
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from spravato_ops.clock import utcnow
 from spravato_ops.models import Site
 from spravato_ops.services.booking import DEADLOCK_RETRIES, retries_deadlock
 
-
-def _site(name):
-    return Site(name=name, timezone="UTC", setting_type="outpatient",
-                rems_certification_id="REMS-1", rems_certified_until=date(2036, 1, 1),
-                created_at=utcnow())
+from ..factories import Factories
 
 
 def _failure(error):
@@ -30,7 +23,7 @@ def _booking(failures):
     @retries_deadlock
     def book(session, *, name):
         calls.append(set(session.new))
-        session.add(_site(name))
+        session.add(Factories.unsaved_site(name=name))
         if len(calls) <= len(failures):
             raise failures[len(calls) - 1]
         return "booked"
@@ -48,7 +41,7 @@ def test_a_booking_run_again_keeps_what_its_transaction_held_before_it(db):
     """The request's Idempotency-Key claim is written before the booking, in its transaction:
     it must stay claimed while the booking runs again, or a retry of the request could run
     the booking beside it."""
-    db.add(_site("Claimed before the booking"))
+    db.add(Factories.unsaved_site(name="Claimed before the booking"))
     db.flush()
     book, calls = _booking([_failure(psycopg.errors.DeadlockDetected("deadlock detected"))])
     assert book(db, name="Riverside") == "booked"
