@@ -41,6 +41,31 @@ TREATMENT_DAY_KINDS = frozenset({kind for kind, _ in TIMER_CONDITIONS.values()}
 COURSE_KINDS = frozenset({AlertKind.CADENCE_GAP, AlertKind.MISSED_SESSION,
                           AlertKind.INDUCTION_ENDING, AlertKind.MDSI_COURSE_ENDING})
 REMS_FORM_KINDS = frozenset({AlertKind.REMS_FORM_DUE, AlertKind.REMS_FORM_OVERDUE})
+# Alerts about the days ahead, not about a patient in a chair: the pages list them below the
+# day's chairs, and the tablet does not sound for them.
+FOLLOW_UP_KINDS = COURSE_KINDS | REMS_FORM_KINDS | {AlertKind.REMINDER_FAILED,
+                                                    AlertKind.REMINDER_UNKNOWN}
+# Whose follow-ups each role's page lists: nurses keep the REMS forms (R4.3) that prescribers
+# sign, prescribers review the course milestones (R1.1, R1.3), schedulers book the next
+# session (R1.7) and answer failed reminders.
+FOLLOW_UPS_FOR = {
+    Role.NURSE: frozenset({Role.NURSE}),
+    Role.PRESCRIBER: frozenset({Role.PRESCRIBER, Role.NURSE}),
+    Role.SCHEDULER: frozenset({Role.SCHEDULER}),
+    Role.ADMIN: frozenset(Role),
+    Role.FRONT_DESK: frozenset(),
+}
+
+
+def is_follow_up(kind: str) -> bool:
+    """Whether an alert of `kind` is a follow-up rather than about a patient in a chair now."""
+    return kind in FOLLOW_UP_KINDS
+
+
+def follows_up(viewer: str, alert_role: str | None) -> bool:
+    """Whether a follow-up meant for `alert_role` (none: any clinical staff) is `viewer`'s."""
+    roles = FOLLOW_UPS_FOR[Role(viewer)]
+    return Role.NURSE in roles if alert_role is None else Role(alert_role) in roles
 
 
 @dataclass(frozen=True)
@@ -104,19 +129,20 @@ def cadence_condition(course: CourseFacts, session_days: Sequence[date], today: 
     anchor = max(past, default=course.start_date)
     upcoming = min((day for day in session_days if day > today), default=None)
     limit = gap_limit_days(course, phase_for_week(course, week), policy)
+    since = f"the last session ({anchor})" if past else f"the course start ({anchor})"
     if upcoming is not None:
-        if (upcoming - anchor).days <= limit:
+        gap_days = (upcoming - anchor).days
+        if gap_days <= limit:
             return None
-        detail = f"the next is booked {(upcoming - anchor).days} days after it, on {upcoming}"
+        message = (f"Next session booked too late: {upcoming} is {gap_days} days after "
+                   f"{since}; P-CADENCE allows {limit} days.")
     else:
         gap = cadence_gap(course, max(past, default=None), today, policy)
         if gap is None:
             return None
-        detail = f"{gap.days_since} days ago, and none is booked"
-    since = f"the last session ({anchor})" if past else f"the course start ({anchor})"
-    return Condition(AlertKind.CADENCE_GAP, "R1.7", Role.SCHEDULER, f"after:{anchor}",
-                     f"Next session needed: {since} was {detail}; P-CADENCE allows {limit} "
-                     "days.")
+        message = (f"Next session needed: {since} was {gap.days_since} days ago and none is "
+                   f"booked; P-CADENCE allows {limit} days.")
+    return Condition(AlertKind.CADENCE_GAP, "R1.7", Role.SCHEDULER, f"after:{anchor}", message)
 
 
 def missed_session_condition(no_show_day: date, later_session_booked: bool,

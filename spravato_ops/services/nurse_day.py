@@ -12,7 +12,6 @@ from ..domain.timers import session_timers
 from ..models import (
     Chair, Patient, RemsEnrollment, Site, TreatmentCourse, TreatmentSession,
 )
-from .alerts import open_alerts
 from .courses import course_facts
 from .failures import NotFound
 from .records import build_record, read_entries
@@ -21,8 +20,9 @@ from .sites import policy_from, site_policy, with_policy
 FINISHED = frozenset({"discharged", "cancelled", "no_show", "withheld"})
 
 
-def chairs_today(session, *, site_id, day, now):
-    """Each session of the site's day with its patient, chair, next timer and open alerts."""
+def chairs_today(session, *, site_id, day, now, alerts):
+    """Each session of the site's day with its patient, chair, next timer and its `alerts`
+    (of the site's open alerts)."""
     rows = session.exec(
         select(TreatmentSession, Patient.first_name, Patient.last_name, Chair.label)
         .join(Patient, Patient.id == TreatmentSession.patient_id)
@@ -31,7 +31,6 @@ def chairs_today(session, *, site_id, day, now):
         .order_by(TreatmentSession.scheduled_start, Chair.label)).all()
     policy = site_policy(session, site_id)
     entries = read_entries(session, [row[0].id for row in rows])
-    alerts = open_alerts(session, site_id=site_id)
     return [_chair_row(record, f"{first} {last}", chair, entries[record.id], policy, alerts, now)
             for record, first, last, chair in rows]
 

@@ -13,6 +13,7 @@ from ..services import nurse_day
 from ..services.sites import sites_of
 from ..site_access import works_at_requested_site
 from .access import page
+from .alert_lists import alert_lists
 from .views import bp
 
 SITE_KEY = "nurse_site_id"
@@ -25,12 +26,13 @@ def nurse():
     session = get_session()
     sites = sites_of(session, user=current_user)
     site = _picked_site(sites)
-    rows = []
-    if site is not None:
-        now = clock.utcnow()
-        rows = nurse_day.chairs_today(session, site_id=site.id,
-                                      day=local_date(now, site.timezone), now=now)
-    return render_template("nurse.html", sites=sites, site=site, rows=rows)
+    if site is None:
+        return render_template("nurse.html", sites=sites, site=None, rows=[])
+    now = clock.utcnow()
+    alerts = alert_lists(session, site=site, viewer_role=current_user.role, now=now)
+    rows = nurse_day.chairs_today(session, site_id=site.id, day=local_date(now, site.timezone),
+                                  now=now, alerts=[item.alert for item in alerts["alerts"].now])
+    return render_template("nurse.html", sites=sites, site=site, rows=rows, **alerts)
 
 
 @bp.get("/nurse/service-worker.js")

@@ -11,6 +11,7 @@ from ..domain.opening_hours import WEEKDAY_NAMES, WEEKDAYS, open_at
 from ..permissions import OVERRIDE_ROLES
 from ..services.sites import list_chairs, site_policy, sites_of
 from .access import page
+from .alert_lists import alert_lists
 from .board import chosen_site
 from .schedule_capacity import capacity_panel
 from .views import bp
@@ -29,7 +30,8 @@ def schedule():
     session = get_session()
     sites = sites_of(session, user=current_user)
     site = chosen_site(sites, request.args.get("site_id", type=int))
-    today = local_date(clock.utcnow(), site.timezone)
+    now = clock.utcnow()
+    today = local_date(now, site.timezone)
     day = request.args.get("date", type=_iso_date) or today
     policy = site_policy(session, site.id)
     first, last = _grid_hours(policy.opening_hours)
@@ -43,6 +45,7 @@ def schedule():
         slot_minutes=policy.slot_minutes,
         may_override=current_user.role in OVERRIDE_ROLES, first_hour=first,
         series_weekdays=SERIES_WEEKDAYS, capacity=capacity_panel(session, site),
+        **alert_lists(session, site=site, viewer_role=current_user.role, now=now),
         days={"previous week": day - timedelta(days=7), "previous day": day - timedelta(days=1),
               "next day": day + timedelta(days=1), "next week": day + timedelta(days=7)})
 

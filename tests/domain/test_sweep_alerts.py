@@ -8,8 +8,8 @@ from spravato_ops.domain.enums import (
     AlertKind, Indication, Role, SessionState, TimerCode, TimerState,
 )
 from spravato_ops.domain.sweep_alerts import (
-    cadence_condition, missed_session_condition, rems_form_condition, timer_conditions,
-    waiting_condition,
+    cadence_condition, follows_up, is_follow_up, missed_session_condition, rems_form_condition,
+    timer_conditions, waiting_condition,
 )
 from spravato_ops.domain.timers import Timer
 
@@ -34,6 +34,18 @@ def test_r1_7_cadence_gap(sessions, today, expected):
     if found:
         assert (found.kind, found.rule, found.role) == (AlertKind.CADENCE_GAP, "R1.7",
                                                         Role.SCHEDULER)
+
+
+def test_r1_7_the_gap_alert_says_what_is_late_and_by_how_much():
+    booked_late = cadence_condition(TRD, [date(2026, 3, 2), date(2026, 3, 9)], date(2026, 3, 4),
+                                    POLICY)
+    assert booked_late.message == ("Next session booked too late: 2026-03-09 is 7 days after "
+                                   "the last session (2026-03-02); P-CADENCE allows 4 days.")
+    none_booked = cadence_condition(TRD, [date(2026, 3, 2)], date(2026, 3, 7), POLICY)
+    assert none_booked.message == ("Next session needed: the last session (2026-03-02) was 5 "
+                                   "days ago and none is booked; P-CADENCE allows 4 days.")
+    assert cadence_condition(TRD, [], date(2026, 3, 7), POLICY).message.startswith(
+        "Next session needed: the course start (2026-03-02) was 5 days ago")
 
 
 def test_r1_7_no_gap_alert_after_the_4_mdsi_weeks():
@@ -82,3 +94,25 @@ def test_r4_3_form_condition(today, kind):
     found = rems_form_condition(date(2026, 3, 2), today, POLICY, submitted=False)
     assert (found and found.kind) == kind
     assert rems_form_condition(date(2026, 3, 2), today, POLICY, submitted=True) is None
+
+
+@pytest.mark.parametrize(("kind", "follow_up"), [
+    (AlertKind.OBSERVATION_OVERDUE, False), (AlertKind.RESPIRATORY_DEPRESSION, False),
+    (AlertKind.DISCHARGE_ELIGIBLE, False), (AlertKind.WAITING_FOR_CHECK_IN, False),
+    (AlertKind.CADENCE_GAP, True), (AlertKind.MISSED_SESSION, True),  # R1.7
+    (AlertKind.INDUCTION_ENDING, True), (AlertKind.REMS_FORM_OVERDUE, True),  # R1.1, R4.3
+    (AlertKind.REMINDER_FAILED, True),
+])
+def test_alerts_about_the_days_ahead_are_follow_ups(kind, follow_up):
+    assert is_follow_up(kind.value) is follow_up
+
+
+@pytest.mark.parametrize(("viewer", "alert_role", "theirs"), [
+    ("nurse", "nurse", True), ("nurse", "scheduler", False), ("nurse", "prescriber", False),
+    ("prescriber", "nurse", True), ("prescriber", "prescriber", True),  # R4.3 signs the forms
+    ("scheduler", "scheduler", True), ("scheduler", "nurse", False),  # R1.7 books
+    ("admin", "scheduler", True), ("front_desk", "scheduler", False),
+    ("nurse", None, True), ("scheduler", None, False),
+])
+def test_whose_follow_ups_a_page_lists(viewer, alert_role, theirs):
+    assert follows_up(viewer, alert_role) is theirs

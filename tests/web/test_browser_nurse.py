@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from spravato_ops.clock import utcnow
-from spravato_ops.models import ObservationEntry, StaffAlert
+from spravato_ops.models import ObservationEntry, Patient, StaffAlert
 from spravato_ops.services import alerts as alert_service
 
 from .conftest import LANDSCAPE, PORTRAIT, axe_violations, log_in, screenshot
@@ -205,31 +205,47 @@ def test_front_desk_opening_a_session_screen_gets_the_403_page(server, tablet):
     assert axe_violations(page) == []
 
 
-def _raise(server, session, kind, message):
+def _raise(server, session, kind, message, role=None):
     alert_service.raise_alert(server.db, site_id=session.site_id, session_id=session.id,
                               patient_id=session.patient_id, kind=kind, message=message,
-                              dedupe_key=f"test:{kind}:{session.id}")
+                              role=role, dedupe_key=f"test:{kind}:{session.id}")
     server.db.commit()
 
 
 def test_the_nurse_sees_open_alerts_acknowledges_one_and_hears_of_a_new_one(server, tablet):
+    """The alerts about the chairs come first, each naming its patient and chair; the
+    follow-ups (R4.3 forms) come after the chairs, without the sound; others' are counted."""
     session, nurse = _day(server)
+    patient = server.db.get(Patient, session.patient_id)
+    name = f"{patient.first_name} {patient.last_name}"
     _raise(server, session, "observation_overdue", "Observation overdue (R3.2)")
+    _raise(server, session, "rems_form_due", "The REMS form is due (R4.3)", role="nurse")
+    _raise(server, session, "cadence_gap", "Next session needed (R1.7)", role="scheduler")
     page = log_in(tablet.new_page(), server, nurse)
-    alerts = page.locator("#open-alerts")
-    expect(alerts).to_contain_text("Observation overdue (R3.2)")
+    alerts, follow_ups = page.locator("#open-alerts"), page.locator("#follow-ups")
+    expect(alerts).to_contain_text(f"{name} · Chair 1: Observation overdue (R3.2)")
     expect(alerts).to_contain_text("Warning")
+    expect(follow_ups).to_contain_text(f"{name}: The REMS form is due (R4.3)")
+    expect(page.locator(".follow-ups")).to_contain_text("1 more is for schedulers.")
+    expect(page.locator("body")).not_to_contain_text("Next session needed")
+    form_link = follow_ups.get_by_role("link", name="The REMS form is due (R4.3)")
+    assert form_link.get_attribute("href").endswith(f"#form-{session.id}")
     screenshot(page, "nurse-day-alerts-portrait")
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Acknowledge: Observation overdue (R3.2)").click()
-    expect(alerts).to_contain_text("No open alerts.")
+    page.get_by_role("button", name=f"Acknowledge: {name}: Observation overdue (R3.2)").click()
+    expect(alerts).to_contain_text("Nothing needs attention now.")
+    expect(page.locator("#open-alerts-title")).to_have_text("Needs attention now (0)")
     server.db.expire_all()
-    acknowledged = server.db.exec(select(StaffAlert)).one()
+    acknowledged = server.db.exec(select(StaffAlert).where(
+        StaffAlert.kind == "observation_overdue")).one()
     assert acknowledged.acknowledged_by == nurse.id and acknowledged.acknowledged_at is not None
     server.db.rollback()
+    _raise(server, session, "rems_form_overdue", "The REMS form is overdue (R4.3)", role="nurse")
+    expect(follow_ups).to_contain_text("The REMS form is overdue (R4.3)", timeout=15000)
+    expect(page.locator("#alert-banner")).to_be_hidden()
     _raise(server, session, "respiratory_depression", "Respiratory depression (R3.3)")
     expect(page.locator("#alert-banner")).to_be_visible(timeout=15000)
-    expect(page.locator("#alert-text")).to_contain_text("Respiratory depression (R3.3)")
+    expect(page.locator("#alert-text")).to_contain_text(f"{name} · Chair 1: Respiratory depression")
     expect(alerts).to_contain_text("Emergency")
 
 

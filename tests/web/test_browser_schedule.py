@@ -6,6 +6,10 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
+from sqlmodel import select
+
+from spravato_ops.models import StaffAlert
+from spravato_ops.services import alerts as alert_service
 
 from .conftest import LANDSCAPE, axe_violations, log_in, screenshot
 
@@ -141,3 +145,32 @@ def test_a_dragged_session_moves_chair_and_a_stale_drag_is_refused(server, brows
     expect(page.locator("#grid-status")).to_contain_text("cancelled")
     expect(page.locator(".session-block")).to_have_count(0)
     context.close()
+
+
+def test_the_scheduler_acknowledges_a_follow_up_on_the_schedule_page_r1_7(server, browser):
+    site = server.make.site(name="Riverside", timezone=ZONE)
+    server.make.chair(site, label="Chair A")
+    jordan = server.make.patient(first_name="Jordan", last_name="Lee")
+    for number in (1, 2):
+        alert_service.raise_alert(
+            server.db, site_id=site.id, patient_id=jordan.id, kind="cadence_gap",
+            role="scheduler", message=f"Next session needed ({number})",
+            dedupe_key=f"test:gap:{number}")
+    server.db.commit()
+    page = log_in(browser.new_context(viewport=LANDSCAPE).new_page(), server,
+                  server.make.user("scheduler", site=site))
+    follow_ups = page.locator(".follow-ups")
+    expect(follow_ups.locator("h2")).to_have_text("Follow-ups (2)")
+    expect(follow_ups).to_contain_text("Jordan Lee: Next session needed (1)")
+    screenshot(page, "schedule-follow-ups")
+    assert axe_violations(page) == []
+    for number in (1, 2):
+        page.get_by_role("button",
+                         name=f"Acknowledge: Jordan Lee: Next session needed ({number})").click()
+    expect(follow_ups.locator("h2")).to_have_text("Follow-ups (0)")
+    expect(follow_ups).to_contain_text("No follow-ups.")
+    server.db.expire_all()
+    assert all(alert.acknowledged_at for alert in server.db.exec(select(StaffAlert)))
+    server.db.rollback()  # SQLite: the page's requests write
+    page.reload()
+    expect(follow_ups).to_contain_text("No follow-ups.")

@@ -1,6 +1,7 @@
 """The schedule page: the day's grid frame for schedulers and prescribers."""
 from spravato_ops.clock import utcnow
-from spravato_ops.models import SitePolicyRecord
+from spravato_ops.models import Patient, SitePolicyRecord
+from spravato_ops.services import alerts
 
 from .pages import client_log_in as _log_in
 
@@ -48,3 +49,20 @@ def test_the_grid_shades_the_hours_the_site_is_closed_p_hours(client, make):
     assert "closed (opening hours)" in monday
     christmas = client.get(f"/schedule?site_id={site.id}&date=2026-12-25").get_data(as_text=True)
     assert "Closed: Christmas Day" in christmas
+
+
+def test_the_schedulers_follow_ups_name_the_patient_and_link_to_them_r1_7(client, make):
+    """Cadence gaps and failed reminders are the scheduler's follow-ups; others are counted."""
+    site = make.site()
+    session = make.session(site=site, chair=make.chair(site))
+    patient = make.db.get(Patient, session.patient_id)
+    for kind, role in (("cadence_gap", "scheduler"), ("rems_form_due", "nurse")):
+        alerts.raise_alert(make.db, site_id=site.id, patient_id=patient.id, kind=kind, role=role,
+                           message=f"{kind} message", dedupe_key=f"test:{kind}")
+    make.db.commit()
+    _log_in(client, make.user("scheduler", site=site))
+    page = client.get(f"/schedule?site_id={site.id}").get_data(as_text=True)
+    follow_ups = page[page.index('id="follow-ups"'):]
+    assert f"{patient.first_name} {patient.last_name}</strong>:" in follow_ups
+    assert f'href="/patients/{patient.id}" class="alert-message">cadence_gap message' in follow_ups
+    assert "rems_form_due message" not in page and "1 more is for nurses." in page

@@ -1,7 +1,8 @@
 // Today's chairs: countdowns on the server's clock, the list refreshed every few seconds, new
-// alerts as a banner with a sound the nurse can mute, and the open alerts to acknowledge.
-import { api, ApiError } from "./api.js";
-import { formatDuration, localTime, serverNow } from "./clock.js";
+// alerts about the chairs as a banner with a sound the nurse can mute, and the open alerts
+// (those about the chairs, then the follow-ups) to acknowledge.
+import { wireAcknowledge } from "./alert_lists.js";
+import { formatDuration, serverNow } from "./clock.js";
 
 const chairs = document.getElementById("chairs");
 const banner = document.getElementById("alert-banner");
@@ -36,57 +37,16 @@ function beep() {
   }
 }
 
-function alertItem(alert) {
-  const item = document.createElement("li");
-  item.className = `alert-item ${alert.severity}`;
-  const severity = document.createElement("span");
-  severity.className = `tag ${alert.severity === "emergency" ? "overdue" : "due"}`;
-  severity.textContent = alert.severity === "emergency" ? "Emergency" : "Warning";
-  const text = document.createElement(alert.session_id ? "a" : "span");
-  text.textContent = `${alert.message} (since ${localTime(alert.raised_at,
-    chairs.dataset.timezone)})`;
-  if (alert.session_id) text.href = `/nurse/sessions/${alert.session_id}`;
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "secondary";
-  button.textContent = "Acknowledge";
-  button.setAttribute("aria-label", `Acknowledge: ${alert.message}`);
-  button.addEventListener("click", () => acknowledge(alert, button));
-  item.append(severity, text, button);
-  return item;
-}
-
-function showOpenAlerts(alerts) {
-  const list = document.getElementById("open-alerts");
-  if (!alerts.length) {
-    const none = document.createElement("li");
-    none.textContent = "No open alerts.";
-    list.replaceChildren(none);
-    return;
-  }
-  list.replaceChildren(...alerts.map(alertItem));
-}
-
-async function acknowledge(alert, button) {
-  button.disabled = true;
-  try {
-    await api("POST", `/alerts/${alert.id}/acknowledge`, { body: {} });
-    await checkAlerts();
-  } catch (error) {
-    button.disabled = false;
-    const reason = error instanceof ApiError ? error.message : "the connection was lost";
-    button.textContent = `Acknowledge (not saved: ${reason})`;
-  }
-}
-
-async function checkAlerts() {
-  const { data } = await api("GET", `/alerts?site_id=${chairs.dataset.siteId}`,
-    { background: true });
-  showOpenAlerts(data);
-  const fresh = seenAlerts === null ? [] : data.filter((a) => !seenAlerts.has(a.id));
-  seenAlerts = new Set(data.map((a) => a.id));
+// New alerts about the patients in the chairs (not the follow-ups) show in the banner, with
+// the sound; those open when the page was opened do not.
+function announceNewAlerts() {
+  const items = [...document.querySelectorAll("#open-alerts li[data-alert-id]")];
+  const fresh = seenAlerts === null ? [] : items.filter((li) => !seenAlerts.has(li.dataset.alertId));
+  seenAlerts = new Set(items.map((li) => li.dataset.alertId));
   if (fresh.length) {
-    document.getElementById("alert-text").textContent = fresh.map((a) => a.message).join(" · ");
+    document.getElementById("alert-text").textContent = fresh
+      .map((li) => li.querySelector(".alert-text").textContent.replace(/\s+/g, " ").trim())
+      .join(" · ");
     banner.hidden = false;
     beep();
   }
@@ -101,9 +61,11 @@ async function refresh() {
       return;
     }
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
-    const fresh = page.getElementById("chairs");
-    if (fresh) chairs.replaceChildren(...fresh.childNodes);
-    await checkAlerts();
+    for (const id of ["chairs", "now-alerts", "follow-up-alerts"]) {
+      const fresh = page.getElementById(id);
+      if (fresh) document.getElementById(id).replaceChildren(...fresh.childNodes);
+    }
+    announceNewAlerts();
     document.getElementById("connection").hidden = true;
   } catch {
     document.getElementById("connection").hidden = false;
@@ -126,5 +88,6 @@ if (chairs) {
   tick();
   setInterval(tick, 1000);
   setInterval(refresh, REFRESH_MS);
-  checkAlerts().catch(() => {});
+  announceNewAlerts();
+  wireAcknowledge(refresh);
 }

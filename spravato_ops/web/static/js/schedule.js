@@ -1,5 +1,6 @@
 // The day grid: sessions as blocks as long as the site's slot, the line of "now", and the
 // booking form (patient type-ahead, course plan, violations with their rule, overrides).
+import { wireAcknowledge } from "./alert_lists.js";
 import { api, ApiError, NetworkError, newIdempotencyKey } from "./api.js";
 import { localTime, serverNow } from "./clock.js";
 import { showProblems, clearProblems } from "./form_errors.js";
@@ -254,6 +255,7 @@ setUpChanges(gridApi);
 drawNowLine();
 setInterval(drawNowLine, 60000);
 loadSessions();
+wireAcknowledge();
 field("patient-search").addEventListener("input", () => {
   clearTimeout(searchTimer);
   searchTimer = setTimeout(searchPatients, 250);
