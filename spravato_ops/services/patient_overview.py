@@ -4,11 +4,11 @@ from collections import defaultdict
 
 from sqlmodel import select
 
-from ..domain.calendar import course_week
+from ..domain.calendar import course_week, local_date
 from ..domain.enums import ConcomitantMedication
 from ..domain.plan import week_note
 from ..models import (
-    Chair, Patient, RemsEnrollment, Screening, TreatmentCourse, TreatmentSession, User,
+    Chair, Patient, RemsEnrollment, Screening, Site, TreatmentCourse, TreatmentSession, User,
 )
 from .common import get_existing
 from .courses import plan_for_course
@@ -32,14 +32,25 @@ def patient_overview(session, *, patient_id, default_timezone):
         .order_by(TreatmentSession.scheduled_start)).all()
     prescribers = session.exec(select(User).where(User.role == "prescriber", User.active)
                                .order_by(User.name)).all()
+    screening = session.get(Screening, patient_id)
     return {
         "patient": patient, "enrollment": session.get(RemsEnrollment, patient_id),
-        "screening": session.get(Screening, patient_id),
+        "screening": screening,
+        "screening_day": screening and local_date(
+            screening.recorded_at, _timezone(session, sessions, default_timezone)),
         "medication_classes": [m.value for m in ConcomitantMedication],
         "courses": [_with_calendar(session, course, sessions, default_timezone)
                     for course in courses],
         "sessions": sessions, "prescribers": prescribers,
     }
+
+
+def _timezone(session, sessions, default_timezone):
+    """The time zone of the site of the patient's latest session (as the course plans read
+    "today"), else `default_timezone`."""
+    if not sessions:
+        return default_timezone
+    return session.get(Site, sessions[-1][0].site_id).timezone
 
 
 def _with_calendar(session, course, sessions, default_timezone):

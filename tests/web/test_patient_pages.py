@@ -1,4 +1,6 @@
 """The patients' pages: search, and a record the front desk sees as name and contact only."""
+from freezegun import freeze_time
+
 from .pages import client_log_in as _log_in
 
 
@@ -30,3 +32,13 @@ def test_the_front_desk_sees_name_and_contact_only(client, make):
 def test_an_unknown_patient_is_a_404(client, make):
     _log_in(client, make.user("scheduler"))
     assert client.get("/patients/999999").status_code == 404
+
+
+def test_the_screening_day_is_the_sites_day_r5(client, make):
+    """Recorded at 03:00 UTC on 4 Dec is the evening of 3 Dec at a New York site."""
+    with freeze_time("2026-12-04T03:00:00Z"):
+        site = make.site(timezone="America/New_York")
+        record = make.session(site=site, chair=make.chair(site))
+    _log_in(client, make.user("prescriber"))
+    page = client.get(f"/patients/{record.patient_id}").get_data(as_text=True)
+    assert "Recorded</span> on 2026-12-03" in page
