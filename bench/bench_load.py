@@ -259,7 +259,8 @@ def stop_process(process, grace=15):
 # --- alert streams, in a process of their own ---------------------------------------------
 
 def hold_streams(port, path, headers, count, counters, stop):
-    """Hold `count` streams open until `stop`; counters: [open now, errors, opened in all]."""
+    """Hold `count` streams open until `stop`; counters: [open now, errors, opened in all,
+    errors answered other than 200, errors of a broken or timed-out connection]."""
     lock = threading.Lock()
 
     def add(index, amount):
@@ -275,6 +276,7 @@ def hold_streams(port, path, headers, count, counters, stop):
                 response = conn.getresponse()
                 if response.status != 200:
                     add(1, 1)
+                    add(3, 1)
                     stop.wait(1)
                     continue
                 opened = True
@@ -285,6 +287,7 @@ def hold_streams(port, path, headers, count, counters, stop):
             except (OSError, http.client.HTTPException):
                 if not stop.is_set():
                     add(1, 1)
+                    add(4, 1)
                     stop.wait(1)
             finally:
                 if opened:
@@ -304,7 +307,7 @@ class Streams:
 
     def __init__(self, port, site_id, headers, count):
         context = multiprocessing.get_context("spawn")
-        self.counters = context.Array("i", 3)
+        self.counters = context.Array("i", 5)
         self.stop = context.Event()
         path = f"/api/v1/alerts/stream?site_id={site_id}"
         self.process = context.Process(target=hold_streams, daemon=True, args=(
@@ -325,7 +328,8 @@ class Streams:
 
     @property
     def errors(self):
-        return self.counters[1]
+        """(errors, of which answered other than 200, of which broken or timed out)"""
+        return self.counters[1], self.counters[3], self.counters[4]
 
     @property
     def opened(self):
@@ -666,9 +670,11 @@ def report(all_cases, runs, streams_seen, args):
                 f" (last status {run.last_status})" if run.last_status else ""))
     if runs["e"].sent_twice:
         print(f"  (e) {runs['e'].sent_twice} bookings sent twice: raise --bookings")
-    start_open, end_open, lowest, errors, opened = streams_seen
+    start_open, end_open, lowest, (errors, refused, broken), opened = streams_seen
     print(f"alert streams: {start_open} open at the start, {end_open} at the end (fewest "
-          f"between rounds {lowest}), {opened} opened in all, {errors} stream errors")
+          f"between rounds {lowest}), {opened} opened in all, {errors} stream errors"
+          + (f" ({refused} answered other than 200, {broken} broken or timed out)"
+             if errors else ""))
     if start_open < args.streams:
         print(f"  only {start_open} of {args.streams} streams opened: a worker serves at most "
               "SPRAVATO_WEB_STREAMS at once (503 past them)")
