@@ -35,6 +35,20 @@ def nurse():
     return render_template("nurse.html", sites=sites, site=site, rows=rows, **alerts)
 
 
+@bp.get("/nurse/alerts")
+@page("nurse")
+def nurse_alerts():
+    """The alerts about the patients in a site's chairs, as the chairs page lists them: the
+    session screen shows them above the patient's record, refreshed by its script."""
+    session = get_session()
+    site_id = request.args.get("site_id", type=int)
+    site = next((s for s in sites_of(session, user=current_user) if s.id == site_id), None)
+    if site is None:
+        abort(403, "This is a site you do not work at.")
+    alerts = alert_lists(session, site=site, viewer_role=current_user.role, now=clock.utcnow())
+    return render_template("nurse_alerts.html", **alerts)
+
+
 @bp.get("/nurse/service-worker.js")
 def service_worker():
     """The tablet's offline worker (static js/service_worker.js), served here for its scope."""

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from spravato_ops.clock import utcnow
-from spravato_ops.models import ObservationEntry, Patient, StaffAlert
+from spravato_ops.models import ObservationEntry, Patient, Site, StaffAlert
 from spravato_ops.services import alerts as alert_service
 
 from .conftest import LANDSCAPE, PORTRAIT, axe_violations, log_in, screenshot
@@ -247,6 +247,33 @@ def test_the_nurse_sees_open_alerts_acknowledges_one_and_hears_of_a_new_one(serv
     expect(page.locator("#alert-banner")).to_be_visible(timeout=15000)
     expect(page.locator("#alert-text")).to_contain_text(f"{name} · Chair 1: Respiratory depression")
     expect(alerts).to_contain_text("Emergency")
+
+
+def test_the_session_screen_tells_of_an_emergency_at_another_chair(server, tablet):
+    """On one patient's screen the nurse still sees and hears a new alert about any chair of
+    the site (R3.3), names it by patient and chair, and acknowledges it there."""
+    session, page = _session_screen(server, tablet)
+    other = server.make.session(chair=server.make.chair(server.db.get(Site, session.site_id),
+                                                        label="Chair 2"),
+                                site=server.db.get(Site, session.site_id),
+                                scheduled_start=utcnow())
+    patient = server.db.get(Patient, other.patient_id)
+    name = f"{patient.first_name} {patient.last_name}"
+    server.db.rollback()
+    site_alerts = page.locator("#site-alerts")
+    expect(site_alerts).to_be_hidden()
+    _raise(server, other, "respiratory_depression", "Respiratory depression (R3.3)")
+    expect(page.locator("#alert-banner")).to_be_visible(timeout=15000)
+    expect(page.locator("#alert-text")).to_contain_text(
+        f"{name} · Chair 2: Respiratory depression (R3.3)")
+    expect(site_alerts).to_contain_text("Emergency")
+    link = site_alerts.get_by_role("link", name="Respiratory depression (R3.3)")
+    assert link.get_attribute("href") == f"/nurse/sessions/{other.id}"
+    screenshot(page, "nurse-session-site-alert", full_page=False)
+    assert axe_violations(page) == []
+    page.get_by_role("button", name=f"Acknowledge: {name}: Respiratory depression (R3.3)").click()
+    expect(site_alerts).to_be_hidden()
+    expect(page.locator("#alert-banner")).to_be_hidden()
 
 
 def test_the_nurse_corrects_the_ride_home_and_resolves_an_adverse_event(server, tablet):

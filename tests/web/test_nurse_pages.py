@@ -2,7 +2,8 @@
 from datetime import timedelta
 
 from spravato_ops.clock import utcnow
-from spravato_ops.models import TreatmentCourse
+from spravato_ops.models import Patient, TreatmentCourse
+from spravato_ops.services import alerts
 
 from .pages import client_log_in as _log_in
 
@@ -117,3 +118,26 @@ def test_the_offline_worker_is_served_under_the_nurse_pages_for_its_scope(client
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert response.headers["Cache-Control"] == "no-store"  # a new version is taken at once
     assert "/nurse/sessions/" in response.get_data(as_text=True)
+
+
+def test_the_site_alerts_of_the_session_screen_are_the_nurses_sites_alone(client, make):
+    """GET /nurse/alerts: the alerts about the site's chairs, by patient and chair (R3.3);
+    another site's are 403, and the front desk does not use it."""
+    site, other = make.site(name="Riverside"), make.site(name="Hillside")
+    session = _today_at(make, site, "Chair B")
+    alerts.raise_alert(make.db, site_id=site.id, session_id=session.id,
+                       kind="respiratory_depression", message="Respiratory depression (R3.3)",
+                       dedupe_key="test:rd")
+    alerts.raise_alert(make.db, site_id=site.id, session_id=session.id, kind="rems_form_due",
+                       role="nurse", message="The form is due (R4.3)", dedupe_key="test:form")
+    make.db.commit()
+    patient = make.db.get(Patient, session.patient_id)
+    _log_in(client, make.user("nurse", site=site))
+    fragment = client.get(f"/nurse/alerts?site_id={site.id}").get_data(as_text=True)
+    assert f"{patient.first_name} {patient.last_name}</strong> · Chair B:" in fragment
+    assert "Respiratory depression (R3.3)" in fragment and "Emergency" in fragment
+    assert "The form is due" not in fragment  # a follow-up: on the chairs page only
+    assert "<html" not in fragment  # the list alone, for the page's script
+    assert client.get(f"/nurse/alerts?site_id={other.id}").status_code == 403
+    _log_in(client, make.user("front_desk", site=site))
+    assert client.get(f"/nurse/alerts?site_id={site.id}").status_code == 403

@@ -1,5 +1,6 @@
 // The session screen: every entry through the outbox (kept until the server answers), timers
 // ticking on the server's clock, readiness, entries and chart refreshed after each answer.
+import { alertBanner, wireAcknowledge } from "./alert_lists.js";
 import { api } from "./api.js";
 import { localTime, serverNow } from "./clock.js";
 import { keepForOffline } from "./offline_page.js";
@@ -133,6 +134,28 @@ async function refresh() {
   }
 }
 
+// The alerts about every chair of the site (the chairs page's first list), above the record:
+// a new one shows in the banner, with the sound, whichever patient it is about.
+const siteAlerts = $("site-alerts");
+const banner = alertBanner();
+const SITE_ALERTS_MS = 5000;
+
+async function refreshSiteAlerts() {
+  try {
+    const response = await fetch(siteAlerts.dataset.url, {
+      credentials: "same-origin", headers: { "X-Background": "1" } });
+    if (!response.ok || response.redirected) return;
+    const fragment = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = fragment.getElementById("now-alerts");
+    if (!fresh) return;
+    siteAlerts.replaceChildren(...fresh.childNodes);
+    siteAlerts.hidden = !siteAlerts.querySelector("li[data-alert-id]");
+    banner.announce();
+  } catch {
+    // Offline: the record keeps working; the next tick asks again.
+  }
+}
+
 // R2.1 at once, as the nurse types: the server decides again when the reading is saved.
 function showVerdict() {
   const form = $("vitals-form");
@@ -166,6 +189,9 @@ window.addEventListener("offline", () => { $("connection").hidden = false; });
 window.addEventListener("online", () => { $("connection").hidden = !outbox.offline; refresh(); });
 setInterval(() => renderTimers($("timers"), timers, timeZone), 1000);
 setInterval(refresh, 15000);
+refreshSiteAlerts();
+setInterval(refreshSiteAlerts, SITE_ALERTS_MS);
+wireAcknowledge(refreshSiteAlerts);
 outbox.handlers.onChange(outbox);
 outbox.flush();
 refresh();
