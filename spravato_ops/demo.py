@@ -4,16 +4,19 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import select
 
+from .domain.enums import FormStatus
+from .domain.plain import to_plain
 from .domain.policy import DEFAULT_POLICY
 from .domain.state_machine import TERMINAL
 from .services import audit, reminders
+from .services.rems_form_views import build_forms
 from .services.report_facts import keep_facts
 from .services.credentials import hash_password
 from .clock import utcnow
 from .domain.calendar import local_date, zone
 from .models import (
     Chair, ChecklistEntry, DeviceAdministration, Discharge, ObservationEntry, Patient,
-    RemsEnrollment,
+    RemsEnrollment, RemsForm, RemsFormSignature,
     Screening, Site, TreatmentCourse, TreatmentSession, User, UserSite, VitalsEntry,
 )
 
@@ -21,6 +24,8 @@ SITE_NAME = "Riverside Outpatient Clinic (demo)"
 TIMEZONE = "America/New_York"
 PASSWORD_SUFFIX = "-demo-2026"
 ROLES = ("admin", "scheduler", "nurse", "prescriber", "front_desk")
+# The past sessions older than this have their REMS form signed and submitted (R4.3: 7 days).
+SUBMITTED_AFTER_DAYS = 7
 # (first, last, indication, course start in days before today, continuation weeks)
 PATIENTS = [
     ("Maria", "Lopez", "TRD", 2, 1), ("James", "Carter", "TRD", 9, 1),
@@ -178,7 +183,8 @@ def _seed_treatment(session, record, nurse, first_device, now, post_dose=True):
 
 def _past_sessions(session, site, chair, users, patient, course, index, today, now):
     """The course's last week or two, held and discharged (the REMS forms of the last seven
-    days are due; one left without its post-dose BP shows what the form check names)."""
+    days are due, the older ones submitted; one left without its post-dose BP shows what the
+    form check names)."""
     for days_ago in (3, 6, 10):
         day = today - timedelta(days=days_ago)
         if day < course.start_date:
@@ -201,6 +207,27 @@ def _past_sessions(session, site, chair, users, patient, course, index, today, n
         session.add(Discharge(session_id=record.id, recorded_by=users["nurse"].id,
                               recorded_at=end, discharged_at=end, clinically_stable=True,
                               ready_to_leave_at=end - timedelta(minutes=10)))
+        if days_ago > SUBMITTED_AFTER_DAYS:
+            session.flush()
+            _submitted_form(session, record, users, _at(day + timedelta(days=1), 9))
+
+
+def _submitted_form(session, record, users, signed_at):
+    """R4.3: a past week's form, signed by the prescriber the next morning and sent online by
+    the nurse (as the services sign and record it, with the fields as signed)."""
+    built = build_forms(session, [record.id])[record.id]
+    if not built.complete:
+        return
+    sent = dict(submission_method="online", submission_reference=f"DEMO-{record.id:05d}",
+                submitted_at=signed_at + timedelta(minutes=20), submitted_by=users["nurse"].id)
+    form = RemsForm(session_id=record.id, site_id=record.site_id,
+                    status=FormStatus.SUBMITTED.value, deadline=built.deadline,
+                    signed_by=users["prescriber"].id, signed_at=signed_at,
+                    created_at=signed_at, updated_at=sent["submitted_at"], **sent)
+    session.add(form)
+    session.flush()
+    session.add(RemsFormSignature(form_id=form.id, signed_by=users["prescriber"].id,
+                                  signed_at=signed_at, fields=to_plain(built.fields), **sent))
 
 
 def _later_session(session, site, chair, users, patient, course, index, today, now):
