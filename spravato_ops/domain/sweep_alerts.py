@@ -45,16 +45,15 @@ REMS_FORM_KINDS = frozenset({AlertKind.REMS_FORM_DUE, AlertKind.REMS_FORM_OVERDU
 # day's chairs, and the tablet does not sound for them.
 FOLLOW_UP_KINDS = COURSE_KINDS | REMS_FORM_KINDS | {AlertKind.REMINDER_FAILED,
                                                     AlertKind.REMINDER_UNKNOWN}
-# Whose follow-ups each role's page lists: nurses keep the REMS forms (R4.3) that prescribers
-# sign, prescribers review the course milestones (R1.1, R1.3), schedulers book the next
-# session (R1.7) and answer failed reminders.
-FOLLOW_UPS_FOR = {
+# Whose follow-ups the chairs page lists to each clinical role: nurses keep the REMS forms
+# (R4.3) that prescribers sign, and prescribers review the course milestones (R1.1, R1.3).
+CLINICAL_FOLLOW_UPS = {
     Role.NURSE: frozenset({Role.NURSE}),
     Role.PRESCRIBER: frozenset({Role.PRESCRIBER, Role.NURSE}),
-    Role.SCHEDULER: frozenset({Role.SCHEDULER}),
-    Role.ADMIN: frozenset(Role),
-    Role.FRONT_DESK: frozenset(),
 }
+# The schedule page lists the schedulers' to whoever books: the next session to book (R1.7),
+# failed reminders to answer.
+SCHEDULING_FOLLOW_UPS = frozenset({Role.SCHEDULER})
 
 
 def is_follow_up(kind: str) -> bool:
@@ -62,9 +61,14 @@ def is_follow_up(kind: str) -> bool:
     return kind in FOLLOW_UP_KINDS
 
 
-def follows_up(viewer: str, alert_role: str | None) -> bool:
-    """Whether a follow-up meant for `alert_role` (none: any clinical staff) is `viewer`'s."""
-    roles = FOLLOW_UPS_FOR[Role(viewer)]
+def clinical_follow_ups(viewer: str) -> frozenset:
+    """The roles whose follow-ups the chairs page lists to `viewer` (none to other roles)."""
+    return CLINICAL_FOLLOW_UPS.get(Role(viewer), frozenset())
+
+
+def follows_up(roles: frozenset, alert_role: str | None) -> bool:
+    """Whether a follow-up meant for `alert_role` (none: any clinical staff) is among the
+    follow-ups of `roles`."""
     return Role.NURSE in roles if alert_role is None else Role(alert_role) in roles
 
 

@@ -1,6 +1,6 @@
 """A site's open alerts as the staff pages list them: each with its patient and chair, split
 into what needs attention now (the patients in the chairs, emergencies first) and the
-follow-ups (domain/sweep_alerts.py: FOLLOW_UP_KINDS) of the viewer's role."""
+follow-ups (domain/sweep_alerts.py: FOLLOW_UP_KINDS) of the roles the page is for."""
 from collections import Counter
 from typing import NamedTuple
 
@@ -26,15 +26,16 @@ class SiteAlerts(NamedTuple):
     for_others: Counter
 
 
-def site_alerts(session, *, site_id, viewer_role) -> SiteAlerts:
-    """The site's open alerts for a page of `viewer_role`, oldest first within each list."""
+def site_alerts(session, *, site_id, follow_ups_of) -> SiteAlerts:
+    """The site's open alerts for a page that lists the follow-ups of the roles
+    `follow_ups_of`, oldest first within each list."""
     now, follow_ups, for_others = [], [], Counter()
     for alert, patient_id, first, last, chair in session.exec(_query(site_id)):
         name = f"{first} {last}" if first is not None else None
         listed = ListedAlert(alert, patient_id, name, chair)
         if not is_follow_up(alert.kind):
             now.append(listed)
-        elif follows_up(viewer_role, alert.role):
+        elif follows_up(follow_ups_of, alert.role):
             follow_ups.append(listed)
         else:
             for_others[alert.role] += 1

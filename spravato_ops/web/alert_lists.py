@@ -11,7 +11,7 @@ ROLE_NAMES = {"scheduler": "schedulers", "prescriber": "prescribers", "nurse": "
               "admin": "admins", None: "clinical staff"}
 
 
-def alert_lists(session, *, site, viewer_role, now):
+def alert_lists(session, *, site, follow_ups_of, now):
     """The template's `alerts` (now, follow-ups, for others) with its `alert_link` and
     `alert_since` helpers."""
     today = now.astimezone(zone(site.timezone)).date()
@@ -20,7 +20,7 @@ def alert_lists(session, *, site, viewer_role, now):
         local = instant.astimezone(zone(site.timezone))
         return f"{local:%H:%M}" if local.date() == today else f"{local:%m/%d %H:%M}"
 
-    return {"alerts": site_alerts(session, site_id=site.id, viewer_role=viewer_role),
+    return {"alerts": site_alerts(session, site_id=site.id, follow_ups_of=follow_ups_of),
             "alert_link": alert_link, "alert_since": alert_since, "role_names": ROLE_NAMES}
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from .. import clock
 from ..db import get_session
 from ..domain.calendar import local_date
+from ..domain.sweep_alerts import clinical_follow_ups
 from ..permissions import OVERRIDE_ROLES
 from ..services import nurse_day
 from ..services.sites import sites_of
@@ -29,7 +30,8 @@ def nurse():
     if site is None:
         return render_template("nurse.html", sites=sites, site=None, rows=[])
     now = clock.utcnow()
-    alerts = alert_lists(session, site=site, viewer_role=current_user.role, now=now)
+    alerts = alert_lists(session, site=site, now=now,
+                         follow_ups_of=clinical_follow_ups(current_user.role))
     rows = nurse_day.chairs_today(session, site_id=site.id, day=local_date(now, site.timezone),
                                   now=now, alerts=[item.alert for item in alerts["alerts"].now])
     return render_template("nurse.html", sites=sites, site=site, rows=rows, **alerts)
@@ -45,7 +47,7 @@ def nurse_alerts():
     site = next((s for s in sites_of(session, user=current_user) if s.id == site_id), None)
     if site is None:
         abort(403, "This is a site you do not work at.")
-    alerts = alert_lists(session, site=site, viewer_role=current_user.role, now=clock.utcnow())
+    alerts = alert_lists(session, site=site, follow_ups_of=frozenset(), now=clock.utcnow())
     return render_template("nurse_alerts.html", **alerts)
 
 

@@ -8,6 +8,7 @@ from .. import clock
 from ..db import get_session
 from ..domain.calendar import local_date
 from ..domain.opening_hours import WEEKDAY_NAMES, WEEKDAYS, open_at
+from ..domain.sweep_alerts import SCHEDULING_FOLLOW_UPS
 from ..permissions import OVERRIDE_ROLES
 from ..services.sites import list_chairs, site_policy, sites_of
 from .access import page
@@ -45,7 +46,7 @@ def schedule():
         slot_minutes=policy.slot_minutes,
         may_override=current_user.role in OVERRIDE_ROLES, first_hour=first,
         series_weekdays=SERIES_WEEKDAYS, capacity=capacity_panel(session, site),
-        **alert_lists(session, site=site, viewer_role=current_user.role, now=now),
+        **alert_lists(session, site=site, follow_ups_of=SCHEDULING_FOLLOW_UPS, now=now),
         days={"previous week": day - timedelta(days=7), "previous day": day - timedelta(days=1),
               "next day": day + timedelta(days=1), "next week": day + timedelta(days=7)})
 

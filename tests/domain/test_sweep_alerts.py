@@ -8,8 +8,8 @@ from spravato_ops.domain.enums import (
     AlertKind, Indication, Role, SessionState, TimerCode, TimerState,
 )
 from spravato_ops.domain.sweep_alerts import (
-    cadence_condition, follows_up, is_follow_up, missed_session_condition, rems_form_condition,
-    timer_conditions, waiting_condition,
+    SCHEDULING_FOLLOW_UPS, cadence_condition, clinical_follow_ups, follows_up, is_follow_up,
+    missed_session_condition, rems_form_condition, timer_conditions, waiting_condition,
 )
 from spravato_ops.domain.timers import Timer
 
@@ -110,9 +110,14 @@ def test_alerts_about_the_days_ahead_are_follow_ups(kind, follow_up):
 @pytest.mark.parametrize(("viewer", "alert_role", "theirs"), [
     ("nurse", "nurse", True), ("nurse", "scheduler", False), ("nurse", "prescriber", False),
     ("prescriber", "nurse", True), ("prescriber", "prescriber", True),  # R4.3 signs the forms
-    ("scheduler", "scheduler", True), ("scheduler", "nurse", False),  # R1.7 books
-    ("admin", "scheduler", True), ("front_desk", "scheduler", False),
-    ("nurse", None, True), ("scheduler", None, False),
+    ("prescriber", "scheduler", False), ("nurse", None, True),
+    ("scheduler", "scheduler", False), ("front_desk", "nurse", False),  # not the chairs page's
 ])
-def test_whose_follow_ups_a_page_lists(viewer, alert_role, theirs):
-    assert follows_up(viewer, alert_role) is theirs
+def test_whose_follow_ups_the_chairs_page_lists(viewer, alert_role, theirs):
+    assert follows_up(clinical_follow_ups(viewer), alert_role) is theirs
+
+
+@pytest.mark.parametrize(("alert_role", "listed"), [
+    ("scheduler", True), ("nurse", False), ("prescriber", False), (None, False)])
+def test_the_schedule_page_lists_the_schedulers_follow_ups_r1_7(alert_role, listed):
+    assert follows_up(SCHEDULING_FOLLOW_UPS, alert_role) is listed
