@@ -1,11 +1,13 @@
-"""The admin's home: the sites with their certification, the staff, and where to change them."""
+"""The admin's home: the sites with their certification and opening hours, and the staff:
+added, deactivated or reactivated, their sessions ended (admin_staff.js, through the API)."""
 from flask import render_template
-from sqlmodel import select
+from flask_login import current_user
 
 from ..db import get_session
+from ..domain.enums import Role
 from ..domain.opening_hours import WEEKDAY_NAMES, WEEKDAYS
-from ..models import User
 from ..services.sites import list_sites, site_with_policy
+from ..services.views import all_user_views
 from .access import page
 from .views import bp
 
@@ -14,8 +16,13 @@ from .views import bp
 @page("admin")
 def admin():
     session = get_session()
-    users = session.exec(select(User).order_by(User.role, User.name)).all()
-    return render_template("admin.html", sites=list_sites(session), users=users)
+    sites = list_sites(session)
+    names = {site.id: site.name for site in sites}
+    users = [dict(user, sites=", ".join(names[i] for i in user["site_ids"]) or "every site")
+             for user in sorted(all_user_views(session),
+                                key=lambda u: (not u["active"], u["role"], u["name"]))]
+    return render_template("admin.html", sites=sites, users=users, roles=list(Role),
+                           me=current_user.id)
 
 
 @bp.get("/admin/sites/<int:site_id>")

@@ -1,0 +1,69 @@
+// The admin's staff: add a staff member (POST /users), deactivate or reactivate one (PATCH
+// /users/{id}: deactivated, their tokens and browser sessions stop at once), end someone's
+// sessions (POST /users/{id}/revoke-tokens). The page is read again after each change.
+import { api, ApiError } from "./api.js";
+import { clearProblems, showProblems } from "./form_errors.js";
+import { onSubmit } from "./submit_ready.js";
+
+const DONE_KEY = "admin:done";  // what the page says after it is read again
+const form = document.getElementById("add-staff-form");
+const status = document.getElementById("staff-status");
+
+function readAgain(message) {
+  sessionStorage.setItem(DONE_KEY, message);
+  window.location.reload();
+}
+
+const ACTIONS = {
+  "end-sessions": async (id, name) => {
+    const { data } = await api("POST", `/users/${id}/revoke-tokens`, { body: {} });
+    return `Ended ${data.revoked} session${data.revoked === 1 ? "" : "s"} of ${name}.`;
+  },
+  deactivate: async (id, name) => {
+    await api("PATCH", `/users/${id}`, { body: { active: false } });
+    return `Deactivated ${name}: logged out everywhere.`;
+  },
+  reactivate: async (id, name) => {
+    await api("PATCH", `/users/${id}`, { body: { active: true } });
+    return `Reactivated ${name}.`;
+  },
+};
+
+document.querySelector("table.staff").addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-action]");
+  if (!button) return;
+  const row = button.closest("tr");
+  button.disabled = true;
+  try {
+    readAgain(await ACTIONS[button.dataset.action](row.dataset.userId, row.dataset.name));
+  } catch (error) {
+    button.disabled = false;
+    status.className = "entry-status tag overdue";
+    status.textContent = `Not changed: ${error instanceof ApiError ? error.message
+      : "the connection was lost"}`;
+  }
+});
+
+onSubmit(form, async (event) => {
+  event.preventDefault();
+  clearProblems(form);
+  const fields = form.elements;
+  const body = {
+    name: fields.name.value.trim(), email: fields.email.value.trim(), role: fields.role.value,
+    password: fields.password.value,
+    site_ids: [...form.querySelectorAll("input[name=site_ids]:checked")].map((box) => Number(box.value)),
+  };
+  try {
+    await api("POST", "/users", { body });
+    readAgain(`Added ${body.name} (${body.role.replace("_", " ")}).`);
+  } catch (error) {
+    showProblems(form, error);
+  }
+});
+
+const done = sessionStorage.getItem(DONE_KEY);
+if (done) {
+  sessionStorage.removeItem(DONE_KEY);
+  status.className = "entry-status tag ok";
+  status.textContent = done;
+}

@@ -1,0 +1,67 @@
+"""The admin's staff in a real browser: a staff member added (the password policy's refusal
+beside its field first), deactivated (their bearer token refused at once), reactivated, and
+their sessions ended."""
+import urllib.error
+import urllib.request
+
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from spravato_ops.models import User, UserSite
+
+from .conftest import axe_violations, log_in, screenshot
+
+
+def _me_status(server, token):
+    request = urllib.request.Request(f"{server.url}/api/v1/users/me",
+                                     headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_an_admin_adds_a_nurse_then_deactivates_and_reactivates_her(server, tablet):
+    site = server.make.site(name="Riverside")
+    server.make.site(name="Hillside")
+    page = log_in(tablet.new_page(), server, server.make.user("admin"))
+    page.get_by_role("link", name="Admin").click()
+    form = page.locator("#add-staff-form")
+    form.get_by_label("Name").fill("Rosa Diaz")
+    form.get_by_label("Email").fill("rosa.diaz@clinic.example")
+    form.get_by_label("Role").select_option("nurse")
+    form.get_by_label("Riverside").check()
+    form.get_by_label("First password").fill("password1234")
+    form.get_by_role("button", name="Add staff member").click()
+    expect(page.locator(".error-summary")).to_contain_text("breaches")
+    expect(form.locator('[data-error="password"]')).to_be_visible()
+    form.get_by_label("First password").fill("teal-otter-harbour-91")
+    form.get_by_role("button", name="Add staff member").click()
+    expect(page.locator("#staff-status")).to_have_text("Added Rosa Diaz (nurse).")
+    row = page.locator("table.staff tr", has_text="Rosa Diaz")
+    expect(row).to_contain_text("Riverside")
+    expect(row).not_to_contain_text("Hillside")
+    screenshot(page, "admin-staff")
+    assert axe_violations(page) == []
+    server.db.expire_all()
+    rosa = server.db.exec(select(User).where(User.email == "rosa.diaz@clinic.example")).one()
+    assert rosa.role == "nurse" and rosa.active
+    assert server.db.exec(select(UserSite.site_id).where(UserSite.user_id == rosa.id)).all() == [
+        site.id]
+    token = server.make.token(rosa)
+    assert _me_status(server, token) == 200
+
+    page.get_by_role("button", name="Deactivate Rosa Diaz").click()
+    expect(page.locator("#staff-status")).to_have_text(
+        "Deactivated Rosa Diaz: logged out everywhere.")
+    assert _me_status(server, token) == 401  # at once
+    expect(page.locator("table.staff tr", has_text="Rosa Diaz")).to_contain_text("no")
+    page.get_by_role("button", name="Reactivate Rosa Diaz").click()
+    expect(page.locator("#staff-status")).to_have_text("Reactivated Rosa Diaz.")
+    fresh = server.make.token(rosa)
+    assert _me_status(server, fresh) == 200
+    page.get_by_role("button", name="End the sessions of Rosa Diaz").click()
+    expect(page.locator("#staff-status")).to_contain_text("sessions of Rosa Diaz.")
+    assert _me_status(server, fresh) == 401
+    expect(page.get_by_role("row", name="you")).to_have_count(1)  # the admin cannot deactivate
