@@ -1,15 +1,20 @@
 """The admin's home: the sites with their certification and opening hours, and the staff:
 added, deactivated or reactivated, their sessions ended (admin_staff.js, through the API)."""
+from zoneinfo import available_timezones
+
 from flask import render_template
 from flask_login import current_user
 
 from ..db import get_session
-from ..domain.enums import Role
+from ..domain.enums import Role, SettingType
 from ..domain.opening_hours import WEEKDAY_NAMES, WEEKDAYS
-from ..services.sites import list_sites, site_with_policy
+from ..services.sites import list_chairs, list_sites, site_with_policy
 from ..services.views import all_user_views
 from .access import page
 from .views import bp
+
+# The new-site form's suggestions; the API refuses a name that is not an IANA time zone.
+TIMEZONES = sorted(zone for zone in available_timezones() if "/" in zone)
 
 
 @bp.get("/admin")
@@ -22,13 +27,15 @@ def admin():
              for user in sorted(all_user_views(session),
                                 key=lambda u: (not u["active"], u["role"], u["name"]))]
     return render_template("admin.html", sites=sites, users=users, roles=list(Role),
+                           setting_types=list(SettingType), timezones=TIMEZONES,
                            me=current_user.id)
 
 
 @bp.get("/admin/sites/<int:site_id>")
 @page("admin")
 def site_settings(site_id):
-    """A site's opening hours and closures (P-HOURS); site_hours.js saves them to the policy."""
+    """A site's chairs and its opening hours and closures (P-HOURS); site_hours.js adds chairs
+    and saves the hours to the policy."""
     site, policy = site_with_policy(get_session(), site_id)
     hours = policy.opening_hours
     weekly = dict(hours.weekly or ())
@@ -36,4 +43,5 @@ def site_settings(site_id):
             for key, name in zip(WEEKDAYS, WEEKDAY_NAMES)]
     closures = "\n".join(f"{c.day.isoformat()} {c.reason}" for c in hours.closures)
     return render_template("site_settings.html", site=site, days=days, closures=closures,
-                           hours_set=hours.weekly is not None)
+                           hours_set=hours.weekly is not None,
+                           chairs=list_chairs(get_session(), site_id=site_id))

@@ -7,7 +7,7 @@ import urllib.request
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from spravato_ops.models import User, UserSite
+from spravato_ops.models import Site, User, UserSite
 
 from .conftest import axe_violations, log_in, screenshot
 
@@ -34,11 +34,12 @@ def test_an_admin_adds_a_nurse_then_deactivates_and_reactivates_her(server, tabl
     form.get_by_label("Riverside").check()
     form.get_by_label("First password").fill("password1234")
     form.get_by_role("button", name="Add staff member").click()
-    expect(page.locator(".error-summary")).to_contain_text("breaches")
+    expect(page.get_by_role("region", name="Add a staff member").locator(".error-summary")
+           ).to_contain_text("breaches")
     expect(form.locator('[data-error="password"]')).to_be_visible()
     form.get_by_label("First password").fill("teal-otter-harbour-91")
     form.get_by_role("button", name="Add staff member").click()
-    expect(page.locator("#staff-status")).to_have_text("Added Rosa Diaz (nurse).")
+    expect(page.locator("#admin-status")).to_have_text("Added Rosa Diaz (nurse).")
     row = page.locator("table.staff tr", has_text="Rosa Diaz")
     expect(row).to_contain_text("Riverside")
     expect(row).not_to_contain_text("Hillside")
@@ -53,15 +54,37 @@ def test_an_admin_adds_a_nurse_then_deactivates_and_reactivates_her(server, tabl
     assert _me_status(server, token) == 200
 
     page.get_by_role("button", name="Deactivate Rosa Diaz").click()
-    expect(page.locator("#staff-status")).to_have_text(
+    expect(page.locator("#admin-status")).to_have_text(
         "Deactivated Rosa Diaz: logged out everywhere.")
     assert _me_status(server, token) == 401  # at once
     expect(page.locator("table.staff tr", has_text="Rosa Diaz")).to_contain_text("no")
     page.get_by_role("button", name="Reactivate Rosa Diaz").click()
-    expect(page.locator("#staff-status")).to_have_text("Reactivated Rosa Diaz.")
+    expect(page.locator("#admin-status")).to_have_text("Reactivated Rosa Diaz.")
     fresh = server.make.token(rosa)
     assert _me_status(server, fresh) == 200
     page.get_by_role("button", name="End the sessions of Rosa Diaz").click()
-    expect(page.locator("#staff-status")).to_contain_text("sessions of Rosa Diaz.")
+    expect(page.locator("#admin-status")).to_contain_text("sessions of Rosa Diaz.")
     assert _me_status(server, fresh) == 401
     expect(page.get_by_role("row", name="you")).to_have_count(1)  # the admin cannot deactivate
+
+
+def test_an_admin_adds_a_site_and_a_wrong_time_zone_is_named(server, tablet):
+    page = log_in(tablet.new_page(), server, server.make.user("admin"))
+    form = page.locator("#add-site-form")
+    form.get_by_label("Name").fill("Lakeside Clinic")
+    form.get_by_label("Time zone").fill("America/Nowhere")
+    form.get_by_role("button", name="Add site").click()
+    expect(form.locator('[data-error="timezone"]')).to_contain_text("Not an IANA time zone")
+    form.get_by_label("Time zone").fill("America/Chicago")
+    form.get_by_label("REMS certification id").fill("REMS-4417")
+    form.get_by_label("Phone (printed on the REMS form)").fill("555-0177")
+    form.get_by_role("button", name="Add site").click()
+    expect(page.locator("#admin-status")).to_contain_text("Added the site Lakeside Clinic")
+    expect(page.locator("table").first).to_contain_text("America/Chicago")
+    server.db.expire_all()
+    site = server.db.exec(select(Site).where(Site.name == "Lakeside Clinic")).one()
+    assert (site.timezone, site.rems_certification_id, site.phone, site.address) == (
+        "America/Chicago", "REMS-4417", "555-0177", None)
+    server.db.rollback()
+    page.get_by_role("link", name="Chairs and opening hours of Lakeside Clinic").click()
+    expect(page.locator("#chair-list")).to_contain_text("No chairs yet")

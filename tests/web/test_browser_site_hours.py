@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from playwright.sync_api import expect
 
 from spravato_ops.domain.policy import SitePolicy
-from spravato_ops.services.sites import site_policy
+from spravato_ops.services.sites import list_chairs, site_policy
 
 from .conftest import axe_violations, log_in, screenshot
 
@@ -17,7 +17,7 @@ def test_an_admin_sets_opening_hours_and_sees_the_sessions_left_outside(server, 
         hour=7, minute=0, second=0, microsecond=0)
     early = server.make.session(site=site, chair=chair, scheduled_start=tomorrow)
     page = log_in(tablet.new_page(), server, server.make.user("admin"))
-    page.get_by_role("link", name="Opening hours of Riverside").click()
+    page.get_by_role("link", name="Chairs and opening hours of Riverside").click()
     expect(page.locator("#conflicts")).to_contain_text("None")
     page.get_by_label("Set opening hours").check()
     for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
@@ -37,5 +37,25 @@ def test_an_admin_sets_opening_hours_and_sees_the_sessions_left_outside(server, 
 
     page.get_by_label("Monday").fill("18:00-08:00")
     page.get_by_role("button", name="Save opening hours").click()
-    expect(page.locator(".error-summary")).to_contain_text("must open before it closes")
+    expect(page.locator("section:has(#hours-form) .error-summary")).to_contain_text(
+        "must open before it closes")
     assert page.get_by_label("Monday").input_value() == "18:00-08:00"
+
+
+def test_an_admin_adds_a_chair_to_a_site(server, tablet):
+    site = server.make.site(name="Riverside")
+    server.make.chair(site, label="Chair 1")
+    page = log_in(tablet.new_page(), server, server.make.user("admin"))
+    page.get_by_role("link", name="Chairs and opening hours of Riverside").click()
+    chairs = page.locator("#chair-list")
+    expect(chairs).to_have_text("Chair 1")
+    page.get_by_role("button", name="Add chair").click()
+    expect(page.locator("section:has(#chair-form) .error-summary")).to_contain_text("label")
+    page.get_by_label("Label of a new chair").fill("Recliner 2")
+    page.get_by_role("button", name="Add chair").click()
+    expect(page.locator("#chair-status")).to_have_text("Added Recliner 2.")
+    expect(chairs).to_contain_text("Recliner 2")
+    server.db.expire_all()
+    assert [c.label for c in list_chairs(server.db, site_id=site.id)] == ["Chair 1", "Recliner 2"]
+    server.db.rollback()
+    assert axe_violations(page) == []

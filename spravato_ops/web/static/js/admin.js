@@ -1,4 +1,4 @@
-// The admin's staff: add a staff member (POST /users), deactivate or reactivate one (PATCH
+// The admin's page. Add a site (POST /sites); its staff: add a staff member (POST /users), deactivate or reactivate one (PATCH
 // /users/{id}: deactivated, their tokens and browser sessions stop at once), end someone's
 // sessions (POST /users/{id}/revoke-tokens). The page is read again after each change.
 import { api, ApiError } from "./api.js";
@@ -7,7 +7,7 @@ import { onSubmit } from "./submit_ready.js";
 
 const DONE_KEY = "admin:done";  // what the page says after it is read again
 const form = document.getElementById("add-staff-form");
-const status = document.getElementById("staff-status");
+const status = document.getElementById("admin-status");
 
 function readAgain(message) {
   sessionStorage.setItem(DONE_KEY, message);
@@ -58,6 +58,20 @@ onSubmit(form, async (event) => {
     readAgain(`Added ${body.name} (${body.role.replace("_", " ")}).`);
   } catch (error) {
     showProblems(form, error);
+  }
+});
+
+const siteForm = document.getElementById("add-site-form");
+onSubmit(siteForm, async (event) => {
+  event.preventDefault();
+  clearProblems(siteForm);
+  const body = Object.fromEntries(
+    [...new FormData(siteForm)].map(([name, value]) => [name, value.trim() || null]));
+  try {
+    const { data } = await api("POST", "/sites", { body });
+    readAgain(`Added the site ${data.name}: add its chairs from "Chairs and opening hours".`);
+  } catch (error) {
+    showProblems(siteForm, error);
   }
 });
 
