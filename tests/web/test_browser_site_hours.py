@@ -49,11 +49,15 @@ def test_an_admin_adds_a_chair_to_a_site(server, tablet):
     page.get_by_role("link", name="Chairs and opening hours of Riverside").click()
     chairs = page.locator("#chair-list")
     expect(chairs).to_have_text("Chair 1")
+    page.get_by_role("button", name="Save opening hours").click()  # the page's other form
+    expect(page.locator("#hours-status")).to_have_text("Saved.")
     page.get_by_role("button", name="Add chair").click()
     expect(page.locator("section:has(#chair-form) .error-summary")).to_contain_text("label")
     page.get_by_label("Label of a new chair").fill("Recliner 2")
     page.get_by_role("button", name="Add chair").click()
     expect(page.locator("#chair-status")).to_have_text("Added Recliner 2.")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("section:has(#chair-form) .error-summary")).to_be_hidden()
     expect(chairs).to_contain_text("Recliner 2")
     server.db.expire_all()
     assert [c.label for c in list_chairs(server.db, site_id=site.id)] == ["Chair 1", "Recliner 2"]

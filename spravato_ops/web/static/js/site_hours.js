@@ -70,30 +70,6 @@ onSubmit(form, async (event) => {
     status.className = "entry-status tag ok";
     status.textContent = "Saved.";
     await showConflicts();
-
-// A new chair (POST /sites/{id}/chairs), added to the list as the server answers.
-const chairForm = document.getElementById("chair-form");
-onSubmit(chairForm, async (event) => {
-  event.preventDefault();
-  clearProblems(chairForm);
-  const status = document.getElementById("chair-status");
-  status.textContent = "";
-  try {
-    const { data } = await api("POST", `/sites/${siteId}/chairs`,
-      { body: { label: chairForm.elements.label.value.trim() } });
-    const list = document.getElementById("chair-list");
-    if (!list.querySelector("li[data-chair-id]")) list.replaceChildren();
-    const item = document.createElement("li");
-    item.textContent = data.label;
-    item.dataset.chairId = data.id;
-    list.append(item);
-    status.className = "entry-status tag ok";
-    status.textContent = `Added ${data.label}.`;
-    chairForm.reset();
-  } catch (error) {
-    showProblems(chairForm, error);
-  }
-});
   } catch (error) {
     showProblems(form, error);
   }
