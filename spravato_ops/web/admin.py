@@ -1,5 +1,6 @@
-"""The admin's home: the sites with their certification and opening hours, and the staff:
-added, deactivated or reactivated, their sessions ended (admin_staff.js, through the API)."""
+"""The admin's home: the sites with their certification, a site added, each site's chairs and
+opening hours; the staff added, deactivated or reactivated, their sessions ended (admin.js and
+site_hours.js, through the API)."""
 from zoneinfo import available_timezones
 
 from flask import render_template
@@ -36,7 +37,8 @@ def admin():
 def site_settings(site_id):
     """A site's chairs and its opening hours and closures (P-HOURS); site_hours.js adds chairs
     and saves the hours to the policy."""
-    site, policy = site_with_policy(get_session(), site_id)
+    session = get_session()
+    site, policy = site_with_policy(session, site_id)
     hours = policy.opening_hours
     weekly = dict(hours.weekly or ())
     days = [(key, name, ", ".join(f"{a}-{b}" for a, b in weekly.get(key, ())))
@@ -44,4 +46,4 @@ def site_settings(site_id):
     closures = "\n".join(f"{c.day.isoformat()} {c.reason}" for c in hours.closures)
     return render_template("site_settings.html", site=site, days=days, closures=closures,
                            hours_set=hours.weekly is not None,
-                           chairs=list_chairs(get_session(), site_id=site_id))
+                           chairs=list_chairs(session, site_id=site_id))

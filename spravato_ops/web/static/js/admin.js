@@ -1,12 +1,13 @@
-// The admin's page. Add a site (POST /sites); its staff: add a staff member (POST /users), deactivate or reactivate one (PATCH
-// /users/{id}: deactivated, their tokens and browser sessions stop at once), end someone's
-// sessions (POST /users/{id}/revoke-tokens). The page is read again after each change.
+// The admin's page: add a site (POST /sites); add a staff member (POST /users), deactivate or
+// reactivate one (PATCH /users/{id}: deactivated, their tokens and browser sessions stop at
+// once), end someone's sessions (POST /users/{id}/revoke-tokens). The page is read again
+// after each change, and says what was done.
 import { api, ApiError } from "./api.js";
 import { clearProblems, showProblems } from "./form_errors.js";
 import { onSubmit } from "./submit_ready.js";
 
 const DONE_KEY = "admin:done";  // what the page says after it is read again
-const form = document.getElementById("add-staff-form");
+const staffForm = document.getElementById("add-staff-form");
 const status = document.getElementById("admin-status");
 
 function readAgain(message) {
@@ -44,20 +45,21 @@ document.querySelector("table.staff").addEventListener("click", async (event) =>
   }
 });
 
-onSubmit(form, async (event) => {
+onSubmit(staffForm, async (event) => {
   event.preventDefault();
-  clearProblems(form);
-  const fields = form.elements;
+  clearProblems(staffForm);
+  const fields = staffForm.elements;
   const body = {
     name: fields.name.value.trim(), email: fields.email.value.trim(), role: fields.role.value,
     password: fields.password.value,
-    site_ids: [...form.querySelectorAll("input[name=site_ids]:checked")].map((box) => Number(box.value)),
+    site_ids: [...staffForm.querySelectorAll("input[name=site_ids]:checked")]
+      .map((box) => Number(box.value)),
   };
   try {
     await api("POST", "/users", { body });
     readAgain(`Added ${body.name} (${body.role.replace("_", " ")}).`);
   } catch (error) {
-    showProblems(form, error);
+    showProblems(staffForm, error);
   }
 });
 
