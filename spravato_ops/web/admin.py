@@ -1,6 +1,7 @@
 """The admin's home: the sites with their certification, a site added, each site's chairs and
 opening hours; the staff added, deactivated or reactivated, their sessions ended (admin.js and
 site_hours.js, through the API)."""
+from functools import partial
 from zoneinfo import available_timezones
 
 from flask import render_template
@@ -9,7 +10,7 @@ from flask_login import current_user
 from ..db import get_session
 from ..domain.enums import Role, SettingType
 from ..domain.opening_hours import WEEKDAY_NAMES, WEEKDAYS
-from ..services.sites import list_chairs, list_sites, site_with_policy
+from ..services.sites import list_chairs, list_sites, policy_record, site_with_policy
 from ..services.views import all_user_views
 from .access import page
 from .views import bp
@@ -35,8 +36,8 @@ def admin():
 @bp.get("/admin/sites/<int:site_id>")
 @page("admin")
 def site_settings(site_id):
-    """A site's chairs and its opening hours and closures (P-HOURS); site_hours.js adds chairs
-    and saves the hours to the policy."""
+    """A site's chairs, its opening hours and closures (P-HOURS) and the rest of its clinical
+    policy; site_hours.js adds chairs and saves the hours and the policy."""
     session = get_session()
     site, policy = site_with_policy(session, site_id)
     hours = policy.opening_hours
@@ -46,4 +47,13 @@ def site_settings(site_id):
     closures = "\n".join(f"{c.day.isoformat()} {c.reason}" for c in hours.closures)
     return render_template("site_settings.html", site=site, days=days, closures=closures,
                            hours_set=hours.weekly is not None,
-                           chairs=list_chairs(session, site_id=site_id))
+                           chairs=list_chairs(session, site_id=site_id),
+                           at=partial(_at, policy.to_mapping()),
+                           policy_version=getattr(policy_record(session, site_id), "version", 0))
+
+
+def _at(mapping, key):
+    """The value at a dotted key of the policy's JSON shape ("bp_alert.systolic")."""
+    for part in key.split("."):
+        mapping = mapping[part]
+    return mapping

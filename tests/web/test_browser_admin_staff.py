@@ -86,5 +86,5 @@ def test_an_admin_adds_a_site_and_a_wrong_time_zone_is_named(server, tablet):
     assert (site.timezone, site.rems_certification_id, site.phone, site.address) == (
         "America/Chicago", "REMS-4417", "555-0177", None)
     server.db.rollback()
-    page.get_by_role("link", name="Chairs and opening hours of Lakeside Clinic").click()
+    page.get_by_role("link", name="Chairs, opening hours and policy of Lakeside Clinic").click()
     expect(page.locator("#chair-list")).to_contain_text("No chairs yet")

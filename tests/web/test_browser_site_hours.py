@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from playwright.sync_api import expect
 
 from spravato_ops.domain.policy import SitePolicy
-from spravato_ops.services.sites import list_chairs, site_policy
+from spravato_ops.services.sites import list_chairs, replace_policy, site_policy
 
 from .conftest import axe_violations, log_in, screenshot
 
@@ -17,7 +17,7 @@ def test_an_admin_sets_opening_hours_and_sees_the_sessions_left_outside(server, 
         hour=7, minute=0, second=0, microsecond=0)
     early = server.make.session(site=site, chair=chair, scheduled_start=tomorrow)
     page = log_in(tablet.new_page(), server, server.make.user("admin"))
-    page.get_by_role("link", name="Chairs and opening hours of Riverside").click()
+    page.get_by_role("link", name="Chairs, opening hours and policy of Riverside").click()
     expect(page.locator("#conflicts")).to_contain_text("None")
     page.get_by_label("Set opening hours").check()
     for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
@@ -46,7 +46,7 @@ def test_an_admin_adds_a_chair_to_a_site(server, tablet):
     site = server.make.site(name="Riverside")
     server.make.chair(site, label="Chair 1")
     page = log_in(tablet.new_page(), server, server.make.user("admin"))
-    page.get_by_role("link", name="Chairs and opening hours of Riverside").click()
+    page.get_by_role("link", name="Chairs, opening hours and policy of Riverside").click()
     chairs = page.locator("#chair-list")
     expect(chairs).to_have_text("Chair 1")
     page.get_by_role("button", name="Save opening hours").click()  # the page's other form
@@ -63,3 +63,44 @@ def test_an_admin_adds_a_chair_to_a_site(server, tablet):
     assert [c.label for c in list_chairs(server.db, site_id=site.id)] == ["Chair 1", "Recliner 2"]
     server.db.rollback()
     assert axe_violations(page) == []
+
+
+def test_an_admin_changes_the_clinical_policy_and_a_change_made_meanwhile_is_kept(
+        server, tablet):
+    """The P-ids (DOMAIN.md) on the site's page: a wrong value is named beside its P-id, the
+    opening hours stay as they are, and a change by someone else since the page was read is
+    refused (412) and shown."""
+    site = server.make.site(name="Riverside")
+    admin = server.make.user("admin")
+    page = log_in(tablet.new_page(), server, admin)
+    page.get_by_role("link", name="Chairs, opening hours and policy of Riverside").click()
+    page.get_by_label("Set opening hours").check()
+    page.get_by_label("Monday").fill("08:00-18:00")
+    page.get_by_role("button", name="Save opening hours").click()
+    expect(page.locator("#hours-status")).to_have_text("Saved.")
+    policy = page.locator("#policy-form")
+    expect(page.locator("#policy-spo2_min")).to_have_value("92")
+    page.locator("#policy-spo2_min").fill("90")  # P-SPO2-MIN
+    page.locator("#policy-bp_alert\\.systolic").fill("16o")  # P-BP-ALERT, a typo
+    policy.get_by_role("button", name="Save clinical policy").click()
+    expect(policy.locator('[data-error="bp_alert"]')).to_have_text("systolic: Not a valid integer.")
+    page.locator("#policy-bp_alert\\.systolic").fill("165")
+    policy.get_by_role("button", name="Save clinical policy").click()
+    expect(page.locator("#policy-status")).to_have_text("Saved.")
+    screenshot(page, "admin-site-policy")
+    assert axe_violations(page) == []
+    server.db.expire_all()
+    saved = site_policy(server.db, site.id)
+    assert (saved.spo2_min, saved.bp_alert.systolic, saved.bp_alert.diastolic) == (90, 165, 100)
+    assert dict(saved.opening_hours.weekly)["mon"] == (("08:00", "18:00"),)  # kept
+    # Another admin lowers P-OBS meanwhile: this page's next save is refused and shows it.
+    mapping = saved.to_mapping() | {"observation_interval_minutes": 10}
+    replace_policy(server.db, site_id=site.id, settings=mapping, actor=admin)
+    page.locator("#policy-spo2_min").fill("91")
+    policy.get_by_role("button", name="Save clinical policy").click()
+    expect(page.get_by_role("region", name="Clinical policy").locator(".error-summary")
+           ).to_contain_text("Someone else changed this")
+    expect(page.locator("#policy-observation_interval_minutes")).to_have_value("10")
+    server.db.expire_all()
+    assert site_policy(server.db, site.id).spo2_min == 90
+    server.db.rollback()

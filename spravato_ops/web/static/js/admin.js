@@ -71,7 +71,7 @@ onSubmit(siteForm, async (event) => {
     [...new FormData(siteForm)].map(([name, value]) => [name, value.trim() || null]));
   try {
     const { data } = await api("POST", "/sites", { body });
-    readAgain(`Added the site ${data.name}: add its chairs from "Chairs and opening hours".`);
+    readAgain(`Added the site ${data.name}: add its chairs from "Chairs, opening hours and policy".`);
   } catch (error) {
     showProblems(siteForm, error);
   }

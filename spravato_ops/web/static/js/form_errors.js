@@ -32,6 +32,17 @@ export function violationLine(v) {
   return `${ruleName(v)}: ${v.message}${stop}`;
 }
 
+// A field's messages in words, nested ones under their part's name ({systolic: [...]}: "systolic:
+// ..."; a list's item by its number).
+function messagesText(messages) {
+  if (typeof messages === "string") return messages;
+  if (Array.isArray(messages)) return messages.map(messagesText).join(" ");
+  return Object.entries(messages ?? {}).map(([key, value]) => {
+    const part = /^\d+$/.test(key) ? `item ${Number(key) + 1}` : key.replaceAll("_", " ");
+    return `${part}: ${messagesText(value)}`;
+  }).join(" ");
+}
+
 function problemLines(form, error) {
   if (error instanceof NetworkError) return ["Not saved: the connection was lost. Try again."];
   if (error instanceof ApiError && error.status === 412) {
@@ -40,8 +51,7 @@ function problemLines(form, error) {
   }
   const lines = (error.violations ?? []).map(violationLine);
   for (const [name, messages] of Object.entries(error.errors ?? {})) {
-    const text = [messages].flat().map((m) => (typeof m === "string" ? m : JSON.stringify(m)))
-      .join(" ");
+    const text = messagesText(messages);
     const next = form.querySelector(`[data-error="${CSS.escape(name)}"]`);
     if (next) { next.textContent = text; next.hidden = false; }
     lines.push(`${name.replaceAll("_", " ")}: ${text}`);

@@ -2,11 +2,12 @@
 // policy's opening_hours, saved with the rest of the policy as it was read (PUT replaces it
 // whole, with If-Match), then the sessions the hours leave outside are listed for the
 // schedulers.
-import { api } from "./api.js";
+import { api, ApiError } from "./api.js";
 import { clearProblems, showProblems } from "./form_errors.js";
 import { onSubmit } from "./submit_ready.js";
 
 const form = document.getElementById("hours-form");
+const policyForm = document.getElementById("policy-form");
 const siteId = form.dataset.siteId;
 const when = new Intl.DateTimeFormat("en-US", { timeZone: form.dataset.timezone,
   weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
@@ -65,8 +66,9 @@ onSubmit(form, async (event) => {
   try {
     const { data } = await api("GET", `/sites/${siteId}/policy`);
     const { site_id: _site, version, ...policy } = data;
-    await api("PUT", `/sites/${siteId}/policy`, {
+    const { data: saved } = await api("PUT", `/sites/${siteId}/policy`, {
       body: { ...policy, opening_hours: openingHours() }, ifMatch: version });
+    policyForm.dataset.version = saved.version;
     status.className = "entry-status tag ok";
     status.textContent = "Saved.";
     await showConflicts();
@@ -98,5 +100,56 @@ onSubmit(chairForm, async (event) => {
     chairForm.reset();
   } catch (error) {
     showProblems(chairForm, error);
+  }
+});
+
+// The rest of the clinical policy: the form's P-ids over the policy as it is now (its
+// opening hours kept), put back with the version the page showed (If-Match), so that a change
+// made by someone else meanwhile is refused (412) and the form shows theirs.
+const asNumber = (text) => (/^-?\d+$/.test(text) ? Number(text) : text);
+
+function policyChanges() {
+  const changes = {};
+  for (const input of policyForm.querySelectorAll("input[name]")) {
+    const text = input.value.trim();
+    const value = input.name === "reminder_offsets_hours"
+      ? text.split(",").map((part) => part.trim()).filter(Boolean).map(asNumber)
+      : input.type === "time" ? text : asNumber(text);
+    const path = input.name.split(".");
+    let target = changes;
+    for (const part of path.slice(0, -1)) target = (target[part] ??= {});
+    target[path.at(-1)] = value;
+  }
+  return changes;
+}
+
+function showPolicy(policy) {
+  for (const input of policyForm.querySelectorAll("input[name]")) {
+    const value = input.name.split(".").reduce((at, part) => at?.[part], policy);
+    input.value = Array.isArray(value) ? value.join(", ") : value ?? "";
+  }
+}
+
+onSubmit(policyForm, async (event) => {
+  event.preventDefault();
+  clearProblems(policyForm);
+  const status = document.getElementById("policy-status");
+  status.textContent = "";
+  let current = null;
+  try {
+    const { data } = await api("GET", `/sites/${siteId}/policy`);
+    const { site_id: _site, version, ...policy } = data;
+    current = { policy, version };
+    const { data: saved } = await api("PUT", `/sites/${siteId}/policy`, {
+      body: { ...policy, ...policyChanges() }, ifMatch: policyForm.dataset.version });
+    policyForm.dataset.version = saved.version;
+    status.className = "entry-status tag ok";
+    status.textContent = "Saved.";
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 412 && current) {
+      showPolicy(current.policy);
+      policyForm.dataset.version = current.version;
+    }
+    showProblems(policyForm, error);
   }
 });
