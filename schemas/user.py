@@ -35,6 +35,19 @@ class UserPatch(Schema):
     active = StrictBoolean()
 
 
+class PasswordChangeIn(Schema):
+    current_password = fields.String(required=True, load_only=True,
+                                     validate=validate.Length(max=200))
+    new_password = fields.String(required=True, load_only=True,
+                                 validate=validate.Length(max=200), metadata={
+                                     "description": "the policy of new accounts (POST /users)"})
+
+
+class PasswordChangedOut(Schema):
+    other_tokens_ended = fields.Integer(metadata={
+        "description": "the user's other live tokens and browser sessions, ended at once"})
+
+
 class RevokedOut(Schema):
     revoked = fields.Integer(metadata={"description": "live tokens revoked"})
 

@@ -37,6 +37,7 @@ MATRIX = {
     "GET /users/me": EVERYONE,
     "PATCH /users/{}": ADMIN,
     "POST /users/{}/revoke-tokens": ADMIN,
+    "POST /users/me/password": EVERYONE,
     "POST /patients": PATIENT_RECORDS,
     "GET /patients": EVERYONE,
     "GET /patients/{}": EVERYONE,
@@ -101,6 +102,7 @@ PAGES = {
     "rems_forms": STAFF_NOT_DESK,
     "reports": REPORT_READERS,
     "admin": ADMIN,
+    "account": EVERYONE,
 }
 # Where each role lands after logging in.
 LANDING_PAGE = {"nurse": "nurse", "prescriber": "nurse", "scheduler": "schedule",

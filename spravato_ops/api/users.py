@@ -2,7 +2,9 @@
 from flask import g
 from flask_smorest import Blueprint
 
-from schemas.user import RevokedOut, UserIn, UserOut, UserPatch
+from schemas.user import (
+    PasswordChangedOut, PasswordChangeIn, RevokedOut, UserIn, UserOut, UserPatch,
+)
 
 from ..db import get_session
 from ..services import users as service, views
@@ -31,6 +33,17 @@ def list_users():
 def me():
     """The user the bearer token belongs to."""
     return views.user_views(get_session(), [g.current_user])[0]
+
+
+@bp.post("/me/password")
+@bp.arguments(PasswordChangeIn())
+@bp.response(200, PasswordChangedOut)
+def change_own_password(data):
+    """Change one's own password (the current one given): one's other sessions and tokens end
+    at once, the one asking stays."""
+    ended = service.change_own_password(get_session(), user_id=g.current_user.id,
+                                        keep_token_id=g.api_token.id, **data)
+    return {"other_tokens_ended": ended}
 
 
 @bp.patch("/<int:user_id>")

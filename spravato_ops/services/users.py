@@ -65,14 +65,44 @@ def update_user(session, *, user_id, changes, actor):
 def revoke_user_tokens(session, *, user_id, actor):
     """Revoke every live token of a user, bearer and browser sessions alike; return how many."""
     get_existing(session, User, user_id, "User")
+    revoked = _revoke_live_tokens(session, user_id)
+    audit.record(session, action="tokens_revoked", entity="user", entity_id=user_id,
+                 actor=actor, after={"revoked": revoked})
+    session.commit()
+    return revoked
+
+
+def change_own_password(session, *, user_id, current_password, new_password, keep_token_id):
+    """A user's own new password, once the current one is given: the policy of new accounts
+    (credentials.password_problems), and not the current one. Every other live token of the
+    user (other browsers, tablets, bearer tokens) ends at once; the one asking (`keep_token_id`)
+    stays. Returns how many ended."""
+    user = get_existing(session, User, user_id, "User")
+    if not verify_password(user, current_password):
+        raise InvalidInput({"current_password": ["This is not your current password."]})
+    problems = password_problems(new_password, email=user.email, name=user.name)
+    if not problems and verify_password(user, new_password):
+        problems = ["Choose a password other than your current one."]
+    if problems:
+        raise InvalidInput({"new_password": problems})
+    user.password_hash = hash_password(new_password)
+    session.add(user)
+    ended = _revoke_live_tokens(session, user_id, keep=keep_token_id)
+    audit.record(session, action="password_changed", entity="user", entity_id=user_id,
+                 actor=user, after={"other_tokens_ended": ended})
+    session.commit()
+    return ended
+
+
+def _revoke_live_tokens(session, user_id, keep=None):
+    """Mark the user's live tokens revoked (all but `keep`); the caller audits and commits."""
     now = utcnow()
-    live = session.exec(select(ApiToken).where(ApiToken.user_id == user_id,
-                                               ApiToken.revoked_at.is_(None),
-                                               ApiToken.expires_at > now)).all()
+    query = select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None),
+                                   ApiToken.expires_at > now)
+    if keep is not None:
+        query = query.where(ApiToken.id != keep)
+    live = session.exec(query).all()
     for api_token in live:
         api_token.revoked_at = now
         session.add(api_token)
-    audit.record(session, action="tokens_revoked", entity="user", entity_id=user_id,
-                 actor=actor, after={"revoked": len(live)})
-    session.commit()
     return len(live)

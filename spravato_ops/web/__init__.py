@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from .. import clock
 from .access import may_use
-from . import admin, nurse  # noqa: F401  (register their routes on bp)
+from . import account, admin, nurse  # noqa: F401  (register their routes on bp)
 from . import board, patients, rems_forms, reports, schedule, schedule_capacity  # noqa: F401
 from .views import bp
 

@@ -1,10 +1,12 @@
 """Admins manage staff: the password policy for new users, deactivation and token revocation
 that stop a user's bearer tokens and browser sessions at once."""
 import pytest
+from sqlmodel import select
 
+from spravato_ops.models import AuditEvent
 from tests.web.pages import client_log_in
 
-from .test_users import API, NEW_USER, bearer
+from .test_users import API, NEW_USER, PASSWORD, bearer, sign_in
 
 
 @pytest.mark.parametrize(("password", "words"), [
@@ -60,3 +62,34 @@ def test_an_admin_cannot_deactivate_themselves_and_others_cannot_manage_users(cl
                            headers=make.auth_headers(role)).status_code == 403
     assert client.patch(f"{API}/users/999999", headers=headers,
                         json={"name": "X"}).status_code == 404
+
+
+def test_a_user_changes_their_own_password_and_their_other_sessions_end(app, client, make):
+    """POST /users/me/password: the current password first, the policy of new accounts, not
+    the same again; the user's other tokens and browser sessions end, the one asking stays."""
+    nurse = make.user("nurse", name="Nora Quinn")
+    asking, other = make.token(nurse), make.token(nurse)
+    browser = app.test_client()
+    client_log_in(browser, nurse)
+    path = f"{API}/users/me/password"
+
+    def change(current, new):
+        return client.post(path, headers=bearer(asking),
+                           json={"current_password": current, "new_password": new})
+
+    wrong = change("not it at all", "harbour-otter-violet-27")
+    assert wrong.status_code == 422 and "current_password" in wrong.json["errors"]
+    weak = change(PASSWORD, "1qaz2wsx3edc")  # on the breached-password list
+    assert weak.status_code == 422 and "new_password" in weak.json["errors"]
+    same = change(PASSWORD, PASSWORD)
+    assert same.status_code == 422 and "new_password" in same.json["errors"]
+    assert client.get(f"{API}/users/me", headers=bearer(other)).status_code == 200  # unchanged
+    done = change(PASSWORD, "harbour-otter-violet-27")
+    assert done.status_code == 200 and done.json == {"other_tokens_ended": 2}  # other + browser
+    assert client.get(f"{API}/users/me", headers=bearer(asking)).status_code == 200
+    assert client.get(f"{API}/users/me", headers=bearer(other)).status_code == 401
+    assert browser.get("/nurse").status_code == 302
+    assert sign_in(client, nurse.email, PASSWORD).status_code == 401
+    assert sign_in(client, nurse.email, "harbour-otter-violet-27").status_code == 201
+    [row] = make.db.exec(select(AuditEvent).where(AuditEvent.action == "password_changed"))
+    assert row.actor_id == nurse.id and "harbour" not in str(row.model_dump())

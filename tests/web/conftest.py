@@ -36,11 +36,11 @@ def tablet(browser):
     context.close()
 
 
-def log_in(page, server, user):
+def log_in(page, server, user, password=PASSWORD):
     """Log `user` in through the login form; return the page where it landed."""
     page.goto(f"{server.url}/login")
     page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state("networkidle")
     return page

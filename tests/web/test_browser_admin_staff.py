@@ -26,7 +26,7 @@ def test_an_admin_adds_a_nurse_then_deactivates_and_reactivates_her(server, tabl
     site = server.make.site(name="Riverside")
     server.make.site(name="Hillside")
     page = log_in(tablet.new_page(), server, server.make.user("admin"))
-    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("link", name="Admin", exact=True).click()
     form = page.locator("#add-staff-form")
     form.get_by_label("Name").fill("Rosa Diaz")
     form.get_by_label("Email").fill("rosa.diaz@clinic.example")
