@@ -4,12 +4,16 @@
 by switching between them. Only failures (401) count; once an account or an address has
 reached its limit, every login for it answers 429 with Retry-After, the right password
 included, until the oldest failure leaves the window.
+
+A wrong current password given to change one's own password (`POST /api/v1/users/me/password`)
+counts as a failed login of that account: a stolen session cannot try passwords there either.
 """
-from flask import request
+from flask import g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 LOGIN_ENDPOINTS = ("auth.create_token", "web.login")
+PASSWORD_CHANGE_ENDPOINT = "users.change_own_password"
 # Long enough for any email the users table holds (254); longer input is not an account.
 _MAX_ACCOUNT_KEY = 254
 
@@ -26,6 +30,17 @@ def login_account():
 
 def failed_login(response):
     return response.status_code == 401
+
+
+def own_account():
+    """The normalised email of the logged-in user changing their password."""
+    user = g.get("current_user")
+    return user.email.strip().lower()[:_MAX_ACCOUNT_KEY] if user is not None else ""
+
+
+def wrong_current_password(response):
+    body = response.get_json(silent=True) if response.status_code == 422 else None
+    return isinstance(body, dict) and "current_password" in (body.get("errors") or {})
 
 
 def _login_limits(limiter, app):
@@ -46,7 +61,14 @@ def init_app(app):
     if not limiter.enabled:
         return
     # No other request has limits: spare each of them the limiter's look at it.
-    limiter.request_filter(lambda: request.endpoint not in LOGIN_ENDPOINTS)
+    limited = (*LOGIN_ENDPOINTS, PASSWORD_CHANGE_ENDPOINT)
+    limiter.request_filter(lambda: request.endpoint not in limited)
     per_account, per_address = _login_limits(limiter, app)
     for endpoint in LOGIN_ENDPOINTS:
         app.view_functions[endpoint] = per_account(per_address(app.view_functions[endpoint]))
+    own = limiter.shared_limit(app.config["LOGIN_FAILURES_PER_ACCOUNT"], scope="login-account",
+                               key_func=own_account, methods=["POST"],
+                               deduct_when=wrong_current_password,
+                               error_message="Too many wrong passwords. Try again later.")
+    view = app.view_functions[PASSWORD_CHANGE_ENDPOINT]
+    app.view_functions[PASSWORD_CHANGE_ENDPOINT] = own(view)

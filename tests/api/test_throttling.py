@@ -154,3 +154,22 @@ def test_the_openapi_document_names_the_429(client):
     answers = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/auth/tokens"]
     too_many = answers["post"]["responses"]["429"]
     assert "Retry-After" in too_many["headers"]
+
+
+def test_wrong_current_passwords_count_as_failed_logins_of_the_account(client, make):
+    """A stolen session cannot try passwords through POST /users/me/password either."""
+    user = make.user("nurse")
+    token = make.token(user)
+
+    def change(current):
+        return client.post("/api/v1/users/me/password",
+                           headers={"Authorization": f"Bearer {token}"},
+                           json={"current_password": current,
+                                 "new_password": "harbour-otter-violet-27"})
+
+    with freeze_time(utcnow()) as clock:
+        assert [change("wrong one").status_code for _ in range(PER_ACCOUNT)] == [422] * 2
+        assert change(PASSWORD).status_code == 429
+        assert api_login(client, user.email, PASSWORD).status_code == 429  # the same account
+        clock.tick(61)
+        assert change(PASSWORD).status_code == 200
