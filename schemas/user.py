@@ -33,6 +33,9 @@ class UserPatch(Schema):
     name = fields.String(validate=[not_blank, validate.Length(max=200)])
     role = enum_field(Role)
     active = StrictBoolean()
+    password = fields.String(load_only=True, validate=validate.Length(max=200), metadata={
+        "description": "a new password for someone who forgot theirs (the policy of POST "
+                       "/users); every token and browser session of theirs ends"})
 
 
 class PasswordChangeIn(Schema):

@@ -4,7 +4,7 @@ from sqlmodel import select
 from ..clock import utcnow
 from ..models import ApiToken, Site, User, UserSite
 from . import audit
-from .common import get_existing, save_new, save_update
+from .common import get_existing, save_new, update_record
 from .credentials import hash_password, issue_token, password_problems, verify_password
 from .failures import Conflict, InvalidInput, NotAuthenticated
 
@@ -53,13 +53,34 @@ def revoke_token(session, *, api_token, actor):
 
 
 def update_user(session, *, user_id, changes, actor):
-    """Change a user's name, role or `active`; deactivating one stops their tokens and browser
-    sessions at once (every request checks `active` with the token). Admins cannot deactivate
+    """Change a user's name, role, `active` or password; deactivating one stops their tokens
+    and browser sessions at once (every request checks `active` with the token), and so does
+    a new password (a reset: for someone who forgot theirs). Admins cannot deactivate
     themselves, so that a clinic is never left without one."""
     user = get_existing(session, User, user_id, "User")
     if changes.get("active") is False and actor is not None and actor.id == user.id:
         raise Conflict("You cannot deactivate your own account; ask another admin.")
-    return save_update(session, user, changes, entity="user", actor=actor)
+    changes = dict(changes)
+    password = changes.pop("password", None)
+    if password is not None:
+        _reset_password(session, user, password, name=changes.get("name", user.name),
+                        actor=actor)
+    update_record(session, user, changes, entity="user", actor=actor)
+    session.commit()
+    return user
+
+
+def _reset_password(session, user, password, *, name, actor):
+    """An admin's new password for `user` (the policy of new accounts); every live token of
+    the user ends. The audit says so, without the password. The caller commits."""
+    problems = password_problems(password, email=user.email, name=name)
+    if problems:
+        raise InvalidInput({"password": problems})
+    user.password_hash = hash_password(password)
+    session.add(user)
+    ended = _revoke_live_tokens(session, user.id)
+    audit.record(session, action="password_reset", entity="user", entity_id=user.id,
+                 actor=actor, after={"tokens_ended": ended})
 
 
 def revoke_user_tokens(session, *, user_id, actor):

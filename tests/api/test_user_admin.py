@@ -93,3 +93,25 @@ def test_a_user_changes_their_own_password_and_their_other_sessions_end(app, cli
     assert sign_in(client, nurse.email, "harbour-otter-violet-27").status_code == 201
     [row] = make.db.exec(select(AuditEvent).where(AuditEvent.action == "password_changed"))
     assert row.actor_id == nurse.id and "harbour" not in str(row.model_dump())
+
+
+def test_an_admin_sets_a_new_password_for_someone_who_forgot_theirs(app, client, make, auth):
+    """PATCH /users/{id} `password`: the policy of new accounts; every session of theirs ends
+    (the audit says so, without the password); they log in with the new one."""
+    nurse = make.user("nurse", name="Nora Quinn")
+    token = make.token(nurse)
+    admin = auth("admin")
+    weak = client.patch(f"{API}/users/{nurse.id}", headers=admin, json={"password": "short"})
+    assert weak.status_code == 422 and "password" in weak.json["errors"]
+    assert client.get(f"{API}/users/me", headers=bearer(token)).status_code == 200
+    done = client.patch(f"{API}/users/{nurse.id}", headers=admin,
+                        json={"password": "harbour-otter-violet-27"})
+    assert done.status_code == 200 and "password" not in done.json
+    assert client.get(f"{API}/users/me", headers=bearer(token)).status_code == 401
+    assert sign_in(client, nurse.email, PASSWORD).status_code == 401
+    assert sign_in(client, nurse.email, "harbour-otter-violet-27").status_code == 201
+    [row] = make.db.exec(select(AuditEvent).where(AuditEvent.action == "password_reset"))
+    assert "harbour" not in str(row.model_dump()) and row.after == {"tokens_ended": 1}
+    nurse_headers = make.auth_headers(user=make.user("nurse"))
+    assert client.patch(f"{API}/users/{nurse.id}", headers=nurse_headers,
+                        json={"password": "harbour-otter-violet-28"}).status_code == 403

@@ -62,8 +62,18 @@ def test_an_admin_adds_a_nurse_then_deactivates_and_reactivates_her(server, tabl
     expect(page.locator("#admin-status")).to_have_text("Reactivated Rosa Diaz.")
     fresh = server.make.token(rosa)
     assert _me_status(server, fresh) == 200
+    page.locator("tr", has_text="Rosa Diaz").get_by_text("New password", exact=True).click()
+    page.get_by_label("New password for Rosa Diaz").fill("short")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.locator("#admin-status")).to_contain_text("Password not set")
+    page.get_by_label("New password for Rosa Diaz").fill("copper-willow-station-64")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.locator("#admin-status")).to_contain_text(
+        "Set a new password for Rosa Diaz: their sessions ended.")
+    assert _me_status(server, fresh) == 401
+    fresh = server.make.token(rosa)
     page.get_by_role("button", name="End the sessions of Rosa Diaz").click()
-    expect(page.locator("#admin-status")).to_contain_text("sessions of Rosa Diaz.")
+    expect(page.locator("#admin-status")).to_have_text("Ended 1 session of Rosa Diaz.")
     assert _me_status(server, fresh) == 401
     expect(page.get_by_role("row", name="you")).to_have_count(1)  # the admin cannot deactivate
 

@@ -1,7 +1,8 @@
 // The admin's page: add a site (POST /sites); add a staff member (POST /users), deactivate or
 // reactivate one (PATCH /users/{id}: deactivated, their tokens and browser sessions stop at
-// once), end someone's sessions (POST /users/{id}/revoke-tokens). The page is read again
-// after each change, and says what was done.
+// once), set a new password for someone who forgot theirs (PATCH, `password`), end someone's
+// sessions (POST /users/{id}/revoke-tokens). The page is read again after each change, and
+// says what was done.
 import { api, ApiError } from "./api.js";
 import { clearProblems, showProblems } from "./form_errors.js";
 import { onSubmit } from "./submit_ready.js";
@@ -44,6 +45,27 @@ document.querySelector("table.staff").addEventListener("click", async (event) =>
       : "the connection was lost"}`;
   }
 });
+
+// A new password for someone who forgot theirs: their sessions end; they change it themselves
+// once they are in (the account page).
+for (const resetForm of document.querySelectorAll("form.reset-form")) {
+  onSubmit(resetForm, async (event) => {
+    event.preventDefault();
+    const row = resetForm.closest("tr");
+    try {
+      await api("PATCH", `/users/${row.dataset.userId}`,
+        { body: { password: resetForm.elements.password.value } });
+      readAgain(`Set a new password for ${row.dataset.name}: their sessions ended. Give it `
+        + "to them in person; they can change it on their account page.");
+    } catch (error) {
+      status.className = "entry-status tag overdue";
+      const why = error instanceof ApiError
+        ? [error.message, ...Object.values(error.errors).flat()].join(" ") : "the connection was lost";
+      status.textContent = `Password not set: ${why}`;
+      status.scrollIntoView({ block: "center" });
+    }
+  });
+}
 
 onSubmit(staffForm, async (event) => {
   event.preventDefault();
