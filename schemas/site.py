@@ -8,11 +8,11 @@ from spravato_ops.domain.opening_hours import WEEKDAYS
 
 from .common import Partial, StrictBoolean, UTCDateTime, ViolationSchema, enum_field, not_blank
 
-_ZONES = frozenset(available_timezones())
+TIMEZONES = frozenset(available_timezones())
 
 
 def known_timezone(value):
-    if value not in _ZONES:
+    if value not in TIMEZONES:
         raise ValidationError("Not an IANA time zone (e.g. America/New_York).")
 
 

@@ -25,7 +25,11 @@ def login_account():
         email = body.get("email") if isinstance(body, dict) else None
     else:
         email = request.form.get("email")
-    return email.strip().lower()[:_MAX_ACCOUNT_KEY] if isinstance(email, str) else ""
+    return _account_key(email) if isinstance(email, str) else ""
+
+
+def _account_key(email):
+    return email.strip().lower()[:_MAX_ACCOUNT_KEY]
 
 
 def failed_login(response):
@@ -35,7 +39,7 @@ def failed_login(response):
 def own_account():
     """The normalised email of the logged-in user changing their password."""
     user = g.get("current_user")
-    return user.email.strip().lower()[:_MAX_ACCOUNT_KEY] if user is not None else ""
+    return _account_key(user.email) if user is not None else ""
 
 
 def wrong_current_password(response):

@@ -71,14 +71,9 @@ def update_user(session, *, user_id, changes, actor):
 
 
 def _reset_password(session, user, password, *, name, actor):
-    """An admin's new password for `user` (the policy of new accounts); every live token of
-    the user ends. The audit says so, without the password. The caller commits."""
-    problems = password_problems(password, email=user.email, name=name)
-    if problems:
-        raise InvalidInput({"password": problems})
-    user.password_hash = hash_password(password)
-    session.add(user)
-    ended = _revoke_live_tokens(session, user.id)
+    """An admin's new password for `user`; every live token of the user ends. The audit says
+    so, without the password. The caller commits."""
+    ended = _replace_password(session, user, password, field="password", name=name)
     audit.record(session, action="password_reset", entity="user", entity_id=user.id,
                  actor=actor, after={"tokens_ended": ended})
 
@@ -101,18 +96,25 @@ def change_own_password(session, *, user_id, current_password, new_password, kee
     user = get_existing(session, User, user_id, "User")
     if not verify_password(user, current_password):
         raise InvalidInput({"current_password": ["This is not your current password."]})
-    problems = password_problems(new_password, email=user.email, name=user.name)
-    if not problems and verify_password(user, new_password):
-        problems = ["Choose a password other than your current one."]
-    if problems:
-        raise InvalidInput({"new_password": problems})
-    user.password_hash = hash_password(new_password)
-    session.add(user)
-    ended = _revoke_live_tokens(session, user_id, keep=keep_token_id)
+    if verify_password(user, new_password):
+        raise InvalidInput({"new_password": ["Choose a password other than your current one."]})
+    ended = _replace_password(session, user, new_password, field="new_password",
+                              name=user.name, keep=keep_token_id)
     audit.record(session, action="password_changed", entity="user", entity_id=user_id,
                  actor=user, after={"other_tokens_ended": ended})
     session.commit()
     return ended
+
+
+def _replace_password(session, user, password, *, field, name, keep=None):
+    """Give `user` the new `password` (the policy of new accounts, else 422 on `field`) and end
+    their live tokens but `keep`; return how many ended. The caller audits and commits."""
+    problems = password_problems(password, email=user.email, name=name)
+    if problems:
+        raise InvalidInput({field: problems})
+    user.password_hash = hash_password(password)
+    session.add(user)
+    return _revoke_live_tokens(session, user.id, keep=keep)
 
 
 def _revoke_live_tokens(session, user_id, keep=None):

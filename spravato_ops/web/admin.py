@@ -1,11 +1,12 @@
-"""The admin's home: the sites with their certification, a site added, each site's chairs and
-opening hours; the staff added, deactivated or reactivated, their sessions ended (admin.js and
-site_hours.js, through the API)."""
-from functools import partial
-from zoneinfo import available_timezones
+"""The admin's home: the sites with their certification, a site added, each site's chairs,
+opening hours and clinical policy; the staff added, deactivated or reactivated, given a new
+password, their sessions ended (admin.js and site_hours.js, through the API)."""
+from functools import cache, partial
 
 from flask import render_template
 from flask_login import current_user
+
+from schemas.site import TIMEZONES
 
 from ..db import get_session
 from ..domain.enums import Role, SettingType
@@ -15,8 +16,11 @@ from ..services.views import all_user_views
 from .access import page
 from .views import bp
 
-# The new-site form's suggestions; the API refuses a name that is not an IANA time zone.
-TIMEZONES = sorted(zone for zone in available_timezones() if "/" in zone)
+
+@cache
+def suggested_timezones():
+    """The new-site form's suggestions (the API refuses a name that is not an IANA zone)."""
+    return sorted(zone for zone in TIMEZONES if "/" in zone)
 
 
 @bp.get("/admin")
@@ -29,7 +33,7 @@ def admin():
              for user in sorted(all_user_views(session),
                                 key=lambda u: (not u["active"], u["role"], u["name"]))]
     return render_template("admin.html", sites=sites, users=users, roles=list(Role),
-                           setting_types=list(SettingType), timezones=TIMEZONES,
+                           setting_types=list(SettingType), timezones=suggested_timezones(),
                            me=current_user.id)
 
 

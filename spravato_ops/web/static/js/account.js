@@ -1,7 +1,7 @@
 // The user's own password (POST /users/me/password): the new one typed twice, checked here
 // for a typo, then by the server against the password policy.
 import { api } from "./api.js";
-import { clearProblems, showProblems } from "./form_errors.js";
+import { clearProblems, showProblems, showStatus } from "./form_errors.js";
 import { onSubmit } from "./submit_ready.js";
 
 const form = document.getElementById("password-form");
@@ -20,10 +20,9 @@ onSubmit(form, async (event) => {
     const { data } = await api("POST", "/users/me/password", { body: {
       current_password: fields.current_password.value, new_password: fields.new_password.value } });
     form.reset();
-    status.className = "entry-status tag ok";
     const ended = data.other_tokens_ended;
-    status.textContent = "Your password is changed." + (ended
-      ? ` ${ended} other session${ended === 1 ? "" : "s"} ended.` : "");
+    showStatus(status, "Your password is changed." + (ended
+      ? ` ${ended} other session${ended === 1 ? "" : "s"} ended.` : ""));
   } catch (error) {
     showProblems(form, error);
   }

@@ -3,8 +3,8 @@
 // once), set a new password for someone who forgot theirs (PATCH, `password`), end someone's
 // sessions (POST /users/{id}/revoke-tokens). The page is read again after each change, and
 // says what was done.
-import { api, ApiError } from "./api.js";
-import { clearProblems, showProblems } from "./form_errors.js";
+import { api } from "./api.js";
+import { clearProblems, refusalWords, showProblems, showStatus } from "./form_errors.js";
 import { onSubmit } from "./submit_ready.js";
 
 const DONE_KEY = "admin:done";  // what the page says after it is read again
@@ -40,9 +40,7 @@ document.querySelector("table.staff").addEventListener("click", async (event) =>
     readAgain(await ACTIONS[button.dataset.action](row.dataset.userId, row.dataset.name));
   } catch (error) {
     button.disabled = false;
-    status.className = "entry-status tag overdue";
-    status.textContent = `Not changed: ${error instanceof ApiError ? error.message
-      : "the connection was lost"}`;
+    showStatus(status, `Not changed: ${refusalWords(error)}`, "overdue");
   }
 });
 
@@ -58,10 +56,7 @@ for (const resetForm of document.querySelectorAll("form.reset-form")) {
       readAgain(`Set a new password for ${row.dataset.name}: their sessions ended. Give it `
         + "to them in person; they can change it on their account page.");
     } catch (error) {
-      status.className = "entry-status tag overdue";
-      const why = error instanceof ApiError
-        ? [error.message, ...Object.values(error.errors).flat()].join(" ") : "the connection was lost";
-      status.textContent = `Password not set: ${why}`;
+      showStatus(status, `Password not set: ${refusalWords(error)}`, "overdue");
       status.scrollIntoView({ block: "center" });
     }
   });
@@ -102,6 +97,5 @@ onSubmit(siteForm, async (event) => {
 const done = sessionStorage.getItem(DONE_KEY);
 if (done) {
   sessionStorage.removeItem(DONE_KEY);
-  status.className = "entry-status tag ok";
-  status.textContent = done;
+  showStatus(status, done);
 }

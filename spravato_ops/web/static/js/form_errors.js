@@ -68,3 +68,16 @@ export function showProblems(form, error, note = null) {
   summary.hidden = false;
   summary.focus();
 }
+
+// A form's status line after an answer: what was done (tone "ok"), or why not ("overdue").
+export function showStatus(element, text, tone = "ok") {
+  element.className = `entry-status tag ${tone}`;
+  element.textContent = text;
+}
+
+// A refusal in one line, for a place with no form of its own (a row's button): the server's
+// message and each field's, or that the connection was lost.
+export function refusalWords(error) {
+  if (!(error instanceof ApiError)) return "the connection was lost";
+  return [error.message, ...Object.values(error.errors ?? {}).map(messagesText)].join(" ");
+}

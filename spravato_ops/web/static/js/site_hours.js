@@ -3,7 +3,7 @@
 // whole, with If-Match), then the sessions the hours leave outside are listed for the
 // schedulers.
 import { api, ApiError } from "./api.js";
-import { clearProblems, showProblems } from "./form_errors.js";
+import { clearProblems, showProblems, showStatus } from "./form_errors.js";
 import { onSubmit } from "./submit_ready.js";
 
 const form = document.getElementById("hours-form");
@@ -58,19 +58,29 @@ async function showConflicts() {
   }
 }
 
+// The site's policy as stored now, and its version.
+async function currentPolicy() {
+  const { data } = await api("GET", `/sites/${siteId}/policy`);
+  const { site_id: _site, version, ...policy } = data;
+  return { policy, version };
+}
+
+// Put the whole policy back if it is still at `version` (If-Match); the page's forms then
+// hold the version saved.
+async function putPolicy(policy, version) {
+  const { data } = await api("PUT", `/sites/${siteId}/policy`, { body: policy, ifMatch: version });
+  policyForm.dataset.version = data.version;
+}
+
 onSubmit(form, async (event) => {
   event.preventDefault();
   clearProblems(form);
   const status = document.getElementById("hours-status");
   status.textContent = "";
   try {
-    const { data } = await api("GET", `/sites/${siteId}/policy`);
-    const { site_id: _site, version, ...policy } = data;
-    const { data: saved } = await api("PUT", `/sites/${siteId}/policy`, {
-      body: { ...policy, opening_hours: openingHours() }, ifMatch: version });
-    policyForm.dataset.version = saved.version;
-    status.className = "entry-status tag ok";
-    status.textContent = "Saved.";
+    const { policy, version } = await currentPolicy();
+    await putPolicy({ ...policy, opening_hours: openingHours() }, version);
+    showStatus(status, "Saved.");
     await showConflicts();
   } catch (error) {
     showProblems(form, error);
@@ -95,8 +105,7 @@ onSubmit(chairForm, async (event) => {
     item.textContent = data.label;
     item.dataset.chairId = data.id;
     list.append(item);
-    status.className = "entry-status tag ok";
-    status.textContent = `Added ${data.label}.`;
+    showStatus(status, `Added ${data.label}.`);
     chairForm.reset();
   } catch (error) {
     showProblems(chairForm, error);
@@ -137,14 +146,9 @@ onSubmit(policyForm, async (event) => {
   status.textContent = "";
   let current = null;
   try {
-    const { data } = await api("GET", `/sites/${siteId}/policy`);
-    const { site_id: _site, version, ...policy } = data;
-    current = { policy, version };
-    const { data: saved } = await api("PUT", `/sites/${siteId}/policy`, {
-      body: { ...policy, ...policyChanges() }, ifMatch: policyForm.dataset.version });
-    policyForm.dataset.version = saved.version;
-    status.className = "entry-status tag ok";
-    status.textContent = "Saved.";
+    current = await currentPolicy();
+    await putPolicy({ ...current.policy, ...policyChanges() }, policyForm.dataset.version);
+    showStatus(status, "Saved.");
   } catch (error) {
     if (error instanceof ApiError && error.status === 412 && current) {
       showPolicy(current.policy);
