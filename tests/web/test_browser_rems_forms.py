@@ -1,11 +1,11 @@
 """The REMS forms queue in a real browser (R4.3): a prescriber signs a complete form and
 records its fax submission; days left in words; a nurse records, never signs; axe clean."""
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from playwright.sync_api import expect
 
 from spravato_ops.clock import utcnow
-from spravato_ops.domain.calendar import local_date
+from spravato_ops.domain.calendar import local_date, zone
 from spravato_ops.models import (
     ChecklistEntry, DeviceAdministration, Discharge, ObservationEntry, VitalsEntry,
 )
@@ -47,9 +47,14 @@ def _clinic(server):
     site = server.make.site(name="Riverside Clinic", address="1 River Road, Springfield")
     nurse = server.make.user("nurse", site=site, name="Kim Lee")
     now = utcnow()
-    _charted(server, site, nurse, now - timedelta(days=9), first_name="Noor", last_name="Haddad")
-    _charted(server, site, nurse, now - timedelta(days=6), complete=False, first_name="Jo",
-             last_name="Park")
+    today = local_date(now, site.timezone)
+
+    def noon(days_ago):  # the site's noon: the session's day is that day whatever the hour now
+        day = today - timedelta(days=days_ago)
+        return datetime.combine(day, time(12), zone(site.timezone)).astimezone(timezone.utc)
+
+    _charted(server, site, nurse, noon(9), first_name="Noor", last_name="Haddad")
+    _charted(server, site, nurse, noon(6), complete=False, first_name="Jo", last_name="Park")
     ready = _charted(server, site, nurse, now - timedelta(hours=3), first_name="Dana",
                      last_name="Okafor")
     sync_forms(server.db, now=now, lookback=FORM_LOOKBACK)  # the scheduler's sweep
