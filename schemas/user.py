@@ -36,6 +36,9 @@ class UserPatch(Schema):
     password = fields.String(load_only=True, validate=validate.Length(max=200), metadata={
         "description": "a new password for someone who forgot theirs (the policy of POST "
                        "/users); every token and browser session of theirs ends"})
+    site_ids = fields.List(id_field(), validate=validate.Length(max=100), metadata={
+        "description": "the sites they work at, replacing the ones they had (empty: every "
+                       "site, as for POST /users); in effect on their next request"})
 
 
 class PasswordChangeIn(Schema):

@@ -50,7 +50,8 @@ def change_own_password(data):
 @bp.arguments(UserPatch())
 @bp.response(200, UserOut)
 def update_user(changes, user_id):
-    """Change a user's name, role or whether they are active (deactivated: logged out at once)."""
+    """Change a user's name, role, sites, password or whether they are active (deactivated:
+    logged out at once)."""
     session = get_session()
     user = service.update_user(session, user_id=user_id, changes=changes, actor=g.current_user)
     return views.user_views(session, [user])[0]

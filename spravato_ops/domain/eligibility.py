@@ -74,6 +74,32 @@ def site_certified(site: SiteFacts, day: date) -> bool:
                 and day <= site.rems_certified_until)
 
 
+# R4.1: how long before a site's certification ends its admin is told, so that it is renewed
+# before bookings stop.
+CERTIFICATION_NOTICE_DAYS = 60
+
+
+@dataclass(frozen=True)
+class CertificationStatus:
+    """Where a site's REMS certification stands on a day (R4.1): "none" (no id or no end
+    date), "lapsed" (ended before the day), "ending" (ends within the notice) or "active";
+    with the days left, the end day counted (0: it ends today)."""
+
+    state: str
+    days_left: int | None = None
+
+
+def certification_status(site: SiteFacts, today: date,
+                         notice_days: int = CERTIFICATION_NOTICE_DAYS) -> CertificationStatus:
+    """R4.1: whether the site can still book on `today`, and for how long."""
+    if not (site.rems_certification_id and site.rems_certified_until):
+        return CertificationStatus("none")
+    days_left = (site.rems_certified_until - today).days
+    if days_left < 0:
+        return CertificationStatus("lapsed", days_left)
+    return CertificationStatus("ending" if days_left < notice_days else "active", days_left)
+
+
 def enrollment_required(site: SiteFacts) -> bool:
     """Outpatient sites enroll patients unless the program switch is off (R4.2)."""
     return site.setting_type == SettingType.OUTPATIENT and site.enrollment_required

@@ -1,10 +1,12 @@
 """Sites, chairs and site policy."""
-from sqlalchemy import or_, true
+from sqlalchemy import func, or_, true
 from sqlmodel import select
 
 from ..clock import utcnow
 from ..domain.policy import DEFAULT_POLICY, SitePolicy, validate_policy
-from ..domain.eligibility import SiteFacts
+from ..domain.calendar import local_date
+from ..domain.eligibility import SiteFacts, certification_status
+from ..domain.enums import SessionState
 from ..domain.opening_hours import opening_violations
 from ..models import Chair, Patient, Site, SitePolicyRecord, TreatmentSession, UserSite
 from . import audit
@@ -114,6 +116,23 @@ def site_facts(site):
                      enrollment_required=site.rems_enrollment_required,
                      monitoring_form_required=site.rems_forms_required,
                      withheld_form_required=site.rems_forms_for_withheld)
+
+
+def certification_outlook(session, site, *, now):
+    """R4.1 for the site's admin: the certification's status on the site's today and, once it
+    is ending or lapsed, how many sessions are booked for after its last day (bookings past
+    that day are refused: they need the renewal entered first)."""
+    facts = site_facts(site)
+    status = certification_status(facts, local_date(now, site.timezone))
+    booked_after = 0
+    if status.state in ("ending", "lapsed"):
+        booked_after = session.exec(
+            select(func.count()).select_from(TreatmentSession).where(
+                TreatmentSession.site_id == site.id,
+                TreatmentSession.state == SessionState.SCHEDULED.value,
+                TreatmentSession.local_day > site.rems_certified_until,
+                TreatmentSession.scheduled_start >= now)).one()
+    return status, booked_after
 
 
 def at_sites_of(user, site_column):

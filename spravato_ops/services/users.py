@@ -18,9 +18,7 @@ def create_user(session, *, email, name, role, password, actor, site_ids=()):
         raise InvalidInput({"password": problems})
     if session.exec(select(User).where(User.email == email)).first() is not None:
         raise Conflict(f"A user with email {email} already exists.")
-    missing = [sid for sid in site_ids if session.get(Site, sid) is None]
-    if missing:
-        raise InvalidInput({"site_ids": [f"Unknown site ids: {missing}"]})
+    _check_sites(session, site_ids)
     user = User(email=email, name=name, role=role, password_hash=hash_password(password),
                 created_at=utcnow())
     session.add(user)
@@ -28,6 +26,13 @@ def create_user(session, *, email, name, role, password, actor, site_ids=()):
     for site_id in dict.fromkeys(site_ids):
         session.add(UserSite(user_id=user.id, site_id=site_id))
     return save_new(session, user, entity="user", actor=actor)
+
+
+def _check_sites(session, site_ids):
+    """422 on `site_ids` naming a site that does not exist."""
+    missing = [sid for sid in site_ids if session.get(Site, sid) is None]
+    if missing:
+        raise InvalidInput({"site_ids": [f"Unknown site ids: {missing}"]})
 
 
 def login(session, *, email, password, ttl_hours):
@@ -53,18 +58,22 @@ def revoke_token(session, *, api_token, actor):
 
 
 def update_user(session, *, user_id, changes, actor):
-    """Change a user's name, role, `active` or password; deactivating one stops their tokens
-    and browser sessions at once (every request checks `active` with the token), and so does
-    a new password (a reset: for someone who forgot theirs). Admins cannot deactivate
-    themselves, so that a clinic is never left without one."""
+    """Change a user's name, role, `active`, password or sites; deactivating one stops their
+    tokens and browser sessions at once (every request checks `active` with the token), and
+    so does a new password (a reset: for someone who forgot theirs). New sites take effect on
+    their next request (the access counter moves: access_revision.py). Admins cannot
+    deactivate themselves, so that a clinic is never left without one."""
     user = get_existing(session, User, user_id, "User")
     if changes.get("active") is False and actor is not None and actor.id == user.id:
         raise Conflict("You cannot deactivate your own account; ask another admin.")
     changes = dict(changes)
     password = changes.pop("password", None)
+    site_ids = changes.pop("site_ids", None)
     if password is not None:
         _reset_password(session, user, password, name=changes.get("name", user.name),
                         actor=actor)
+    if site_ids is not None:
+        _assign_sites(session, user, site_ids, actor=actor)
     update_record(session, user, changes, entity="user", actor=actor)
     session.commit()
     return user
@@ -76,6 +85,25 @@ def _reset_password(session, user, password, *, name, actor):
     ended = _replace_password(session, user, password, field="password", name=name)
     audit.record(session, action="password_reset", entity="user", entity_id=user.id,
                  actor=actor, after={"tokens_ended": ended})
+
+
+def _assign_sites(session, user, site_ids, *, actor):
+    """Make `site_ids` the user's sites (none: every site, as for a new user), audited with
+    the sites before and after when they change. The caller commits."""
+    _check_sites(session, site_ids)
+    wanted = set(site_ids)
+    assigned = session.exec(select(UserSite).where(UserSite.user_id == user.id)).all()
+    before = {row.site_id for row in assigned}
+    if wanted == before:
+        return
+    for row in assigned:
+        if row.site_id not in wanted:
+            session.delete(row)
+    for site_id in sorted(wanted - before):
+        session.add(UserSite(user_id=user.id, site_id=site_id))
+    audit.record(session, action="sites_changed", entity="user", entity_id=user.id,
+                 actor=actor, before={"site_ids": sorted(before)},
+                 after={"site_ids": sorted(wanted)})
 
 
 def revoke_user_tokens(session, *, user_id, actor):

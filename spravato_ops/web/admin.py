@@ -1,6 +1,7 @@
-"""The admin's home: the sites with their certification, a site added, each site's chairs,
-opening hours and clinical policy; the staff added, deactivated or reactivated, given a new
-password, their sessions ended (admin.js and site_hours.js, through the API)."""
+"""The admin's home: the sites with their certification, a site added, each site's details,
+chairs, opening hours and clinical policy; the staff added, deactivated or reactivated, given
+a new password, moved between sites, their sessions ended (admin.js, site_details.js and
+site_hours.js, through the API)."""
 from functools import cache, partial
 
 from flask import render_template
@@ -8,10 +9,15 @@ from flask_login import current_user
 
 from schemas.site import TIMEZONES
 
+from ..clock import utcnow
 from ..db import get_session
+from ..domain.calendar import local_date
+from ..domain.eligibility import certification_status
 from ..domain.enums import Role, SettingType
 from ..domain.opening_hours import WEEKDAY_NAMES, WEEKDAYS
-from ..services.sites import list_chairs, list_sites, policy_record, site_with_policy
+from ..services.sites import (
+    certification_outlook, list_chairs, list_sites, policy_record, site_facts, site_with_policy,
+)
 from ..services.views import all_user_views
 from .access import page
 from .views import bp
@@ -32,7 +38,11 @@ def admin():
     users = [dict(user, sites=", ".join(names[i] for i in user["site_ids"]) or "every site")
              for user in sorted(all_user_views(session),
                                 key=lambda u: (not u["active"], u["role"], u["name"]))]
+    today = {site.id: local_date(utcnow(), site.timezone) for site in sites}
+    certification = {site.id: certification_status(site_facts(site), today[site.id])
+                     for site in sites}
     return render_template("admin.html", sites=sites, users=users, roles=list(Role),
+                           certification=certification,
                            setting_types=list(SettingType), timezones=suggested_timezones(),
                            me=current_user.id)
 
@@ -40,8 +50,9 @@ def admin():
 @bp.get("/admin/sites/<int:site_id>")
 @page("admin")
 def site_settings(site_id):
-    """A site's chairs, its opening hours and closures (P-HOURS) and the rest of its clinical
-    policy; site_hours.js adds chairs and saves the hours and the policy."""
+    """A site's details and REMS certification (R4.1), its chairs, its opening hours and
+    closures (P-HOURS) and the rest of its clinical policy; site_details.js saves the details,
+    site_hours.js adds chairs and saves the hours and the policy."""
     session = get_session()
     site, policy = site_with_policy(session, site_id)
     hours = policy.opening_hours
@@ -50,7 +61,8 @@ def site_settings(site_id):
             for key, name in zip(WEEKDAYS, WEEKDAY_NAMES)]
     closures = "\n".join(f"{c.day.isoformat()} {c.reason}" for c in hours.closures)
     return render_template("site_settings.html", site=site, days=days, closures=closures,
-                           hours_set=hours.weekly is not None,
+                           hours_set=hours.weekly is not None, setting_types=list(SettingType),
+                           certification=certification_outlook(session, site, now=utcnow()),
                            chairs=list_chairs(session, site_id=site_id),
                            at=partial(_at, policy.to_mapping()),
                            policy_version=getattr(policy_record(session, site_id), "version", 0))

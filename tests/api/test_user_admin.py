@@ -115,3 +115,46 @@ def test_an_admin_sets_a_new_password_for_someone_who_forgot_theirs(app, client,
     nurse_headers = make.auth_headers(user=make.user("nurse"))
     assert client.patch(f"{API}/users/{nurse.id}", headers=nurse_headers,
                         json={"password": "harbour-otter-violet-28"}).status_code == 403
+
+
+def test_moving_a_nurse_to_another_site_takes_effect_on_their_next_request(
+        app, client, make, auth, db):
+    here, there = make.site(), make.site()
+    nurse = make.user("nurse", site=here)
+    token = make.token(nurse)
+    browser = app.test_client()
+    client_log_in(browser, nurse)
+    board = f"{API}/board?site_id={{}}"
+    assert client.get(board.format(here.id), headers=bearer(token)).status_code == 200
+    assert client.get(board.format(there.id), headers=bearer(token)).status_code == 403
+    assert browser.get(f"/nurse/alerts?site_id={there.id}").status_code == 403
+
+    answer = client.patch(f"{API}/users/{nurse.id}", headers=auth("admin"),
+                          json={"site_ids": [there.id]})
+    assert answer.status_code == 200 and answer.json["site_ids"] == [there.id]
+    # The same token and browser session, at once: the new site opens, the old one closes.
+    assert client.get(board.format(there.id), headers=bearer(token)).status_code == 200
+    refused = client.get(board.format(here.id), headers=bearer(token))
+    assert refused.status_code == 403 and f"not assigned to site {here.id}" in refused.json[
+        "message"]
+    assert browser.get(f"/nurse/alerts?site_id={there.id}").status_code == 200
+    assert browser.get(f"/nurse/alerts?site_id={here.id}").status_code == 403
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "sites_changed")).one()
+    assert (event.entity_id, event.before, event.after) == (
+        str(nurse.id), {"site_ids": [here.id]}, {"site_ids": [there.id]})
+
+
+def test_sites_unchanged_or_unknown_change_nothing(client, make, auth, db):
+    here = make.site()
+    nurse = make.user("nurse", site=here)
+    admin = auth("admin")
+    same = client.patch(f"{API}/users/{nurse.id}", headers=admin, json={"site_ids": [here.id]})
+    assert same.status_code == 200 and same.json["site_ids"] == [here.id]
+    unknown = client.patch(f"{API}/users/{nurse.id}", headers=admin,
+                           json={"site_ids": [here.id, 99999], "name": "Renamed"})
+    assert unknown.status_code == 422
+    assert "99999" in unknown.json["errors"]["site_ids"][0]
+    after = client.get(f"{API}/users", headers=admin).json
+    mine = next(user for user in after if user["id"] == nurse.id)
+    assert mine["site_ids"] == [here.id] and mine["name"] == nurse.name
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == "sites_changed")).all() == []

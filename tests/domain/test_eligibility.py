@@ -4,7 +4,9 @@ from datetime import date
 import pytest
 
 from spravato_ops.domain import PatientFacts, ScreeningFacts, SiteFacts, check_eligibility
-from spravato_ops.domain.eligibility import age_on
+from spravato_ops.domain.eligibility import (
+    CERTIFICATION_NOTICE_DAYS, CertificationStatus, age_on, certification_status,
+)
 
 from .builders import codes
 
@@ -110,3 +112,20 @@ def test_r4_1_r4_2_r5_every_violation_at_once():
     assert codes(found) == ["site_not_certified", "patient_not_enrolled", "under_18",
                             "contraindication_hypersensitivity", "psychosis_history",
                             "concomitant_maoi"]
+
+
+@pytest.mark.parametrize("site, status", [
+    (SiteFacts("outpatient", None, date(2026, 12, 31)), CertificationStatus("none")),
+    (SiteFacts("outpatient", "REMS-123", None), CertificationStatus("none")),
+    (SiteFacts("outpatient", "REMS-123", date(2026, 3, 8)), CertificationStatus("lapsed", -1)),
+    (SiteFacts("outpatient", "REMS-123", DAY), CertificationStatus("ending", 0)),
+    (SiteFacts("outpatient", "REMS-123", date(2026, 5, 7)), CertificationStatus("ending", 59)),
+    (SiteFacts("outpatient", "REMS-123", date(2026, 5, 8)), CertificationStatus("active", 60)),
+])
+def test_r4_1_certification_status_tells_the_admin_before_bookings_stop(site, status):
+    """R4.1: the admin is told CERTIFICATION_NOTICE_DAYS before the last certified day; the
+    status agrees with the hard stop (lapsed exactly when booking is refused)."""
+    assert CERTIFICATION_NOTICE_DAYS == 60
+    assert certification_status(site, DAY) == status
+    refused = "site_not_certified" in codes(check(site=site))
+    assert refused == (status.state in ("none", "lapsed"))

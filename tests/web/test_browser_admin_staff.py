@@ -1,6 +1,6 @@
 """The admin's staff in a real browser: a staff member added (the password policy's refusal
 beside its field first), deactivated (their bearer token refused at once), reactivated, and
-their sessions ended."""
+their sessions ended; a nurse moved to another site."""
 import urllib.error
 import urllib.request
 
@@ -12,8 +12,8 @@ from spravato_ops.models import Site, User, UserSite
 from .conftest import axe_violations, log_in, screenshot
 
 
-def _me_status(server, token):
-    request = urllib.request.Request(f"{server.url}/api/v1/users/me",
+def _me_status(server, token, path="/users/me"):
+    request = urllib.request.Request(f"{server.url}/api/v1{path}",
                                      headers={"Authorization": f"Bearer {token}"})
     try:
         with urllib.request.urlopen(request) as response:
@@ -40,9 +40,8 @@ def test_an_admin_adds_a_nurse_then_deactivates_and_reactivates_her(server, tabl
     form.get_by_label("First password").fill("teal-otter-harbour-91")
     form.get_by_role("button", name="Add staff member").click()
     expect(page.locator("#admin-status")).to_have_text("Added Rosa Diaz (nurse).")
-    row = page.locator("table.staff tr", has_text="Rosa Diaz")
-    expect(row).to_contain_text("Riverside")
-    expect(row).not_to_contain_text("Hillside")
+    sites = page.locator("table.staff tr", has_text="Rosa Diaz").locator(".site-names")
+    expect(sites).to_have_text("Riverside")
     screenshot(page, "admin-staff")
     assert axe_violations(page) == []
     server.db.expire_all()
@@ -96,5 +95,34 @@ def test_an_admin_adds_a_site_and_a_wrong_time_zone_is_named(server, tablet):
     assert (site.timezone, site.rems_certification_id, site.phone, site.address) == (
         "America/Chicago", "REMS-4417", "555-0177", None)
     server.db.rollback()
-    page.get_by_role("link", name="Chairs, opening hours and policy of Lakeside Clinic").click()
+    page.get_by_role("link", name="Details, chairs, opening hours and policy of Lakeside Clinic"
+                     ).click()
     expect(page.locator("#chair-list")).to_contain_text("No chairs yet")
+
+
+def test_an_admin_moves_a_nurse_to_another_site(server, tablet):
+    riverside = server.make.site(name="Riverside")
+    hillside = server.make.site(name="Hillside")
+    nurse = server.make.user("nurse", site=riverside, name="Ana Lima")
+    token = server.make.token(nurse)
+    board = "/board?site_id={}"
+    assert _me_status(server, token, board.format(hillside.id)) == 403
+    page = log_in(tablet.new_page(), server, server.make.user("admin"))
+    page.goto(f"{server.url}/admin")
+    row = page.locator("table.staff tr", has_text="Ana Lima")
+    row.get_by_text("Change sites").click()
+    sites = row.get_by_role("group", name="Sites Ana Lima works at")
+    expect(sites.get_by_label("Riverside")).to_be_checked()
+    sites.get_by_label("Riverside").uncheck()
+    sites.get_by_label("Hillside").check()
+    screenshot(page, "admin-staff-sites")
+    row.get_by_role("button", name="Save sites").click()
+    expect(page.locator("#admin-status")).to_have_text("Ana Lima now works at Hillside.")
+    expect(page.locator("table.staff tr", has_text="Ana Lima").locator(".site-names")
+           ).to_have_text("Hillside")
+    # Her own token, at once: Hillside opens and Riverside closes.
+    assert _me_status(server, token, board.format(hillside.id)) == 200
+    assert _me_status(server, token, board.format(riverside.id)) == 403
+    server.db.expire_all()
+    assert server.db.exec(select(UserSite.site_id).where(UserSite.user_id == nurse.id)).all() == [
+        hillside.id]

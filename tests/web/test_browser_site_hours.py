@@ -17,7 +17,7 @@ def test_an_admin_sets_opening_hours_and_sees_the_sessions_left_outside(server, 
         hour=7, minute=0, second=0, microsecond=0)
     early = server.make.session(site=site, chair=chair, scheduled_start=tomorrow)
     page = log_in(tablet.new_page(), server, server.make.user("admin"))
-    page.get_by_role("link", name="Chairs, opening hours and policy of Riverside").click()
+    page.get_by_role("link", name="Details, chairs, opening hours and policy of Riverside").click()
     expect(page.locator("#conflicts")).to_contain_text("None")
     page.get_by_label("Set opening hours").check()
     for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
@@ -46,7 +46,7 @@ def test_an_admin_adds_a_chair_to_a_site(server, tablet):
     site = server.make.site(name="Riverside")
     server.make.chair(site, label="Chair 1")
     page = log_in(tablet.new_page(), server, server.make.user("admin"))
-    page.get_by_role("link", name="Chairs, opening hours and policy of Riverside").click()
+    page.get_by_role("link", name="Details, chairs, opening hours and policy of Riverside").click()
     chairs = page.locator("#chair-list")
     expect(chairs).to_have_text("Chair 1")
     page.get_by_role("button", name="Save opening hours").click()  # the page's other form
@@ -73,7 +73,7 @@ def test_an_admin_changes_the_clinical_policy_and_a_change_made_meanwhile_is_kep
     site = server.make.site(name="Riverside")
     admin = server.make.user("admin")
     page = log_in(tablet.new_page(), server, admin)
-    page.get_by_role("link", name="Chairs, opening hours and policy of Riverside").click()
+    page.get_by_role("link", name="Details, chairs, opening hours and policy of Riverside").click()
     page.get_by_label("Set opening hours").check()
     page.get_by_label("Monday").fill("08:00-18:00")
     page.get_by_role("button", name="Save opening hours").click()

@@ -1,20 +1,15 @@
 // The admin's page: add a site (POST /sites); add a staff member (POST /users), deactivate or
 // reactivate one (PATCH /users/{id}: deactivated, their tokens and browser sessions stop at
 // once), set a new password for someone who forgot theirs (PATCH, `password`), end someone's
-// sessions (POST /users/{id}/revoke-tokens). The page is read again after each change, and
+// sessions (POST /users/{id}/revoke-tokens), change the sites they work at (PATCH, `site_ids`). The page is read again after each change, and
 // says what was done.
 import { api } from "./api.js";
 import { clearProblems, refusalWords, showProblems, showStatus } from "./form_errors.js";
+import { readAgain, showDone } from "./read_again.js";
 import { onSubmit } from "./submit_ready.js";
 
-const DONE_KEY = "admin:done";  // what the page says after it is read again
 const staffForm = document.getElementById("add-staff-form");
 const status = document.getElementById("admin-status");
-
-function readAgain(message) {
-  sessionStorage.setItem(DONE_KEY, message);
-  window.location.reload();
-}
 
 const ACTIONS = {
   "end-sessions": async (id, name) => {
@@ -62,6 +57,24 @@ for (const resetForm of document.querySelectorAll("form.reset-form")) {
   });
 }
 
+// The sites someone works at, replacing the ones they had; from their next page or request.
+for (const sitesForm of document.querySelectorAll("form.sites-form")) {
+  onSubmit(sitesForm, async (event) => {
+    event.preventDefault();
+    const row = sitesForm.closest("tr");
+    const ticked = [...sitesForm.querySelectorAll("input[name=site_ids]:checked")];
+    try {
+      await api("PATCH", `/users/${row.dataset.userId}`,
+        { body: { site_ids: ticked.map((box) => Number(box.value)) } });
+      const names = ticked.map((box) => box.parentElement.textContent.trim());
+      readAgain(`${row.dataset.name} now works at ${names.join(", ") || "every site"}.`);
+    } catch (error) {
+      showStatus(status, `Sites not changed: ${refusalWords(error)}`, "overdue");
+      status.scrollIntoView({ block: "center" });
+    }
+  });
+}
+
 onSubmit(staffForm, async (event) => {
   event.preventDefault();
   clearProblems(staffForm);
@@ -88,14 +101,10 @@ onSubmit(siteForm, async (event) => {
     [...new FormData(siteForm)].map(([name, value]) => [name, value.trim() || null]));
   try {
     const { data } = await api("POST", "/sites", { body });
-    readAgain(`Added the site ${data.name}: add its chairs from "Chairs, opening hours and policy".`);
+    readAgain(`Added the site ${data.name}: add its chairs from "Details, chairs, opening hours and policy".`);
   } catch (error) {
     showProblems(siteForm, error);
   }
 });
 
-const done = sessionStorage.getItem(DONE_KEY);
-if (done) {
-  sessionStorage.removeItem(DONE_KEY);
-  showStatus(status, done);
-}
+showDone(status);
