@@ -11,7 +11,7 @@ from ..domain.opening_hours import opening_violations
 from ..models import Chair, Patient, Site, SitePolicyRecord, TreatmentSession, UserSite
 from . import audit
 from .common import check_version, get_existing, save_new, save_update
-from .failures import InvalidInput, NotFound
+from .failures import Conflict, InvalidInput, NotFound
 
 
 def create_site(session, *, data, actor):
@@ -20,7 +20,16 @@ def create_site(session, *, data, actor):
 
 
 def update_site(session, *, site_id, changes, actor, expected_version=None):
+    """Change a site under If-Match. Its time zone is fixed once a session is booked there:
+    each session's day, the schedule, the reminders and the REMS deadlines are the site's
+    local days (409 then)."""
     site = get_existing(session, Site, site_id, "Site")
+    moved = changes.get("timezone", site.timezone) != site.timezone
+    if moved and session.exec(select(TreatmentSession.id).where(
+            TreatmentSession.site_id == site_id).limit(1)).first() is not None:
+        raise Conflict(f"The time zone of {site.name} cannot change once sessions are booked "
+                       "there: their days, reminders and REMS deadlines are the site's local "
+                       "days. Add a new site for the other time zone.")
     return save_update(session, site, changes, entity="site", actor=actor,
                        expected_version=expected_version)
 

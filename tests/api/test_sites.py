@@ -106,6 +106,24 @@ def test_patch_site_validates_what_it_is_given(client, auth, make):
     assert set(response.json["errors"]) == {"timezone", "name"}
 
 
+def test_a_sites_time_zone_is_fixed_once_a_session_is_booked_there(client, auth, make, db):
+    empty, busy = make.site(timezone="America/New_York"), make.site(timezone="America/New_York")
+    make.session(site=busy)
+    headers = auth("admin")
+    moved = client.patch(f"{API}/sites/{empty.id}", headers=headers,
+                         json={"timezone": "America/Chicago"})
+    assert moved.status_code == 200 and moved.json["timezone"] == "America/Chicago"
+    state = everything(db)
+    refused = client.patch(f"{API}/sites/{busy.id}", headers=headers,
+                           json={"timezone": "America/Chicago", "name": "Renamed"})
+    assert refused.status_code == 409
+    assert "cannot change once sessions are booked" in refused.json["message"]
+    assert everything(db) == state
+    same = client.patch(f"{API}/sites/{busy.id}", headers=headers,
+                        json={"timezone": "America/New_York", "name": "Renamed"})
+    assert same.status_code == 200 and same.json["name"] == "Renamed"
+
+
 def test_chairs_have_unique_labels_per_site(client, auth, make, db):
     site, other = make.site(), make.site()
     headers = auth("admin")
