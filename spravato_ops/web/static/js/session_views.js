@@ -7,6 +7,18 @@ const TIMER_NAMES = {
   discharge_eligible: "Discharge eligible",
 };
 
+// The discharge criteria of R3.4 in a nurse's words (the API's codes are the rule's).
+const CRITERION_NAMES = {
+  min_observation: "2 hours since the first device (R3.1)",
+  post_dose_bp: "Blood pressure at about 40 minutes (R2.2)",
+  bp_acceptable: "Blood pressure acceptable (R2.4)",
+  sedation_resolved: "Sedation resolved",
+  dissociation_resolved: "Dissociation resolved",
+  respiratory_ok: "Breathing and SpO2 normal (R3.3)",
+  transport_confirmed: "Ride home recorded (R3.5)",
+  no_open_serious_event: "No serious adverse event open",
+};
+
 function element(tag, { className, text } = {}, children = []) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -54,7 +66,7 @@ export function renderReadiness(summary, list, readiness, timeZone) {
   list.replaceChildren(...readiness.criteria.map((c) => element("li", {
     className: c.met ? "met" : "unmet" }, [
     element("span", { className: `tag ${c.met ? "ok" : "overdue"}`, text: c.met ? "met" : "not met" }),
-    element("strong", { text: ` ${c.code.replaceAll("_", " ")}` }),
+    element("strong", { text: ` ${CRITERION_NAMES[c.code] ?? c.code.replaceAll("_", " ")}:` }),
     element("span", { text: ` ${c.detail ?? ""}` }),
     c.met_at && !c.met ? element("span", { className: "muted",
       text: ` (met at ${localTime(c.met_at, timeZone)})` }) : "",
