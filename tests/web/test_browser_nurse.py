@@ -99,7 +99,10 @@ def test_a_nurse_runs_a_whole_session_and_discharges_the_patient(server, tablet)
     assert axe_violations(page) == []
     page.get_by_role("link", name="Alex").click()
     _ready(page)
+    time_point = page.get_by_label("Time point")
+    expect(time_point).to_have_value("pre_dose")  # the form offers the reading due next
     _first_device(page)
+    expect(time_point).to_have_value("post_dose")
     expect(_timer(page, "Next device")).to_contain_text("in 4 min")
     _at(page, server, session, 5.1)
     expect(page.get_by_label("Lot number")).to_have_value("LOT-7")
@@ -114,7 +117,9 @@ def test_a_nurse_runs_a_whole_session_and_discharges_the_patient(server, tablet)
     expect(_timer(page, "Next observation")).to_contain_text("due")
     _at(page, server, session, 55)
     expect(_timer(page, "40-minute blood pressure")).to_contain_text("overdue by")
+    expect(time_point).to_have_value("post_dose")
     _blood_pressure(page, "post_dose")  # late, outside 30-60 would be refused by R2.2
+    expect(time_point).to_have_value("pre_discharge")
     for minutes in (60, 75, 90, 105):
         _at(page, server, session, minutes)
         _observation(page)
@@ -294,3 +299,21 @@ def test_the_nurse_corrects_the_ride_home_and_resolves_an_adverse_event(server, 
     expect(entries).to_contain_text("Adverse event: Nausea, resolved")
     expect(page.get_by_role("button", name="Mark resolved: Adverse event: Nausea")).to_have_count(0)
     screenshot(page, "nurse-session-corrections")
+
+
+def test_the_blood_pressure_form_offers_the_recheck_an_alerting_reading_calls_for(server,
+                                                                                  tablet):
+    """R2.3: after a post-dose reading above P-BP-ALERT the next reading offered is the
+    recheck, until one no longer alerts; then the reading before discharge (R2.4)."""
+    session, page = _session_screen(server, tablet)
+    _first_device(page)
+    time_point = page.get_by_label("Time point")
+    _at(page, server, session, 40)
+    expect(time_point).to_have_value("post_dose")
+    _blood_pressure(page, "post_dose", systolic=172, diastolic=104)
+    expect(time_point).to_have_value("recheck")
+    expect(_timer(page, "Blood pressure recheck")).to_be_visible()
+    _at(page, server, session, 55)
+    expect(time_point).to_have_value("recheck")
+    _blood_pressure(page, "recheck", systolic=132, diastolic=82)
+    expect(time_point).to_have_value("pre_discharge")

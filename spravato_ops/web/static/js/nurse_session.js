@@ -7,7 +7,9 @@ import { keepForOffline } from "./offline_page.js";
 import { Outbox } from "./outbox.js";
 import { requestFor } from "./session_forms.js";
 import { renderChart } from "./session_chart.js";
-import { AMENDABLE, renderEntries, renderReadiness, renderTimers } from "./session_views.js";
+import {
+  AMENDABLE, nextTimepoint, renderEntries, renderReadiness, renderTimers,
+} from "./session_views.js";
 import { siteTimeToUtc, showErrors, showPending, clearErrors, startAmend } from "./session_ui.js";
 import { onSubmit } from "./submit_ready.js";
 
@@ -58,6 +60,17 @@ function afterSave(form) {
     localStorage.setItem(`lot:${sessionId}`, form.lot_number.value);
     form.deviation_reason.value = "";
   }
+  if (form.id === "vitals-form") delete form.timepoint.dataset.chosen;  // offer the next one
+}
+
+// The time point the form offers follows the session (nextTimepoint) until the nurse picks one.
+const timepoint = $("timepoint");
+timepoint.addEventListener("change", () => { timepoint.dataset.chosen = "yes"; });
+
+function offerTimepoint(record) {
+  if (timepoint.dataset.chosen || document.activeElement === timepoint
+      || outbox.pendingFor("vitals-form").length) return;
+  timepoint.value = nextTimepoint(record, timers);
 }
 
 forms.forEach((form) => onSubmit(form, (event) => {
@@ -120,6 +133,7 @@ async function refresh() {
     renderEntries($("entries"), record.data, timeZone, { onAmend, onResolve });
     renderChart($("chart"), record.data, limits, timeZone);
     showChecklist(record.data.checklist);
+    offerTimepoint(record.data);
     // A prescriber sees the override before trying, when something other than time is unmet.
     const unmet = readiness.criteria.filter((c) => !c.met).map((c) => c.code);
     $("discharge-form").querySelector(".override").hidden = !(mayOverride

@@ -7,6 +7,20 @@ const TIMER_NAMES = {
   discharge_eligible: "Discharge eligible",
 };
 
+// The blood pressure the nurse most likely takes next: a recheck while one is due (R2.3),
+// else the pre-dose reading until a device is given (R2.1), the 40-minute one until it is
+// taken (R2.2), then the one before discharge (R2.4). The form offers it; the nurse may pick
+// another.
+export function nextTimepoint(record, timerList) {
+  const live = (entries) => entries.filter((e) => !e.amended);
+  if (timerList.some((t) => t.code === "bp_recheck" && t.due_at && t.state !== "done")) {
+    return "recheck";
+  }
+  if (!live(record.devices).length) return "pre_dose";
+  if (!live(record.vitals).some((v) => v.timepoint === "post_dose")) return "post_dose";
+  return "pre_discharge";
+}
+
 // The discharge criteria of R3.4 in a nurse's words (the API's codes are the rule's).
 const CRITERION_NAMES = {
   min_observation: "2 hours since the first device (R3.1)",
