@@ -1,5 +1,8 @@
 """The schedule page: the day's grid frame for schedulers and prescribers."""
+from datetime import timedelta
+
 from spravato_ops.clock import utcnow
+from spravato_ops.domain.calendar import local_date
 from spravato_ops.models import Patient, SitePolicyRecord
 from spravato_ops.services import alerts
 
@@ -66,3 +69,19 @@ def test_the_schedulers_follow_ups_name_the_patient_and_link_to_them_r1_7(client
     assert f"{patient.first_name} {patient.last_name}</strong>:" in follow_ups
     assert f'href="/patients/{patient.id}" class="alert-message">cadence_gap message' in follow_ups
     assert "rems_form_due message" not in page and "1 more is for nurses." in page
+
+
+def test_the_schedule_says_when_the_sites_rems_certification_ends_r4_1(client, make):
+    today = local_date(utcnow(), "America/New_York")
+    ending = make.site(name="Riverside", rems_certified_until=today + timedelta(days=9))
+    lapsed = make.site(name="Hillside", rems_certified_until=today - timedelta(days=1))
+    fine = make.site(name="Lakeside")
+    _log_in(client, make.user("scheduler"))
+    page = client.get(f"/schedule?site_id={ending.id}").get_data(as_text=True)
+    assert (f"The REMS certification of Riverside ends on {today + timedelta(days=9)}, in 9 "
+            "days: sessions after that day cannot be booked") in page
+    page = client.get(f"/schedule?site_id={lapsed.id}").get_data(as_text=True)
+    assert (f"No session can be booked at Hillside: its REMS certification ended on "
+            f"{today - timedelta(days=1)} (R4.1)") in page
+    page = client.get(f"/schedule?site_id={fine.id}").get_data(as_text=True)
+    assert 'id="certification-status"' not in page
