@@ -1,6 +1,7 @@
 """The admin's staff in a real browser: a staff member added (the password policy's refusal
 beside its field first), deactivated (their bearer token refused at once), reactivated, and
 their sessions ended; a nurse moved to another site."""
+import json
 import urllib.error
 import urllib.request
 
@@ -126,3 +127,27 @@ def test_an_admin_moves_a_nurse_to_another_site(server, tablet):
     server.db.expire_all()
     assert server.db.exec(select(UserSite.site_id).where(UserSite.user_id == nurse.id)).all() == [
         hillside.id]
+
+
+def test_an_admin_puts_right_a_role_picked_by_mistake(server, tablet):
+    nurse = server.make.user("nurse", name="Ben Okafor")
+    token = server.make.token(nurse)
+    page = log_in(tablet.new_page(), server, server.make.user("admin"))
+    page.goto(f"{server.url}/admin")
+    page.locator("table.staff tr", has_text="Ben Okafor").get_by_text("Name and role",
+                                                                      exact=True).click()
+    page.get_by_label("Name of Ben Okafor").fill(" ")
+    page.get_by_role("button", name="Save name and role").click()
+    expect(page.locator("#admin-status")).to_contain_text("Not changed")
+    page.get_by_label("Name of Ben Okafor").fill("Ben Okafor-Reyes")
+    page.get_by_label("Role of Ben Okafor").select_option("prescriber")
+    screenshot(page, "admin-staff-role")
+    page.get_by_role("button", name="Save name and role").click()
+    expect(page.locator("#admin-status")).to_have_text("Saved: Ben Okafor-Reyes, prescriber.")
+    expect(page.locator("table.staff tr", has_text="Ben Okafor-Reyes")).to_contain_text(
+        "prescriber")
+    # His own token, at once: the new role.
+    request = urllib.request.Request(f"{server.url}/api/v1/users/me",
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request) as response:
+        assert json.load(response)["role"] == "prescriber"

@@ -1,7 +1,8 @@
 // The admin's page: add a site (POST /sites); add a staff member (POST /users), deactivate or
 // reactivate one (PATCH /users/{id}: deactivated, their tokens and browser sessions stop at
 // once), set a new password for someone who forgot theirs (PATCH, `password`), end someone's
-// sessions (POST /users/{id}/revoke-tokens), change the sites they work at (PATCH, `site_ids`). The page is read again after each change, and
+// sessions (POST /users/{id}/revoke-tokens), change the sites they work at (PATCH, `site_ids`),
+// their name or role (PATCH). The page is read again after each change, and
 // says what was done.
 import { api } from "./api.js";
 import { clearProblems, refusalWords, showProblems, showStatus } from "./form_errors.js";
@@ -52,6 +53,24 @@ for (const resetForm of document.querySelectorAll("form.reset-form")) {
         + "to them in person; they can change it on their account page.");
     } catch (error) {
       showStatus(status, `Password not set: ${refusalWords(error)}`, "overdue");
+      status.scrollIntoView({ block: "center" });
+    }
+  });
+}
+
+// Someone's name or role put right (a role picked by mistake, a new name); a new role holds
+// from their next page or request.
+for (const personForm of document.querySelectorAll("form.person-form")) {
+  onSubmit(personForm, async (event) => {
+    event.preventDefault();
+    const row = personForm.closest("tr");
+    const body = { name: personForm.elements.name.value.trim(),
+                   role: personForm.elements.role.value };
+    try {
+      await api("PATCH", `/users/${row.dataset.userId}`, { body });
+      readAgain(`Saved: ${body.name}, ${body.role.replace("_", " ")}.`);
+    } catch (error) {
+      showStatus(status, `Not changed: ${refusalWords(error)}`, "overdue");
       status.scrollIntoView({ block: "center" });
     }
   });
