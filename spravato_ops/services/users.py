@@ -89,8 +89,11 @@ def _reset_password(session, user, password, *, name, actor):
 
 def _assign_sites(session, user, site_ids, *, actor):
     """Make `site_ids` the user's sites (none: every site, as for a new user), audited with
-    the sites before and after when they change. The caller commits."""
+    the sites before and after when they change. The user's row is locked first, so that two
+    changes at once replace the sites one after the other, never mixing both. The caller
+    commits."""
     _check_sites(session, site_ids)
+    session.exec(select(User.id).where(User.id == user.id).with_for_update()).one()
     wanted = set(site_ids)
     assigned = session.exec(select(UserSite).where(UserSite.user_id == user.id)).all()
     before = {row.site_id for row in assigned}

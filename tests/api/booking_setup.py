@@ -64,9 +64,10 @@ def set_state(db, session_id, state):
     db.commit()
 
 
-def fire_at_once(app, headers, payloads, url):
-    """POST each payload (or (url, payload)) from its own thread and test client, all released
-    at once; return [(status, json)] in order ("exception" and its repr if one raised)."""
+def fire_at_once(app, headers, payloads, url, method="POST"):
+    """Send (POST) each payload (or (url, payload)) from its own thread and test client, all
+    released at once; return [(status, json)] in order ("exception" and its repr if one
+    raised)."""
     barrier = threading.Barrier(len(payloads))
     results = [None] * len(payloads)
 
@@ -75,7 +76,7 @@ def fire_at_once(app, headers, payloads, url):
             client = app.test_client()
             barrier.wait(timeout=30)
             target, body = payload if isinstance(payload, tuple) else (url, payload)
-            response = client.post(target, json=body, headers=headers)
+            response = client.open(target, method=method, json=body, headers=headers)
             results[index] = (response.status_code, response.get_json())
         except Exception as exc:  # reported by the assertions, not lost in the thread
             results[index] = ("exception", repr(exc))
