@@ -5,6 +5,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from spravato_ops.clock import utcnow
+from spravato_ops.services.courses import update_course
 
 from .conftest import axe_violations, log_in, screenshot
 
@@ -89,3 +90,44 @@ def test_a_scheduler_gets_no_screening_form_and_a_stale_change_is_said_in_words(
     page.get_by_role("button", name="Save contact details").click()
     expect(page.locator(".error-summary").first).to_contain_text("the connection was lost")
     tablet.set_offline(False)
+
+
+def test_a_prescriber_moves_a_course_to_every_two_weeks_then_stops_it(server, tablet):
+    """R1.1: the continuation interval and the course's status are changed on the patient's
+    page with If-Match; a stopped course's sessions still booked are named for cancelling."""
+    prescriber = server.make.user("prescriber")
+    patient = server.make.patient(first_name="Robin", last_name="Okafor")
+    course = server.make.course(patient=patient, prescriber=prescriber,
+                                start_date=utcnow().date() - timedelta(weeks=10))
+    server.make.session(course=course, scheduled_start=utcnow() + timedelta(days=8))
+    page = log_in(tablet.new_page(), server, prescriber)
+    page.goto(f"{server.url}/patients/{patient.id}")
+    article = page.locator("article.course")
+    expect(article).to_contain_text("Continuation every 1 week(s).")
+    article.get_by_text("Change this course").click()
+    article.get_by_label("Continuation").select_option("2")
+    screenshot(page, "patient-course-change")
+    article.get_by_role("button", name="Save the course").click()
+    expect(article).to_contain_text("Continuation every 2 week(s).")
+    assert axe_violations(page) == []
+
+    article.get_by_text("Change this course").click()
+    article.get_by_label("Status").select_option("stopped")
+    article.get_by_role("button", name="Save the course").click()
+    expect(article.get_by_text("stopped", exact=True)).to_be_visible()
+    expect(article).to_contain_text(
+        "1 session of this stopped course is still booked: cancel it on the schedule.")
+    server.db.expire_all()
+    stored = server.db.get(type(course), course.id)
+    assert (stored.status, stored.continuation_interval_weeks, stored.version) == ("stopped", 2, 3)
+    server.db.rollback()
+
+    # A change made elsewhere after the page was read is refused, not overwritten.
+    update_course(server.db, course_id=course.id, changes={"oral_antidepressant": "sertraline"},
+                  actor=None)
+    article.get_by_text("Change this course").click()
+    article.get_by_label("Status").select_option("active")
+    article.get_by_role("button", name="Save the course").click()
+    expect(article.locator(".error-summary")).to_be_visible()
+    server.db.expire_all()
+    assert server.db.get(type(course), course.id).status == "stopped"

@@ -1,5 +1,6 @@
-// The patient page's record forms (REMS enrollment, screening, a new course): each sends its
-// fields as JSON to the path it names, then the page reloads to show what was stored. Errors
+// The patient page's record forms (REMS enrollment, screening, a new course, a course changed):
+// each sends its fields as JSON to the path it names (with If-Match where the form holds the
+// version it showed), then the page reloads to show what was stored. Errors
 // use the forms' one pattern (form_errors.js) and leave what was typed in place. The buttons
 // are enabled once handled (submit_ready.js).
 import { api } from "./api.js";
@@ -32,7 +33,8 @@ document.querySelectorAll("form.record-form").forEach((form) => {
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     try {
-      await api(form.dataset.method, form.dataset.path, { body: bodyOf(form) });
+      await api(form.dataset.method, form.dataset.path,
+        { body: bodyOf(form), ifMatch: form.dataset.version });
       window.location.reload();
     } catch (error) {
       showProblems(form, error);
