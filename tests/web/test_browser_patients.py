@@ -104,6 +104,7 @@ def test_a_prescriber_moves_a_course_to_every_two_weeks_then_stops_it(server, ta
     page.goto(f"{server.url}/patients/{patient.id}")
     article = page.locator("article.course")
     expect(article).to_contain_text("Continuation every 1 week(s).")
+    expect(page.get_by_role("button", name="Start the course")).to_have_count(0)
     article.get_by_text("Change this course").click()
     article.get_by_label("Continuation").select_option("2")
     screenshot(page, "patient-course-change")
@@ -117,6 +118,7 @@ def test_a_prescriber_moves_a_course_to_every_two_weeks_then_stops_it(server, ta
     expect(article.get_by_text("stopped", exact=True)).to_be_visible()
     expect(article).to_contain_text(
         "1 session of this stopped course is still booked: cancel it on the schedule.")
+    expect(page.get_by_role("button", name="Start the course")).to_be_visible()
     server.db.expire_all()
     stored = server.db.get(type(course), course.id)
     assert (stored.status, stored.continuation_interval_weeks, stored.version) == ("stopped", 2, 3)
