@@ -56,7 +56,7 @@ def _timezone(session, sessions, default_timezone):
 def _with_calendar(session, course, sessions, default_timezone):
     """The course and its weeks: each with its phase, what it allows, its sessions in words
     (held, booked, missed) and what it still asks (domain.plan.week_note); and how many of
-    its sessions are still booked from today on (to cancel once it is stopped)."""
+    its sessions are still booked from today on, by id (to cancel once it is stopped)."""
     plan = plan_for_course(session, course_id=course.id, default_timezone=default_timezone)
     by_week = defaultdict(list)
     for record, _chair in sessions:
@@ -65,7 +65,7 @@ def _with_calendar(session, course, sessions, default_timezone):
             by_week[week].append((record.local_day, WEEK_WORDS[record.state]))
     weeks = [{"week": week, "note": week_note(week, plan["today"]),
               "sessions": by_week.get(week.week, [])} for week in plan["weeks"]]
-    still_booked = sum(1 for record, _chair in sessions
-                       if record.course_id == course.id and record.state == "scheduled"
-                       and record.local_day >= plan["today"])
+    still_booked = [record.id for record, _chair in sessions
+                    if record.course_id == course.id and record.state == "scheduled"
+                    and record.local_day >= plan["today"]]
     return {"course": course, "plan": plan, "weeks": weeks, "still_booked": still_booked}

@@ -31,5 +31,7 @@ def patient(patient_id):
     overview = patient_overview(get_session(), patient_id=patient_id,
                                 default_timezone=current_app.config["DEMO_TIMEZONE"])
     may_screen = current_user.role in permissions.MATRIX["PUT /patients/{}/screening"]
+    may_cancel = current_user.role in permissions.MATRIX["POST /sessions/{}/cancel"]
     return render_template("patient.html", desk=current_user.role == "front_desk",
-                           may_edit=_may_edit(), may_screen=may_screen, **overview)
+                           may_edit=_may_edit(), may_screen=may_screen, may_cancel=may_cancel,
+                           **overview)

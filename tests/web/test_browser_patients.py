@@ -94,12 +94,13 @@ def test_a_scheduler_gets_no_screening_form_and_a_stale_change_is_said_in_words(
 
 def test_a_prescriber_moves_a_course_to_every_two_weeks_then_stops_it(server, tablet):
     """R1.1: the continuation interval and the course's status are changed on the patient's
-    page with If-Match; a stopped course's sessions still booked are named for cancelling."""
+    page with If-Match; a stopped course's sessions still booked are cancelled from there."""
     prescriber = server.make.user("prescriber")
     patient = server.make.patient(first_name="Robin", last_name="Okafor")
     course = server.make.course(patient=patient, prescriber=prescriber,
                                 start_date=utcnow().date() - timedelta(weeks=10))
-    server.make.session(course=course, scheduled_start=utcnow() + timedelta(days=8))
+    booked = server.make.session(course=course, scheduled_start=utcnow() + timedelta(days=8))
+    booked_day = f"/schedule?site_id={booked.site_id}&date={booked.local_day.isoformat()}"
     page = log_in(tablet.new_page(), server, prescriber)
     page.goto(f"{server.url}/patients/{patient.id}")
     article = page.locator("article.course")
@@ -116,12 +117,23 @@ def test_a_prescriber_moves_a_course_to_every_two_weeks_then_stops_it(server, ta
     article.get_by_label("Status").select_option("stopped")
     article.get_by_role("button", name="Save the course").click()
     expect(article.get_by_text("stopped", exact=True)).to_be_visible()
-    expect(article).to_contain_text(
-        "1 session of this stopped course is still booked: cancel it on the schedule.")
+    expect(article).to_contain_text("1 session of this stopped course is still booked.")
+    article.locator(".still-booked").scroll_into_view_if_needed()
+    screenshot(page, "patient-course-stopped", full_page=False)
     expect(page.get_by_role("button", name="Start the course")).to_be_visible()
     server.db.expire_all()
     stored = server.db.get(type(course), course.id)
     assert (stored.status, stored.continuation_interval_weeks, stored.version) == ("stopped", 2, 3)
+    server.db.rollback()
+    day = page.get_by_role("region", name="Sessions").get_by_role("link")
+    expect(day).to_have_attribute("href", booked_day)
+    page.once("dialog", lambda dialog: dialog.accept())
+    article.get_by_role("button", name="Cancel the booked session").click()
+    expect(page.get_by_role("region", name="Sessions")).to_contain_text("cancelled")
+    expect(article).not_to_contain_text("still booked")
+    server.db.expire_all()
+    cancelled = server.db.get(type(booked), booked.id)
+    assert (cancelled.state, cancelled.state_reason) == ("cancelled", "Course stopped")
     server.db.rollback()
 
     # A change made elsewhere after the page was read is refused, not overwritten.
