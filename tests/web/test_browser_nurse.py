@@ -101,6 +101,10 @@ def test_a_nurse_runs_a_whole_session_and_discharges_the_patient(server, tablet)
     _ready(page)
     time_point = page.get_by_label("Time point")
     expect(time_point).to_have_value("pre_dose")  # the form offers the reading due next
+    parts = page.get_by_role("navigation", name="Parts of this session")
+    parts.get_by_role("link", name="Observation").click()
+    expect(page.get_by_role("heading", name="Observation")).to_be_in_viewport()
+    expect(parts).to_be_in_viewport()  # it stays in view
     _first_device(page)
     expect(time_point).to_have_value("post_dose")
     expect(_timer(page, "Next device")).to_contain_text("in 4 min")
