@@ -55,8 +55,8 @@ def _timezone(session, sessions, default_timezone):
 
 def _with_calendar(session, course, sessions, default_timezone):
     """The course and its weeks: each with its phase, what it allows, its sessions in words
-    (held, booked, missed) and what it still asks (domain.plan.week_note); and how many of
-    its sessions are still booked from today on, by id (to cancel once it is stopped)."""
+    (held, booked, missed) and what it still asks (domain.plan.week_note); and the ids of its
+    sessions still booked from today on (to cancel once the course is stopped)."""
     plan = plan_for_course(session, course_id=course.id, default_timezone=default_timezone)
     by_week = defaultdict(list)
     for record, _chair in sessions:

@@ -38,8 +38,9 @@ def admin():
     users = [dict(user, sites=", ".join(names[i] for i in user["site_ids"]) or "every site")
              for user in sorted(all_user_views(session),
                                 key=lambda u: (not u["active"], u["role"], u["name"]))]
-    today = {site.id: local_date(utcnow(), site.timezone) for site in sites}
-    certification = {site.id: certification_status(site_facts(site), today[site.id])
+    now = utcnow()
+    certification = {site.id: certification_status(site_facts(site),
+                                                    local_date(now, site.timezone))
                      for site in sites}
     return render_template("admin.html", sites=sites, users=users, roles=list(Role),
                            certification=certification,

@@ -2,8 +2,7 @@
 // reactivate one (PATCH /users/{id}: deactivated, their tokens and browser sessions stop at
 // once), set a new password for someone who forgot theirs (PATCH, `password`), end someone's
 // sessions (POST /users/{id}/revoke-tokens), change the sites they work at (PATCH, `site_ids`),
-// their name or role (PATCH). The page is read again after each change, and
-// says what was done.
+// their name or role (PATCH). The page is read again after each change, and says what was done.
 import { api } from "./api.js";
 import { clearProblems, refusalWords, showProblems, showStatus } from "./form_errors.js";
 import { readAgain, showDone } from "./read_again.js";
@@ -40,59 +39,51 @@ document.querySelector("table.staff").addEventListener("click", async (event) =>
   }
 });
 
+// A staff row's form that changes its person (PATCH /users/{id}): `bodyOf(form)` is what it
+// sends, `done(body, name, form)` what the page says once read again, `refused` how a refusal
+// begins.
+function onPersonChange(selector, { bodyOf, done, refused }) {
+  for (const form of document.querySelectorAll(selector)) {
+    onSubmit(form, async (event) => {
+      event.preventDefault();
+      const row = form.closest("tr");
+      const body = bodyOf(form);
+      try {
+        await api("PATCH", `/users/${row.dataset.userId}`, { body });
+        readAgain(done(body, row.dataset.name, form));
+      } catch (error) {
+        showStatus(status, `${refused}: ${refusalWords(error)}`, "overdue");
+        status.scrollIntoView({ block: "center" });
+      }
+    });
+  }
+}
+
 // A new password for someone who forgot theirs: their sessions end; they change it themselves
 // once they are in (the account page).
-for (const resetForm of document.querySelectorAll("form.reset-form")) {
-  onSubmit(resetForm, async (event) => {
-    event.preventDefault();
-    const row = resetForm.closest("tr");
-    try {
-      await api("PATCH", `/users/${row.dataset.userId}`,
-        { body: { password: resetForm.elements.password.value } });
-      readAgain(`Set a new password for ${row.dataset.name}: their sessions ended. Give it `
-        + "to them in person; they can change it on their account page.");
-    } catch (error) {
-      showStatus(status, `Password not set: ${refusalWords(error)}`, "overdue");
-      status.scrollIntoView({ block: "center" });
-    }
-  });
-}
+onPersonChange("form.reset-form", {
+  bodyOf: (form) => ({ password: form.elements.password.value }),
+  done: (_body, name) => `Set a new password for ${name}: their sessions ended. Give it to `
+    + "them in person; they can change it on their account page.",
+  refused: "Password not set",
+});
 
 // Someone's name or role put right (a role picked by mistake, a new name); a new role holds
 // from their next page or request.
-for (const personForm of document.querySelectorAll("form.person-form")) {
-  onSubmit(personForm, async (event) => {
-    event.preventDefault();
-    const row = personForm.closest("tr");
-    const body = { name: personForm.elements.name.value.trim(),
-                   role: personForm.elements.role.value };
-    try {
-      await api("PATCH", `/users/${row.dataset.userId}`, { body });
-      readAgain(`Saved: ${body.name}, ${body.role.replace("_", " ")}.`);
-    } catch (error) {
-      showStatus(status, `Not changed: ${refusalWords(error)}`, "overdue");
-      status.scrollIntoView({ block: "center" });
-    }
-  });
-}
+onPersonChange("form.person-form", {
+  bodyOf: (form) => ({ name: form.elements.name.value.trim(), role: form.elements.role.value }),
+  done: (body) => `Saved: ${body.name}, ${body.role.replace("_", " ")}.`,
+  refused: "Not changed",
+});
 
 // The sites someone works at, replacing the ones they had; from their next page or request.
-for (const sitesForm of document.querySelectorAll("form.sites-form")) {
-  onSubmit(sitesForm, async (event) => {
-    event.preventDefault();
-    const row = sitesForm.closest("tr");
-    const ticked = [...sitesForm.querySelectorAll("input[name=site_ids]:checked")];
-    try {
-      await api("PATCH", `/users/${row.dataset.userId}`,
-        { body: { site_ids: ticked.map((box) => Number(box.value)) } });
-      const names = ticked.map((box) => box.parentElement.textContent.trim());
-      readAgain(`${row.dataset.name} now works at ${names.join(", ") || "every site"}.`);
-    } catch (error) {
-      showStatus(status, `Sites not changed: ${refusalWords(error)}`, "overdue");
-      status.scrollIntoView({ block: "center" });
-    }
-  });
-}
+const tickedSites = (form) => [...form.querySelectorAll("input[name=site_ids]:checked")];
+onPersonChange("form.sites-form", {
+  bodyOf: (form) => ({ site_ids: tickedSites(form).map((box) => Number(box.value)) }),
+  done: (_body, name, form) => `${name} now works at ${tickedSites(form)
+    .map((box) => box.parentElement.textContent.trim()).join(", ") || "every site"}.`,
+  refused: "Sites not changed",
+});
 
 onSubmit(staffForm, async (event) => {
   event.preventDefault();
