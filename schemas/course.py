@@ -5,7 +5,7 @@ from marshmallow_sqlalchemy import auto_field
 from spravato_ops.domain.enums import Indication
 from spravato_ops.models import TreatmentCourse
 
-from .common import DateWithin, Partial, id_field, years_from_today
+from .common import DateWithin, Partial, WarningSchema, id_field, years_from_today
 from .tables import RequestSchema, ResponseSchema, column_of
 
 COURSE_STATUSES = ("active", "completed", "stopped")
@@ -43,6 +43,10 @@ class CourseOut(CourseIn):
 
     class Meta(ResponseSchema.Meta):
         model = TreatmentCourse
+
+    warnings = fields.List(fields.Nested(WarningSchema), dump_only=True, metadata={
+        "description": "on a course started or changed: R1.1, another active course of the "
+                       "patient (each course's weekly limits are counted apart)"})
 
 
 class PlanWeekOut(Schema):

@@ -25,9 +25,12 @@ def get_course(course_id):
 @bp.arguments(CoursePatch())
 @bp.response(200, CourseOut)
 def update_course(changes, course_id):
-    course = service.update_course(get_session(), course_id=course_id, changes=changes,
+    """Change a course; made active again, `warnings` names another active course (R1.1)."""
+    session = get_session()
+    course = service.update_course(session, course_id=course_id, changes=changes,
                                    actor=g.current_user, expected_version=if_match_version())
-    return with_etag(course, course.version)
+    return with_etag(dict(course.model_dump(), warnings=service.course_warnings(session, course)),
+                     course.version)
 
 
 @bp.get("/<int:course_id>/plan")

@@ -106,9 +106,12 @@ def get_enrollment(patient_id):
 @bp.arguments(CourseIn())
 @bp.response(201, CourseOut)
 def create_course(data, patient_id):
-    """Start a treatment course (TRD or MDSI)."""
-    return course_service.create_course(get_session(), patient_id=patient_id, data=data,
-                                        actor=g.current_user)
+    """Start a treatment course (TRD or MDSI); `warnings` names another active course of the
+    patient (R1.1)."""
+    session = get_session()
+    course = course_service.create_course(session, patient_id=patient_id, data=data,
+                                          actor=g.current_user)
+    return dict(course.model_dump(), warnings=course_service.course_warnings(session, course))
 
 
 @bp.get("/<int:patient_id>/courses")

@@ -9,9 +9,10 @@ from ..domain.calendar import course_week, local_date
 from ..domain.enums import Indication, SessionState
 from ..domain.plan import course_plan
 from ..domain.policy import DEFAULT_POLICY
+from ..domain.violations import warning
 from ..models import Patient, Site, TreatmentCourse, TreatmentSession, User
 from .common import get_existing, save_new, save_update
-from .failures import Conflict, InvalidInput, RuleRefusal
+from .failures import InvalidInput, RuleRefusal
 from .sites import site_policy
 
 
@@ -29,35 +30,30 @@ def _check_mdsi_antidepressant(indication, oral_antidepressant):
 
 
 def create_course(session, *, patient_id, data, actor):
-    """Start a course. A patient has one active course at a time, so that the cadence rules
-    (R1.1) of one course cannot be got round by booking under another: 409 while one is."""
     get_existing(session, Patient, patient_id, "Patient")
-    _check_no_other_active(session, patient_id)
     _check_prescriber(session, data["prescriber_id"])
     _check_mdsi_antidepressant(data["indication"], data.get("oral_antidepressant"))
     course = TreatmentCourse(patient_id=patient_id, created_at=utcnow(), **data)
     return save_new(session, course, entity="course", actor=actor)
 
 
-def _check_no_other_active(session, patient_id, course_id=None):
-    """409 while another course of the patient is active (one at a time). The patient's row
-    is locked first, so that two courses started at once cannot both pass."""
-    session.exec(select(Patient.id).where(Patient.id == patient_id).with_for_update()).one()
-    query = select(TreatmentCourse.id).where(TreatmentCourse.patient_id == patient_id,
-                                             TreatmentCourse.status == "active")
-    if course_id is not None:
-        query = query.where(TreatmentCourse.id != course_id)
-    active = session.exec(query).first()
-    if active is not None:
-        raise Conflict(f"The patient's course {active} is still active: complete or stop it "
-                       "first (one active course at a time, R1.1).")
+def course_warnings(session, course):
+    """R1.1 warnings of an active course: each other active course of the patient, whose
+    weekly limits are counted apart from this one's (the pages start a course only once the
+    last has ended; the API warns)."""
+    if course.status != "active":
+        return []
+    others = session.exec(select(TreatmentCourse.id).where(
+        TreatmentCourse.patient_id == course.patient_id, TreatmentCourse.status == "active",
+        TreatmentCourse.id != course.id).order_by(TreatmentCourse.id)).all()
+    return [warning("R1.1", "another_course_active",
+                    f"The patient's course {other} is active too: each course's weekly limits "
+                    "are counted apart. Complete or stop the course that has ended.").as_dict()
+            for other in others]
 
 
 def update_course(session, *, course_id, changes, actor, expected_version=None):
-    """Change a course under If-Match; making it active again needs no other active course."""
     course = get_existing(session, TreatmentCourse, course_id, "Course")
-    if changes.get("status") == "active" and course.status != "active":
-        _check_no_other_active(session, course.patient_id, course.id)
     if "oral_antidepressant" in changes:
         _check_mdsi_antidepressant(course.indication, changes["oral_antidepressant"])
     return save_update(session, course, changes, entity="course", actor=actor,

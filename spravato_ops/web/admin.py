@@ -39,9 +39,9 @@ def admin():
              for user in sorted(all_user_views(session),
                                 key=lambda u: (not u["active"], u["role"], u["name"]))]
     now = utcnow()
-    certification = {site.id: certification_status(site_facts(site),
-                                                    local_date(now, site.timezone))
-                     for site in sites}
+    certification = {
+        site.id: certification_status(site_facts(site), local_date(now, site.timezone))
+        for site in sites}
     return render_template("admin.html", sites=sites, users=users, roles=list(Role),
                            certification=certification,
                            setting_types=list(SettingType), timezones=suggested_timezones(),

@@ -145,11 +145,11 @@ def test_start_date_is_within_5_years_of_today(client, make, prescriber, db, sta
 
 
 def test_start_date_bounds_on_a_leap_day_end_on_the_28th_of_february(client, make, prescriber):
+    patient = make.patient()
     with freeze_time("2028-02-29 12:00:00"):
         headers = make.auth_headers("admin")
 
         def status(start_date):
-            patient = make.patient()  # a patient has one active course at a time
             return client.post(f"{API}/patients/{patient.id}/courses", headers=headers,
                                json=course_body(prescriber, start_date=start_date)).status_code
 
@@ -188,28 +188,25 @@ def test_mdsi_course_keeps_its_oral_antidepressant(client, auth, make, db):
     assert everything(db) == state
 
 
-def test_a_patient_has_one_active_course_at_a_time_r1_1(client, make, prescriber, db):
-    """R1.1's weekly limits are a course's: a second active course would let one patient be
-    booked past them, so it waits until the first is completed or stopped."""
+def test_a_second_active_course_is_started_with_an_r1_1_warning(client, make, prescriber):
+    """R1.1's weekly limits are a course's: a second active course for one patient is named
+    when it starts (and when a course is made active again beside another)."""
     patient = make.patient()
     headers = make.auth_headers("prescriber")
     url = f"{API}/patients/{patient.id}/courses"
     first = client.post(url, headers=headers, json=course_body(prescriber))
-    assert first.status_code == 201
-    state = everything(db)
-    second = client.post(url, headers=headers, json=course_body(prescriber))
-    assert second.status_code == 409
-    assert f"course {first.json['id']} is still active" in second.json["message"]
-    assert everything(db) == state
-    stopped = client.patch(f"{API}/courses/{first.json['id']}", headers=headers,
-                           json={"status": "stopped"})
-    assert stopped.status_code == 200
+    assert first.status_code == 201 and first.json["warnings"] == []
     second = client.post(url, headers=headers, json=course_body(prescriber))
     assert second.status_code == 201
+    [warning] = second.json["warnings"]
+    assert (warning["rule"], warning["code"]) == ("R1.1", "another_course_active")
+    assert f"course {first.json['id']} is active too" in warning["message"]
+    stopped = client.patch(f"{API}/courses/{first.json['id']}", headers=headers,
+                           json={"status": "stopped"})
+    assert stopped.status_code == 200 and stopped.json["warnings"] == []
     again = client.patch(f"{API}/courses/{first.json['id']}", headers=headers,
                          json={"status": "active"})
-    assert again.status_code == 409
-    assert f"course {second.json['id']} is still active" in again.json["message"]
-    same = client.patch(f"{API}/courses/{second.json['id']}", headers=headers,
-                        json={"status": "active", "continuation_interval_weeks": 2})
-    assert same.status_code == 200 and same.json["continuation_interval_weeks"] == 2
+    assert again.status_code == 200
+    assert [w["code"] for w in again.json["warnings"]] == ["another_course_active"]
+    assert "warnings" not in client.get(f"{API}/courses/{first.json['id']}",
+                                        headers=headers).json
