@@ -53,6 +53,20 @@ class ChairOut(ChairIn):
     active = fields.Boolean()
 
 
+class ChairPatch(Schema):
+    """A chair renamed, or taken out of use (no new booking on it) and back."""
+
+    label = fields.String(validate=[not_blank, validate.Length(max=60)])
+    active = StrictBoolean(metadata={"description": "false: out of use; the sessions booked "
+                                                    "on it stay, for the schedulers to move"})
+
+
+class ChairChangedOut(ChairOut):
+    still_booked = fields.Integer(metadata={
+        "description": "sessions still booked on the chair from now on (to move once it is "
+                       "out of use)"})
+
+
 class BloodPressureField(Schema):
     systolic = fields.Integer(required=True, strict=True)
     diastolic = fields.Integer(required=True, strict=True)

@@ -27,6 +27,7 @@ MATRIX = {
     "PATCH /sites/{}": ADMIN,
     "POST /sites/{}/chairs": ADMIN,
     "GET /sites/{}/chairs": EVERYONE,
+    "PATCH /sites/{}/chairs/{}": ADMIN,
     "GET /sites/{}/policy": EVERYONE,
     "PUT /sites/{}/policy": ADMIN,
     "GET /sites/{}/capacity": SCHEDULING,

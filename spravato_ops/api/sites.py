@@ -4,7 +4,8 @@ from flask_smorest import Blueprint
 
 from schemas.capacity import CapacityOut, CapacityQuery, NeedsBookingOut
 from schemas.site import (
-    ChairIn, ChairOut, ConflictOut, PolicyIn, PolicyOut, SiteIn, SiteOut, SitePatch,
+    ChairChangedOut, ChairIn, ChairOut, ChairPatch, ConflictOut, PolicyIn, PolicyOut, SiteIn,
+    SiteOut, SitePatch,
 )
 
 from ..clock import utcnow
@@ -55,6 +56,20 @@ def update_site(changes, site_id):
 def add_chair(data, site_id):
     return service.add_chair(get_session(), site_id=site_id, label=data["label"],
                              actor=g.current_user)
+
+
+@bp.patch("/<int:site_id>/chairs/<int:chair_id>")
+@bp.arguments(ChairPatch())
+@bp.response(200, ChairChangedOut)
+def update_chair(changes, site_id, chair_id):
+    """Rename a chair, or take it out of use (`active: false`: no new booking on it; the
+    sessions booked on it stay, counted in `still_booked`, for the schedulers to move)."""
+    session = get_session()
+    chair = service.update_chair(session, site_id=site_id, chair_id=chair_id, changes=changes,
+                                 actor=g.current_user)
+    return dict(chair.model_dump(),
+                still_booked=service.sessions_booked_on(session, chair_id=chair.id,
+                                                        now=utcnow()))
 
 
 @bp.get("/<int:site_id>/chairs")

@@ -10,7 +10,7 @@ from ..domain.enums import SessionState
 from ..domain.opening_hours import opening_violations
 from ..models import Chair, Patient, Site, SitePolicyRecord, TreatmentSession, UserSite
 from . import audit
-from .common import check_version, get_existing, save_new, save_update
+from .common import check_version, get_existing, save_new, save_update, update_record
 from .failures import Conflict, InvalidInput, NotFound
 
 
@@ -45,6 +45,31 @@ def add_chair(session, *, site_id, label, actor):
     if clash is not None:
         raise InvalidInput({"label": [f"Chair '{label}' already exists at this site."]})
     return save_new(session, Chair(site_id=site_id, label=label), entity="chair", actor=actor)
+
+
+def update_chair(session, *, site_id, chair_id, changes, actor):
+    """Rename a chair of the site, or take it out of use and back: a chair out of use takes
+    no new booking (booking.refuse_invalid) and counts for no capacity; the sessions booked
+    on it stay, for the schedulers to move (sessions_booked_on). Audited; commits."""
+    chair = session.exec(select(Chair).where(Chair.id == chair_id,
+                                             Chair.site_id == site_id)).first()
+    if chair is None:
+        raise NotFound(f"Chair {chair_id} is not a chair of site {site_id}.")
+    label = changes.get("label", chair.label)
+    if label != chair.label and session.exec(select(Chair.id).where(
+            Chair.site_id == site_id, Chair.label == label)).first() is not None:
+        raise InvalidInput({"label": [f"Chair '{label}' already exists at this site."]})
+    if update_record(session, chair, changes, entity="chair", actor=actor):
+        session.commit()
+    return chair
+
+
+def sessions_booked_on(session, *, chair_id, now):
+    """How many sessions are still booked on the chair from `now` on."""
+    return session.exec(select(func.count()).select_from(TreatmentSession).where(
+        TreatmentSession.chair_id == chair_id,
+        TreatmentSession.state == SessionState.SCHEDULED.value,
+        TreatmentSession.scheduled_start >= now)).one()
 
 
 def list_chairs(session, *, site_id):

@@ -4,7 +4,8 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from spravato_ops.models import Site, SitePolicyRecord
+from spravato_ops.clock import utcnow
+from spravato_ops.models import AuditEvent, Site, SitePolicyRecord
 
 from ..policy_defaults import DEFAULT_POLICY_JSON as DEFAULT_POLICY
 from ..readback import everything, rows
@@ -214,3 +215,35 @@ def test_policy_of_a_missing_site_is_404(client, auth):
     assert client.get(f"{API}/sites/4242/policy", headers=auth("admin")).status_code == 404
     assert client.put(f"{API}/sites/4242/policy", headers=auth("admin"),
                       json={}).status_code == 404
+
+
+def test_a_chair_out_of_use_takes_no_booking_and_its_sessions_stay(client, auth, make, db):
+    site = make.site()
+    chair = make.chair(site, label="Chair 2")
+    make.chair(site, label="Chair 3")
+    booked = make.session(site=site, chair=chair, scheduled_start=utcnow() + timedelta(days=2))
+    elsewhere = make.site()
+    headers = {role: auth(role) for role in ("admin", "scheduler", "nurse", "prescriber",
+                                             "front_desk")}
+    url = f"{API}/sites/{site.id}/chairs/{chair.id}"
+    elsewhere_url = f"{API}/sites/{elsewhere.id}/chairs/{chair.id}"
+    booked_id = booked.id
+    db.rollback()  # SQLite: the test's own open transaction would hold the write lock
+    taken = client.patch(url, headers=headers["admin"], json={"active": False})
+    assert taken.status_code == 200, taken.json
+    assert (taken.json["active"], taken.json["still_booked"]) == (False, 1)
+    db.expire_all()
+    assert db.get(type(booked), booked_id).state == "scheduled"  # moved by the schedulers
+    db.rollback()
+    clash = client.patch(url, headers=headers["admin"], json={"label": "Chair 3"})
+    assert clash.status_code == 422 and "already exists" in clash.json["errors"]["label"][0]
+    other_site = client.patch(elsewhere_url, headers=headers["admin"], json={"active": True})
+    assert other_site.status_code == 404
+    for role in ("scheduler", "nurse", "prescriber", "front_desk"):
+        assert client.patch(url, headers=headers[role], json={"active": True}).status_code == 403
+    back = client.patch(url, headers=headers["admin"],
+                        json={"active": True, "label": "Recliner 2"})
+    assert (back.json["active"], back.json["label"]) == (True, "Recliner 2")
+    events = [e.after for e in db.exec(select(AuditEvent).where(AuditEvent.entity == "chair",
+                                                                 AuditEvent.action == "update"))]
+    assert [e["active"] for e in events] == [False, True]

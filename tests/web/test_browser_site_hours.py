@@ -4,10 +4,11 @@ from datetime import datetime, timedelta, timezone
 
 from playwright.sync_api import expect
 
+from spravato_ops.clock import utcnow
 from spravato_ops.domain.policy import SitePolicy
 from spravato_ops.services.sites import list_chairs, replace_policy, site_policy
 
-from .conftest import axe_violations, log_in, screenshot
+from .conftest import PORTRAIT, axe_violations, log_in, screenshot
 
 
 def test_an_admin_sets_opening_hours_and_sees_the_sessions_left_outside(server, tablet):
@@ -48,7 +49,7 @@ def test_an_admin_adds_a_chair_to_a_site(server, tablet):
     page = log_in(tablet.new_page(), server, server.make.user("admin"))
     page.get_by_role("link", name="Details, chairs, opening hours and policy of Riverside").click()
     chairs = page.locator("#chair-list")
-    expect(chairs).to_have_text("Chair 1")
+    expect(chairs.locator(".chair-label")).to_have_text(["Chair 1"])
     page.get_by_role("button", name="Save opening hours").click()  # the page's other form
     expect(page.locator("#hours-status")).to_have_text("Saved.")
     page.get_by_role("button", name="Add chair").click()
@@ -63,6 +64,39 @@ def test_an_admin_adds_a_chair_to_a_site(server, tablet):
     assert [c.label for c in list_chairs(server.db, site_id=site.id)] == ["Chair 1", "Recliner 2"]
     server.db.rollback()
     assert axe_violations(page) == []
+
+
+def test_an_admin_takes_a_chair_out_of_use_and_back(server, tablet):
+    """A broken chair takes no new booking; the session booked on it stays, and is said, for
+    the schedulers to move; the schedule shows the chair out of use."""
+    site = server.make.site(name="Riverside")
+    chair = server.make.chair(site, label="Chair 1")
+    server.make.chair(site, label="Chair 2")
+    server.make.session(site=site, chair=chair, scheduled_start=utcnow() + timedelta(days=1))
+    page = log_in(tablet.new_page(), server, server.make.user("admin"))
+    page.goto(f"{server.url}/admin/sites/{site.id}")
+    page.get_by_role("button", name="Take out of use: Chair 1").click()
+    expect(page.locator("#chair-status")).to_have_text(
+        "Chair 1 is out of use: no new booking on it. 1 session is still booked on it: move it "
+        "on the schedule.")
+    expect(page.locator("li", has_text="Chair 1")).to_contain_text("not in use")
+    screenshot(page, "admin-site-chairs")
+    assert axe_violations(page) == []
+    page.reload()  # as stored
+    expect(page.locator("li", has_text="Chair 1")).to_contain_text("not in use")
+    desk = page.context.browser.new_context(viewport=PORTRAIT)  # the scheduler's own browser
+    schedule = log_in(desk.new_page(), server, server.make.user("scheduler"))
+    schedule.goto(f"{server.url}/schedule?site_id={site.id}")
+    expect(schedule.locator(".chair-head").first).to_have_text("Chair 1 (not in use)")
+    expect(schedule.locator("#chair_id option")).to_have_text(["Chair 2"])
+    expect(schedule.get_by_role("button", name="Book Chair 1 at 09:00 (not in use)")
+           ).to_be_disabled()
+    desk.close()
+    page.get_by_role("button", name="Back in use: Chair 1").click()
+    expect(page.locator("#chair-status")).to_have_text("Chair 1 is back in use.")
+    server.db.expire_all()
+    assert [c.active for c in list_chairs(server.db, site_id=site.id)] == [True, True]
+    server.db.rollback()
 
 
 def test_an_admin_changes_the_clinical_policy_and_a_change_made_meanwhile_is_kept(

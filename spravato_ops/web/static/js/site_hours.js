@@ -1,5 +1,5 @@
-// A site's chairs and opening hours (P-HOURS) on the admin's page. The hours form becomes the
-// policy's opening_hours, saved with the rest of the policy as it was read (PUT replaces it
+// A site's opening hours (P-HOURS) and clinical policy on the admin's page. The hours form
+// becomes the policy's opening_hours, saved with the rest of the policy as it was read (PUT replaces it
 // whole, with If-Match), then the sessions the hours leave outside are listed for the
 // schedulers.
 import { api, ApiError } from "./api.js";
@@ -88,29 +88,6 @@ onSubmit(form, async (event) => {
 });
 
 showConflicts();
-
-// A new chair (POST /sites/{id}/chairs), added to the list as the server answers.
-const chairForm = document.getElementById("chair-form");
-onSubmit(chairForm, async (event) => {
-  event.preventDefault();
-  clearProblems(chairForm);
-  const status = document.getElementById("chair-status");
-  status.textContent = "";
-  try {
-    const { data } = await api("POST", `/sites/${siteId}/chairs`,
-      { body: { label: chairForm.elements.label.value.trim() } });
-    const list = document.getElementById("chair-list");
-    if (!list.querySelector("li[data-chair-id]")) list.replaceChildren();
-    const item = document.createElement("li");
-    item.textContent = data.label;
-    item.dataset.chairId = data.id;
-    list.append(item);
-    showStatus(status, `Added ${data.label}.`);
-    chairForm.reset();
-  } catch (error) {
-    showProblems(chairForm, error);
-  }
-});
 
 // The rest of the clinical policy: the form's P-ids over the policy as it is now (its
 // opening hours kept), put back with the version the page showed (If-Match), so that a change
