@@ -244,6 +244,6 @@ def test_a_chair_out_of_use_takes_no_booking_and_its_sessions_stay(client, auth,
     back = client.patch(url, headers=headers["admin"],
                         json={"active": True, "label": "Recliner 2"})
     assert (back.json["active"], back.json["label"]) == (True, "Recliner 2")
-    events = [e.after for e in db.exec(select(AuditEvent).where(AuditEvent.entity == "chair",
-                                                                 AuditEvent.action == "update"))]
-    assert [e["active"] for e in events] == [False, True]
+    changes = select(AuditEvent).where(AuditEvent.entity == "chair",
+                                       AuditEvent.action == "update")
+    assert [event.after["active"] for event in db.exec(changes)] == [False, True]
