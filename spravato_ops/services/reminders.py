@@ -235,6 +235,15 @@ def list_reminders(session, *, viewer, session_id=None, course_id=None, status=N
                         .offset(offset).limit(limit)).all()
 
 
+def patient_reminders(session, *, viewer, patient_id, limit=30):
+    """The patient's latest reminders at the sites `viewer` works at, newest first, each with
+    its site's time zone (None for a course's nudge before any booking): the patient's page."""
+    query = (select(Reminder, Site.timezone).outerjoin(Site, Site.id == Reminder.site_id)
+             .where(Reminder.patient_id == patient_id, at_sites_of(viewer, Reminder.site_id))
+             .order_by(Reminder.send_at.desc(), Reminder.id.desc()).limit(limit))
+    return session.exec(query).all()
+
+
 def resend(session, *, reminder_id, actor):
     """Send a failed (or in doubt) reminder again, to the patient's current address (audited).
 

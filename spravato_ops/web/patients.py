@@ -4,8 +4,10 @@ from flask_login import current_user
 
 from .. import permissions
 from ..db import get_session
+from ..domain.calendar import zone
 from ..services.patient_overview import patient_overview
 from ..services.patients import search_patients
+from ..services.reminders import patient_reminders
 from .access import page
 from .views import bp
 
@@ -27,11 +29,20 @@ def patients():
 @bp.get("/patients/<int:patient_id>")
 @page("patients")
 def patient(patient_id):
-    """One patient: the front desk sees name and contact only (API.md roles)."""
-    overview = patient_overview(get_session(), patient_id=patient_id,
-                                default_timezone=current_app.config["DEMO_TIMEZONE"])
-    may_screen = current_user.role in permissions.MATRIX["PUT /patients/{}/screening"]
-    may_cancel = current_user.role in permissions.MATRIX["POST /sessions/{}/cancel"]
-    return render_template("patient.html", desk=current_user.role == "front_desk",
-                           may_edit=_may_edit(), may_screen=may_screen, may_cancel=may_cancel,
-                           **overview)
+    """One patient: the front desk sees name and contact only (API.md roles); the others also
+    the reminders sent or to be sent, a failed one sent again from here."""
+    session = get_session()
+    default_timezone = current_app.config["DEMO_TIMEZONE"]
+    overview = patient_overview(session, patient_id=patient_id,
+                                default_timezone=default_timezone)
+    desk = current_user.role == "front_desk"
+    reminders = [] if desk else [
+        (reminder, reminder.send_at.astimezone(zone(timezone or default_timezone)))
+        for reminder, timezone in patient_reminders(session, viewer=current_user,
+                                                    patient_id=patient_id)]
+    return render_template(
+        "patient.html", desk=desk, may_edit=_may_edit(), reminders=reminders,
+        may_screen=current_user.role in permissions.MATRIX["PUT /patients/{}/screening"],
+        may_cancel=current_user.role in permissions.MATRIX["POST /sessions/{}/cancel"],
+        may_resend=current_user.role in permissions.MATRIX["POST /reminders/{}/resend"],
+        **overview)

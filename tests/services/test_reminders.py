@@ -290,3 +290,22 @@ def test_a_reminder_claimed_but_not_started_is_taken_back_and_goes_to_the_new_ad
                                  rules=dispatch.DispatchRules())
     [batch] = dispatch.load_batch(db, [again])
     assert (batch[0].recipient, batch[0].status) == ("new@example.org", "sending")
+
+
+def test_a_patients_reminders_for_their_page_are_those_of_the_viewers_sites(make, db):
+    """Newest first, each with its site's time zone; a nurse of one site sees only its own."""
+    here, there = make.site(timezone="America/Chicago"), make.site()
+    patient = make.patient()
+    sent_at = datetime(2026, 3, 2, 14, tzinfo=timezone.utc)
+    for n, site in enumerate((here, there, here)):
+        db.add(Reminder(patient_id=patient.id, site_id=site.id, channel="sms", kind="appointment",
+                        send_at=sent_at + timedelta(hours=n), next_attempt_at=sent_at,
+                        created_at=sent_at, dedupe_key=f"test:{n}"))
+    db.commit()
+    seen = reminders.patient_reminders(db, viewer=make.user("nurse", site=here),
+                                       patient_id=patient.id)
+    assert [(r.send_at.hour, tz) for r, tz in seen] == [(16, "America/Chicago"),
+                                                          (14, "America/Chicago")]
+    everyone = reminders.patient_reminders(db, viewer=make.user("scheduler"),
+                                           patient_id=patient.id)
+    assert len(everyone) == 3

@@ -1,10 +1,13 @@
 """The patients' pages in a real browser: a refused date of birth keeps every typed field;
 contact details are changed with If-Match."""
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
 
 from spravato_ops.clock import utcnow
+from spravato_ops.domain.calendar import zone
+from spravato_ops.models import Reminder
 from spravato_ops.services.courses import update_course
 
 from .conftest import axe_violations, log_in, screenshot
@@ -145,3 +148,41 @@ def test_a_prescriber_moves_a_course_to_every_two_weeks_then_stops_it(server, ta
     expect(article.locator(".error-summary")).to_be_visible()
     server.db.expire_all()
     assert server.db.get(type(course), course.id).status == "stopped"
+
+
+def test_a_scheduler_sees_a_failed_reminder_and_sends_it_again(server, tablet):
+    """The patient's reminders on their page, each in the site's time; a failed one is sent
+    again from there (and the front desk sees none of them)."""
+    site = server.make.site(name="Riverside", timezone="America/New_York")
+    patient = server.make.patient(first_name="Robin", last_name="Okafor")
+    course = server.make.course(patient=patient)
+    booked = server.make.session(course=course, site=site,
+                                 scheduled_start=utcnow() + timedelta(days=2))
+    sent_at = utcnow() - timedelta(hours=3)
+    for status, error in (("sent", None), ("failed", "550 mailbox unavailable")):
+        server.db.add(Reminder(session_id=booked.id, course_id=course.id, patient_id=patient.id,
+                               site_id=site.id, channel="sms", kind="appointment",
+                               recipient="555-0101", send_at=sent_at, next_attempt_at=sent_at,
+                               appointment_at=booked.scheduled_start, status=status,
+                               last_error=error, attempts=1, created_at=sent_at,
+                               dedupe_key=f"test:{status}"))
+        sent_at += timedelta(minutes=1)
+    server.db.commit()
+    page = log_in(tablet.new_page(), server, server.make.user("scheduler", site=site))
+    page.goto(f"{server.url}/patients/{patient.id}")
+    reminders = page.get_by_role("region", name="Reminders")
+    expect(reminders.locator("tbody tr")).to_have_count(2)
+    expect(reminders.locator("tbody tr").first).to_contain_text("failed")
+    expect(reminders).to_contain_text("550 mailbox unavailable")
+    local = sent_at.astimezone(zone("America/New_York")) - timedelta(minutes=1)
+    expect(reminders.locator("tbody tr").first).to_contain_text(local.strftime("%a %d %b %H:%M"))
+    reminders.locator("tbody tr").first.scroll_into_view_if_needed()
+    screenshot(page, "patient-reminders", full_page=False)
+    assert axe_violations(page) == []
+    reminders.get_by_role("button", name=re.compile("^Send again")).click()
+    expect(reminders.locator("tbody tr").first).to_contain_text("to be sent")
+    expect(reminders.get_by_role("button", name=re.compile("^Send again"))).to_have_count(0)
+
+    desk = log_in(tablet.new_page(), server, server.make.user("front_desk"))
+    desk.goto(f"{server.url}/patients/{patient.id}")
+    expect(desk.get_by_role("region", name="Reminders")).to_have_count(0)
