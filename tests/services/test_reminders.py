@@ -304,8 +304,8 @@ def test_a_patients_reminders_for_their_page_are_those_of_the_viewers_sites(make
     db.commit()
     seen = reminders.patient_reminders(db, viewer=make.user("nurse", site=here),
                                        patient_id=patient.id)
-    assert [(r.send_at.hour, tz) for r, tz in seen] == [(16, "America/Chicago"),
-                                                          (14, "America/Chicago")]
+    chicago = "America/Chicago"
+    assert [(r.send_at.hour, tz) for r, tz in seen] == [(16, chicago), (14, chicago)]
     everyone = reminders.patient_reminders(db, viewer=make.user("scheduler"),
                                            patient_id=patient.id)
     assert len(everyone) == 3
