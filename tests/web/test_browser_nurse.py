@@ -139,6 +139,8 @@ def test_a_nurse_runs_a_whole_session_and_discharges_the_patient(server, tablet)
     page.get_by_text("The patient is clinically stable").click()
     _save(page, "discharge-form", "Discharge")
     expect(page.locator("#state")).to_have_text("discharged")
+    page.get_by_role("link", name="This session's REMS monitoring form (R4.3)").click()
+    expect(page.locator(f"#form-{session.id}")).to_contain_text("Alex")  # its card, outlined
 
 
 def test_an_observation_saved_offline_is_stored_once_when_the_network_returns(server, tablet):

@@ -92,9 +92,11 @@ function showChecklist(entries) {
   form.elements.transport_phone.value = latest.transport_phone ?? "";
 }
 
-// Forms of an action the state no longer allows step aside (API.md's state machine).
+// Forms of an action the state no longer allows step aside (API.md's state machine); the link
+// to the session's REMS form shows once the session has ended.
 const FORM_STATES = { "withhold-form": ["arrived", "checked_in"],
-                      "discharge-form": ["dosing", "observing"] };
+                      "discharge-form": ["dosing", "observing"],
+                      "rems-form-link": ["discharged", "withheld"] };
 
 function showFormsFor(state) {
   for (const [id, states] of Object.entries(FORM_STATES)) {
