@@ -111,3 +111,19 @@ def test_board_tv_mode_has_large_rows_and_no_controls(server, browser):
     screenshot(page, "board-tv")
     assert axe_violations(page) == []
     context.close()
+
+
+def test_an_expected_patient_ten_minutes_past_their_time_shows_late(server, browser):
+    now = datetime.now(timezone.utc)
+    site = server.make.site(name="Riverside", timezone=_morning_zone(now))  # both today there
+    server.make.session(site=site, scheduled_start=now - timedelta(minutes=25))
+    server.make.session(site=site, scheduled_start=now - timedelta(minutes=5))
+    context = browser.new_context(viewport=LANDSCAPE)
+    page = log_in(context.new_page(), server, server.make.user("front_desk", site=site))
+    page.goto(f"{server.url}/board?site_id={site.id}")
+    rows = page.locator("#board-rows tr")
+    expect(rows.filter(has_text="Late 25 min")).to_have_count(1)
+    expect(rows.filter(has_text="Expected")).to_have_count(1)  # 5 minutes: not yet late
+    expect(rows.filter(has_text="Late 25 min").locator(".tag.state")).to_have_class(
+        re.compile(r"\bdue\b"))
+    context.close()

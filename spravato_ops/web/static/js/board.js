@@ -1,6 +1,6 @@
 // The front-desk board: today's rows from GET /board every few seconds, state in words, how
-// long an arrived patient has waited, the arrival and "ride home is here" buttons; rows that
-// leave the board stay a while with how they left (discharged...).
+// long an arrived patient has waited or an expected one is late, the arrival and "ride home
+// is here" buttons; rows that leave the board stay a while with how they left (discharged...).
 import { api, ApiError, NetworkError } from "./api.js";
 import { localTime, serverNow } from "./clock.js";
 
@@ -41,6 +41,14 @@ function readiness(row) {
 }
 
 const RIDE_STATES = new Set(["checked_in", "dosing", "observing"]);
+// An expected patient not here this long after their time is shown late, for a call.
+const LATE_AFTER_MINUTES = 10;
+
+function lateBy(row) {
+  if (row.state !== "scheduled" || row.left) return 0;
+  const late = minutesSince(row.scheduled_start);
+  return late >= LATE_AFTER_MINUTES ? late : 0;
+}
 
 function minutesSince(instant) {
   return Math.max(0, Math.floor((serverNow() - new Date(instant)) / 60000));
@@ -48,6 +56,7 @@ function minutesSince(instant) {
 
 function stateText(row) {
   const words = STATE_WORDS[row.state] ?? row.state;
+  if (lateBy(row)) return `Late ${lateBy(row)} min`;
   if (row.state === "arrived" && row.arrived_at && !row.left) {
     const waited = minutesSince(row.arrived_at);
     return `${words} ${waited} min`;
@@ -82,7 +91,7 @@ function renderRow(row) {
   const tr = document.createElement("tr");
   tr.dataset.sessionId = row.session_id;
   tr.append(cell(row.chair), cell(row.patient_initials),
-    cell(stateText(row), row.left ? "tag" : "tag state"),
+    cell(stateText(row), row.left ? "tag" : `tag state${lateBy(row) ? " due" : ""}`),
     cell(localTime(row.scheduled_start, timeZone)), readiness(row));
   if (!tv) tr.append(actions(row));
   return tr;
