@@ -27,3 +27,14 @@ def test_the_board_in_tv_mode_has_no_controls(client, make):
     _log_in(client, make.user("admin"))
     page = client.get(f"/board?site_id={site.id}&tv=1").get_data(as_text=True)
     assert 'class="board tv"' in page and "TV mode</a>" not in page
+
+
+def test_a_sessions_patient_opens_from_the_board_at_ones_own_site_only(client, make):
+    here, there = make.site(), make.site()
+    mine, other = make.session(site=here), make.session(site=there)
+    _log_in(client, make.user("front_desk", site=here))
+    answer = client.get(f"/sessions/{mine.id}/patient")
+    assert answer.status_code == 302 and answer.headers["Location"] == (
+        f"/patients/{mine.patient_id}")
+    assert client.get(f"/sessions/{other.id}/patient").status_code == 403
+    assert client.get("/sessions/999999/patient").status_code == 404

@@ -126,4 +126,10 @@ def test_an_expected_patient_ten_minutes_past_their_time_shows_late(server, brow
     expect(rows.filter(has_text="Expected")).to_have_count(1)  # 5 minutes: not yet late
     expect(rows.filter(has_text="Late 25 min").locator(".tag.state")).to_have_class(
         re.compile(r"\bdue\b"))
+    expect(rows.filter(has_text="Expected").get_by_role("link")).to_have_count(0)
+    screenshot(page, "board-late")
+    rows.filter(has_text="Late 25 min").get_by_role("link", name=re.compile("^Phone number")
+                                                    ).click()
+    expect(page.get_by_role("heading", name="Contact")).to_be_visible()  # name and phone only
+    expect(page.locator("body")).to_contain_text("555-0101")
     context.close()

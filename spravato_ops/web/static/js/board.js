@@ -78,6 +78,11 @@ function actions(row) {
   if (row.state === "scheduled") {
     td.append(button(`Mark ${row.patient_initials} arrived`, (b) => post(row, b, "arrival",
       "was not marked arrived")));
+    if (lateBy(row)) {  // to call them
+      td.append(Object.assign(document.createElement("a"), {
+        href: `/sessions/${row.session_id}/patient`, className: "contact",
+        textContent: `Phone number of ${row.patient_initials}` }));
+    }
   } else if (row.ride_arrived_at) {
     td.textContent = `Ride here since ${localTime(row.ride_arrived_at, timeZone)}`;
   } else if (RIDE_STATES.has(row.state)) {
