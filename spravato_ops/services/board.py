@@ -8,7 +8,7 @@ from sqlmodel import select
 from ..clock import utcnow
 from ..domain.calendar import local_date
 from ..domain.discharge import discharge_readiness
-from ..models import Chair, Patient, Site, TreatmentSession
+from ..models import Chair, ChecklistEntry, Patient, Site, TreatmentSession
 from .failures import NotFound
 from .records import build_record, read_entries
 from .sites import policy_from, with_policy
@@ -18,6 +18,11 @@ BOARD_STATES = ("scheduled", "arrived", "checked_in", "dosing", "observing")
 READINESS_KINDS = ("checklist", "vitals", "devices", "observations", "adverse_events")
 # Every time zone's date is within a day of the UTC date (offsets run from -12 to +14 hours).
 ZONE_DAYS = (-1, 0, 1)
+
+
+def initials(first_name, last_name):
+    """What the board shows of a patient: "ML" for Maria Lopez."""
+    return f"{first_name[:1]}{last_name[:1]}".upper()
 
 
 def board(session, *, site_id):
@@ -64,8 +69,29 @@ def _board_row(row, entries, policy, now):
     readiness = discharge_readiness(build_record(row, entries), policy, now, now=now)
     return {
         "chair": row.label, "session_id": row.id,
-        "patient_initials": f"{row.first_name[:1]}{row.last_name[:1]}".upper(),
+        "patient_initials": initials(row.first_name, row.last_name),
         "state": row.state, "scheduled_start": row.scheduled_start,
         "ready": readiness.ready, "ready_at": readiness.earliest_ready_at,
         "arrived_at": row.arrived_at, "ride_arrived_at": row.ride_arrived_at,
     }
+
+
+def ride_home(session, *, session_id):
+    """The patient's initials and the ride home the checklist records (R3.5), for the front
+    desk to call the ride before the patient is ready: (initials, name, phone), the name and
+    phone of the latest entry not corrected by another (None when none is recorded)."""
+    record = session.exec(select(TreatmentSession, Patient.first_name, Patient.last_name)
+                          .join(Patient, Patient.id == TreatmentSession.patient_id)
+                          .where(TreatmentSession.id == session_id)).first()
+    if record is None:
+        raise NotFound(f"Session {session_id} not found.")
+    corrected = (select(ChecklistEntry.amends_id)
+                 .where(ChecklistEntry.session_id == session_id,
+                        ChecklistEntry.amends_id.is_not(None)))
+    ride = session.exec(select(ChecklistEntry.transport_name, ChecklistEntry.transport_phone)
+                        .where(ChecklistEntry.session_id == session_id,
+                               ChecklistEntry.id.not_in(corrected))
+                        .order_by(ChecklistEntry.recorded_at.desc(), ChecklistEntry.id.desc())
+                        .limit(1)).first()
+    _, first_name, last_name = record
+    return (initials(first_name, last_name), *(ride or (None, None)))

@@ -1,9 +1,12 @@
-"""The front-desk board page: where each patient is, in words, refreshed in the browser."""
-from flask import abort, render_template, request
+"""The front-desk board page: where each patient is, in words, refreshed in the browser; a
+patient's ride home, to call before they are ready."""
+from flask import abort, g, render_template, request
 from flask_login import current_user
 
 from ..db import get_session
+from ..services.board import ride_home
 from ..services.sites import sites_of
+from ..site_access import works_at_requested_site
 from .access import page
 from .views import bp
 
@@ -26,3 +29,16 @@ def chosen_site(sites, site_id):
     if chosen is None:
         abort(404, "No such site, or not one of yours.")
     return chosen
+
+
+@bp.get("/board/sessions/<int:session_id>/ride")
+@page("board")
+def ride(session_id):
+    """The ride home the nurse recorded (R3.5), for the front desk to call before the patient
+    is ready: the patient by initials, the ride's name and phone."""
+    # The login's token lookup found the session's site and whether the user works there.
+    if not works_at_requested_site(current_user, **g.site_access):
+        abort(403, "This session is at a site you do not work at.")
+    who, name, phone = ride_home(get_session(), session_id=session_id)
+    return render_template("ride.html", who=who, name=name, phone=phone,
+                           site_id=g.site_access["site_id"])

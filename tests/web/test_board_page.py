@@ -1,4 +1,9 @@
 """The front-desk board page: the frame for the user's site, nothing clinical in it."""
+from sqlmodel import select
+
+from spravato_ops.clock import utcnow
+from spravato_ops.models import AuditEvent, ChecklistEntry
+
 from .pages import client_log_in as _log_in
 
 
@@ -38,3 +43,33 @@ def test_a_sessions_patient_opens_from_the_board_at_ones_own_site_only(client, m
         f"/patients/{mine.patient_id}")
     assert client.get(f"/sessions/{other.id}/patient").status_code == 403
     assert client.get("/sessions/999999/patient").status_code == 404
+
+
+def test_the_ride_home_page_shows_the_latest_ride_at_ones_own_site_only(client, make, db):
+    """R3.5: the ride of the latest checklist entry that no later one corrects."""
+    here, there = make.site(), make.site()
+    mine, other, empty = (make.session(site=here), make.session(site=there),
+                          make.session(site=here))
+    nurse = make.user("nurse")
+    first = ChecklistEntry(session_id=mine.id, recorded_by=nurse.id, recorded_at=utcnow(),
+                           no_food_2h=True, no_liquids_30m=True, nasal_medication_ok=True,
+                           transport_name="Sam Rivera", transport_phone="555-0199")
+    db.add(first)
+    db.commit()
+    db.add(ChecklistEntry(session_id=mine.id, recorded_by=nurse.id, recorded_at=utcnow(),
+                          no_food_2h=True, no_liquids_30m=True, nasal_medication_ok=True,
+                          transport_name="Ana Rivera", transport_phone="555-0142",
+                          amends_id=first.id, amend_reason="Wrong person."))
+    db.commit()
+    _log_in(client, make.user("front_desk", site=here))
+    page = client.get(f"/board/sessions/{mine.id}/ride").get_data(as_text=True)
+    assert "Ana Rivera" in page and 'href="tel:555-0142"' in page and "Sam Rivera" not in page
+    [read] = db.exec(select(AuditEvent.entity_id).where(AuditEvent.action == "read",
+                                                        AuditEvent.entity == "ride_home")).all()
+    assert read == str(mine.id)  # who saw whose ride, when
+    other_ride, empty_ride = (f"/board/sessions/{other.id}/ride",
+                              f"/board/sessions/{empty.id}/ride")
+    db.rollback()  # SQLite: the test's open transaction would hold the write lock
+    assert client.get(other_ride).status_code == 403
+    none_yet = client.get(empty_ride).get_data(as_text=True)
+    assert "No ride home is recorded yet" in none_yet

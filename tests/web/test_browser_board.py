@@ -88,6 +88,13 @@ def test_board_follows_arrival_readiness_and_discharge_without_a_reload(server, 
     nurse = Nurse(server, booked.id, datetime.now(timezone.utc))
     nurse.treat_until_ready()
     expect(rows).to_contain_text("Ready now", timeout=15000)
+    page.get_by_role("link", name="Call the ride of JL").click()  # R3.5, recorded by the nurse
+    expect(page.get_by_role("link", name="555-0199")).to_have_attribute("href", "tel:555-0199")
+    expect(page.locator(".facts")).to_contain_text("Sam Rivera")
+    screenshot(page, "board-ride")
+    assert axe_violations(page) == []
+    page.go_back()
+    expect(rows).to_contain_text("Ready now", timeout=15000)
     page.get_by_role("button", name="Ride home for JL is here").click()
     expect(rows).to_contain_text("Ride here since")
     page.set_viewport_size({"width": 768, "height": 1024})

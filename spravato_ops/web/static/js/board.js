@@ -88,6 +88,9 @@ function actions(row) {
   } else if (RIDE_STATES.has(row.state)) {
     td.append(button(`Ride home for ${row.patient_initials} is here`, (b) => post(row, b,
       "transport", "ride home was not recorded")));
+    td.append(Object.assign(document.createElement("a"), {
+      href: `/board/sessions/${row.session_id}/ride`, className: "contact",
+      textContent: `Call the ride of ${row.patient_initials}` }));
   }
   return td;
 }
