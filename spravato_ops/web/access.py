@@ -1,10 +1,11 @@
 """Who may open which page: login required, then the role matrix of pages (permissions.PAGES)."""
 import functools
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
 from .. import permissions
+from ..site_access import works_at_requested_site
 
 
 def page(name):
@@ -23,6 +24,13 @@ def page(name):
         return wrapper
 
     return decorate
+
+
+def refuse_other_sites():
+    """403 when the session the page's URL names is at a site the user does not work at (the
+    login's token lookup found its site, and whether the user works there: g.site_access)."""
+    if not works_at_requested_site(current_user, **g.site_access):
+        abort(403, "This session is at a site you do not work at.")
 
 
 def landing_url(user):

@@ -6,8 +6,7 @@ from flask_login import current_user
 from ..db import get_session
 from ..services.board import ride_home
 from ..services.sites import sites_of
-from ..site_access import works_at_requested_site
-from .access import page
+from .access import page, refuse_other_sites
 from .views import bp
 
 
@@ -36,9 +35,7 @@ def chosen_site(sites, site_id):
 def ride(session_id):
     """The ride home the nurse recorded (R3.5), for the front desk to call before the patient
     is ready: the patient by initials, the ride's name and phone."""
-    # The login's token lookup found the session's site and whether the user works there.
-    if not works_at_requested_site(current_user, **g.site_access):
-        abort(403, "This session is at a site you do not work at.")
+    refuse_other_sites()
     who, name, phone = ride_home(get_session(), session_id=session_id)
     return render_template("ride.html", who=who, name=name, phone=phone,
                            site_id=g.site_access["site_id"])

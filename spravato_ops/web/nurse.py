@@ -1,7 +1,7 @@
 """The nurse's tablet: the site's chairs today and the session screen."""
 from pathlib import Path
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask import session as browser_session
 from flask_login import current_user
 
@@ -12,8 +12,7 @@ from ..domain.sweep_alerts import clinical_follow_ups
 from ..permissions import OVERRIDE_ROLES
 from ..services import nurse_day
 from ..services.sites import sites_of
-from ..site_access import works_at_requested_site
-from .access import page
+from .access import page, refuse_other_sites
 from .alert_lists import alert_lists
 from .views import bp
 
@@ -77,8 +76,6 @@ def _picked_site(sites):
 def nurse_session(session_id):
     """One patient's session: checklist, vitals, devices, observations, timers, discharge."""
     header = nurse_day.session_header(get_session(), session_id=session_id)
-    # The login's token lookup found the session's site and whether the nurse works there.
-    if not works_at_requested_site(current_user, **g.site_access):
-        abort(403, "This session is at a site you do not work at.")
+    refuse_other_sites()
     return render_template("nurse_session.html", **header,
                            may_override=current_user.role in OVERRIDE_ROLES)

@@ -1,6 +1,6 @@
 """The patients' pages: search and register; one patient's record, courses, sessions and
 reminders; a session's patient, from the board."""
-from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import permissions
@@ -11,8 +11,7 @@ from ..services.common import get_existing
 from ..services.patient_overview import patient_overview
 from ..services.patients import search_patients
 from ..services.reminders import patient_reminders
-from ..site_access import works_at_requested_site
-from .access import page
+from .access import page, refuse_other_sites
 from .views import bp
 
 
@@ -52,13 +51,11 @@ def patient(patient_id):
         **overview)
 
 
-@bp.get("/sessions/<int:session_id>/patient")
+@bp.get("/board/sessions/<int:session_id>/patient")
 @page("patients")
 def session_patient(session_id):
     """The patient of a session, from the board's row (initials only there): the front desk
     calls a patient who is late from their contact details."""
-    # The login's token lookup found the session's site and whether the user works there.
-    if not works_at_requested_site(current_user, **g.site_access):
-        abort(403, "This session is at a site you do not work at.")
+    refuse_other_sites()
     record = get_existing(get_session(), TreatmentSession, session_id, "Session")
     return redirect(url_for("web.patient", patient_id=record.patient_id))

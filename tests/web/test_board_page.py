@@ -38,11 +38,11 @@ def test_a_sessions_patient_opens_from_the_board_at_ones_own_site_only(client, m
     here, there = make.site(), make.site()
     mine, other = make.session(site=here), make.session(site=there)
     _log_in(client, make.user("front_desk", site=here))
-    answer = client.get(f"/sessions/{mine.id}/patient")
+    answer = client.get(f"/board/sessions/{mine.id}/patient")
     assert answer.status_code == 302 and answer.headers["Location"] == (
         f"/patients/{mine.patient_id}")
-    assert client.get(f"/sessions/{other.id}/patient").status_code == 403
-    assert client.get("/sessions/999999/patient").status_code == 404
+    assert client.get(f"/board/sessions/{other.id}/patient").status_code == 403
+    assert client.get("/board/sessions/999999/patient").status_code == 404
 
 
 def test_the_ride_home_page_shows_the_latest_ride_at_ones_own_site_only(client, make, db):

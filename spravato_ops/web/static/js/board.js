@@ -80,7 +80,7 @@ function actions(row) {
       "was not marked arrived")));
     if (lateBy(row)) {  // to call them
       td.append(Object.assign(document.createElement("a"), {
-        href: `/sessions/${row.session_id}/patient`, className: "contact",
+        href: `/board/sessions/${row.session_id}/patient`, className: "contact",
         textContent: `Phone number of ${row.patient_initials}` }));
     }
   } else if (row.ride_arrived_at) {
