@@ -25,6 +25,7 @@ CLINICAL_READS = {
     "web.nurse_session": ("session_record", "session_id"),
     "web.patient": ("patient_record", "patient_id"),
     "web.ride": ("ride_home", "session_id"),  # the checklist's ride home (R3.5)
+    "web.day_list": ("day_list", "site_id"),  # the day's sessions, to print
 }
 # Query arguments kept with the row (what range an export covered); never a search term.
 KEPT_ARGUMENTS = ("site_id", "from", "to")

@@ -53,32 +53,52 @@ def session_header(session, *, session_id):
     found = session.exec(_header_query(), params={"session_id": session_id}).first()
     if found is None:
         raise NotFound(f"Session {session_id} not found.")
-    record, patient, course, chair, site, rems_patient_id, number, settings = found
+    *described, settings = found
+    return {**_described(*described), "policy": policy_from(settings)}
+
+
+def day_list(session, *, site_id, day):
+    """The site's sessions of a day but those cancelled, in time order, each described as the
+    session screen's header is (patient, course phase and week, the session's number in the
+    course, chair, REMS patient id): the day's list on paper, for the morning's huddle and
+    for a network outage. One query."""
+    rows = session.exec(_sessions_query().where(
+        TreatmentSession.site_id == site_id, TreatmentSession.local_day == day,
+        TreatmentSession.state != "cancelled")
+        .order_by(TreatmentSession.scheduled_start, Chair.label)).all()
+    return [_described(*row) for row in rows]
+
+
+def _described(record, patient, course, chair, site, rems_patient_id, number):
     week = course_week(course.start_date, record.local_day)
     phase = phase_for_week(course_facts(course), week).value if week else None
     return {"session": record, "patient": patient, "course": course,
             "course_week": week, "phase": phase, "chair": chair, "site": site,
-            "rems_patient_id": rems_patient_id, "session_number": number,
-            "policy": policy_from(settings)}
+            "rems_patient_id": rems_patient_id, "session_number": number}
 
 
 @functools.cache
 def _header_query():
-    """The session `session_id` with its patient, course, chair, site, REMS patient id, its
-    number in the course (cancelled and no-show sessions not counted) and its site's policy
-    settings (built once)."""
+    """The session `session_id` described (_sessions_query) with its site's policy settings
+    (built once)."""
+    return with_policy(_sessions_query().where(TreatmentSession.id == bindparam("session_id")),
+                       site_id=Site.id)
+
+
+@functools.cache
+def _sessions_query():
+    """Sessions with their patient, course, chair, site, REMS patient id and number in the
+    course (cancelled and no-show sessions not counted); built once."""
     earlier = aliased(TreatmentSession)
     number = (select(func.count()).select_from(earlier)
               .where(earlier.course_id == TreatmentSession.course_id,
                      earlier.scheduled_start <= TreatmentSession.scheduled_start,
                      earlier.state.not_in(("cancelled", "no_show")))
               .scalar_subquery())
-    query = (select(TreatmentSession, Patient, TreatmentCourse, Chair, Site,
-                    RemsEnrollment.rems_patient_id, number)
-             .join(Patient, Patient.id == TreatmentSession.patient_id)
-             .join(TreatmentCourse, TreatmentCourse.id == TreatmentSession.course_id)
-             .join(Chair, Chair.id == TreatmentSession.chair_id)
-             .join(Site, Site.id == TreatmentSession.site_id)
-             .outerjoin(RemsEnrollment, RemsEnrollment.patient_id == Patient.id)
-             .where(TreatmentSession.id == bindparam("session_id")))
-    return with_policy(query, site_id=Site.id)
+    return (select(TreatmentSession, Patient, TreatmentCourse, Chair, Site,
+                   RemsEnrollment.rems_patient_id, number)
+            .join(Patient, Patient.id == TreatmentSession.patient_id)
+            .join(TreatmentCourse, TreatmentCourse.id == TreatmentSession.course_id)
+            .join(Chair, Chair.id == TreatmentSession.chair_id)
+            .join(Site, Site.id == TreatmentSession.site_id)
+            .outerjoin(RemsEnrollment, RemsEnrollment.patient_id == Patient.id))

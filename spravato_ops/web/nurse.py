@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from .. import clock
 from ..db import get_session
-from ..domain.calendar import local_date
+from ..domain.calendar import local_date, zone
 from ..domain.sweep_alerts import clinical_follow_ups
 from ..permissions import OVERRIDE_ROLES
 from ..services import nurse_day
@@ -34,6 +34,23 @@ def nurse():
     rows = nurse_day.chairs_today(session, site_id=site.id, day=local_date(now, site.timezone),
                                   now=now, alerts=[item.alert for item in alerts["alerts"].now])
     return render_template("nurse.html", sites=sites, site=site, rows=rows, **alerts)
+
+
+@bp.get("/nurse/day-list")
+@page("nurse")
+def day_list():
+    """Today's sessions at the nurse's site (`site_id`, else the one picked) on one printable
+    page: for the morning's huddle, and on paper should the network fail (read-audited)."""
+    session = get_session()
+    sites = sites_of(session, user=current_user)
+    site_id = request.args.get("site_id", type=int)
+    site = next((s for s in sites if s.id == site_id), None) or _picked_site(sites)
+    if site is None:
+        return redirect(url_for("web.nurse"))
+    today = local_date(clock.utcnow(), site.timezone)
+    return render_template("nurse_day_list.html", site=site, day=today,
+                           zone=zone(site.timezone),
+                           rows=nurse_day.day_list(session, site_id=site.id, day=today))
 
 
 @bp.get("/nurse/alerts")

@@ -323,3 +323,15 @@ def test_the_blood_pressure_form_offers_the_recheck_an_alerting_reading_calls_fo
     expect(time_point).to_have_value("recheck")
     _blood_pressure(page, "recheck", systolic=132, diastolic=82)
     expect(time_point).to_have_value("pre_discharge")
+
+
+def test_the_day_list_prints_without_the_pages_controls(server, tablet):
+    session, nurse = _day(server)
+    page = log_in(tablet.new_page(), server, nurse)
+    page.get_by_role("link", name="Today's list to print").click()
+    expect(page.locator("table.day-list tbody tr")).to_have_count(1)
+    assert axe_violations(page) == []
+    page.emulate_media(media="print")
+    expect(page.locator("header.top")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print the day list")).to_be_hidden()
+    screenshot(page, "nurse-day-list-print")

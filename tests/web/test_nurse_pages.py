@@ -1,8 +1,10 @@
 """The nurse's pages through the test client: today's chairs, the session screen, access."""
 from datetime import timedelta
 
+from sqlmodel import select
+
 from spravato_ops.clock import utcnow
-from spravato_ops.models import Patient, TreatmentCourse
+from spravato_ops.models import AuditEvent, Patient, TreatmentCourse
 from spravato_ops.services import alerts
 
 from .pages import client_log_in as _log_in
@@ -142,3 +144,27 @@ def test_the_site_alerts_of_the_session_screen_are_the_nurses_sites_alone(client
     assert client.get(f"/nurse/alerts?site_id={other.id}").status_code == 403
     _log_in(client, make.user("front_desk", site=site))
     assert client.get(f"/nurse/alerts?site_id={site.id}").status_code == 403
+
+
+def test_the_day_list_prints_todays_sessions_with_what_the_huddle_needs(client, make, db):
+    """R1.1: each session's course phase, week and number in the course, first ones marked;
+    cancelled sessions left out; another site's not shown."""
+    site = make.site(name="Riverside", timezone="UTC")
+    nurse = make.user("nurse", site=site)
+    patient = make.patient(first_name="Maria", last_name="Lopez")
+    course = make.course(patient=patient, start_date=utcnow().date())
+    make.session(course=course, site=site, planned_dose_mg=56, scheduled_start=utcnow())
+    make.session(site=site, state="cancelled", scheduled_start=utcnow())
+    make.session(site=make.site(name="Hillside"), scheduled_start=utcnow())
+    _log_in(client, nurse)
+    assert f'href="/nurse/day-list?site_id={site.id}"' in client.get("/nurse").get_data(
+        as_text=True)
+    page = client.get(f"/nurse/day-list?site_id={site.id}").get_data(as_text=True)
+    assert "Lopez, Maria" in page and "56 mg (2 devices)" in page
+    assert "TRD, induction week 1, session 1" in page and "First session of the course." in page
+    assert "1 session, in time order" in page
+    audited = db.exec(select(AuditEvent.entity_id).where(AuditEvent.entity == "day_list")).all()
+    assert audited == [str(site.id)]  # who printed whose list, when
+    db.rollback()  # SQLite: the test's open transaction would hold the write lock
+    _log_in(client, make.user("front_desk"))
+    assert client.get("/nurse/day-list").status_code == 403
