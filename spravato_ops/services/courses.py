@@ -11,7 +11,8 @@ from ..domain.plan import course_plan
 from ..domain.policy import DEFAULT_POLICY
 from ..domain.violations import warning
 from ..models import Patient, Site, TreatmentCourse, TreatmentSession, User
-from .common import get_existing, save_new, save_update
+from .common import check_version, get_existing, save_new, save_update
+from .reminders import cancel_nudges
 from .failures import InvalidInput, RuleRefusal
 from .sites import site_policy
 
@@ -53,9 +54,15 @@ def course_warnings(session, course):
 
 
 def update_course(session, *, course_id, changes, actor, expected_version=None):
+    """Change a course under If-Match. A course completed or stopped cancels, in the same
+    transaction, its booking nudges not sent yet: a patient who has ended treatment is not
+    asked to book (the sessions already booked stay, for the schedulers to cancel)."""
     course = get_existing(session, TreatmentCourse, course_id, "Course")
     if "oral_antidepressant" in changes:
         _check_mdsi_antidepressant(course.indication, changes["oral_antidepressant"])
+    if changes.get("status", course.status) != "active" and course.status == "active":
+        check_version(course, expected_version)  # refused, it cancels nothing
+        cancel_nudges(session, course_id=course.id)
     return save_update(session, course, changes, entity="course", actor=actor,
                        expected_version=expected_version)
 

@@ -12,6 +12,8 @@ from sqlmodel import select
 from scheduler import booking_nudges, dispatch_reminders
 from spravato_ops.models import Reminder, SitePolicyRecord
 from spravato_ops.services import booking
+from spravato_ops.services.courses import update_course
+from spravato_ops.services.failures import StaleVersion
 from spravato_ops.services.reminder_text import ReminderText
 
 from ..readback import rows
@@ -168,3 +170,28 @@ def test_nudge_templates_render_without_an_appointment():
                                         patient=SimpleNamespace(first_name="Alex"))
         assert "Riverside Clinic" in message.text and "contact us to book" in message.text
         assert "None" not in message.text and NEVER.findall(message.text) == []
+
+
+def test_r1_7_a_course_stopped_cancels_its_nudge_not_yet_sent_at_once(db, make, context, clock):
+    """A patient who has ended treatment is not asked to book: the nudge waiting for P-QUIET to
+    end is cancelled with the course's stop, in its transaction, before any sweep."""
+    course = Course(make)
+    clock.move_to(local("2026-03-02", 1))
+    sweep(context)
+    assert [n.status for n in nudges(db)] == ["pending"]
+    update_course(db, course_id=course.course.id, changes={"status": "stopped"},
+                  actor=make.user("prescriber"), expected_version=course.course.version)
+    assert [n.status for n in nudges(db)] == ["cancelled"]
+    clock.move_to(local("2026-03-02", 8, 1))
+    assert dispatch_reminders.run(context(settings(delivery="log"))).claimed == 0
+
+
+def test_a_stale_course_change_cancels_nothing(db, make, context, clock):
+    course = Course(make)
+    clock.move_to(local("2026-03-02", 1))
+    sweep(context)
+    with pytest.raises(StaleVersion):
+        update_course(db, course_id=course.course.id, changes={"status": "stopped"},
+                      actor=None, expected_version=course.course.version + 1)
+    db.rollback()
+    assert [n.status for n in nudges(db)] == ["pending"]
