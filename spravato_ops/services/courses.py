@@ -58,13 +58,12 @@ def update_course(session, *, course_id, changes, actor, expected_version=None):
     transaction, its booking nudges not sent yet: a patient who has ended treatment is not
     asked to book (the sessions already booked stay, for the schedulers to cancel)."""
     course = get_existing(session, TreatmentCourse, course_id, "Course")
+    check_version(course, expected_version)  # first: a stale change cancels nothing
     if "oral_antidepressant" in changes:
         _check_mdsi_antidepressant(course.indication, changes["oral_antidepressant"])
     if changes.get("status", course.status) != "active" and course.status == "active":
-        check_version(course, expected_version)  # refused, it cancels nothing
         cancel_nudges(session, course_id=course.id)
-    return save_update(session, course, changes, entity="course", actor=actor,
-                       expected_version=expected_version)
+    return save_update(session, course, changes, entity="course", actor=actor)
 
 
 def course_facts(course):

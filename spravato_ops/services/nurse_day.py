@@ -8,6 +8,7 @@ from sqlmodel import select
 from ..domain.cadence import phase_for_week
 from ..domain.calendar import course_week
 from ..domain.discharge import discharge_readiness
+from ..domain.doses import devices_for_dose
 from ..domain.timers import session_timers
 from ..models import (
     Chair, Patient, RemsEnrollment, Site, TreatmentCourse, TreatmentSession,
@@ -74,7 +75,8 @@ def _described(record, patient, course, chair, site, rems_patient_id, number):
     phase = phase_for_week(course_facts(course), week).value if week else None
     return {"session": record, "patient": patient, "course": course,
             "course_week": week, "phase": phase, "chair": chair, "site": site,
-            "rems_patient_id": rems_patient_id, "session_number": number}
+            "rems_patient_id": rems_patient_id, "session_number": number,
+            "devices": devices_for_dose(record.planned_dose_mg)}
 
 
 @functools.cache

@@ -40,10 +40,7 @@ def list_sites(session):
 
 def add_chair(session, *, site_id, label, actor):
     get_existing(session, Site, site_id, "Site")
-    clash = session.exec(select(Chair).where(Chair.site_id == site_id,
-                                             Chair.label == label)).first()
-    if clash is not None:
-        raise InvalidInput({"label": [f"Chair '{label}' already exists at this site."]})
+    _refuse_label_taken(session, site_id, label)
     return save_new(session, Chair(site_id=site_id, label=label), entity="chair", actor=actor)
 
 
@@ -56,20 +53,30 @@ def update_chair(session, *, site_id, chair_id, changes, actor):
     if chair is None:
         raise NotFound(f"Chair {chair_id} is not a chair of site {site_id}.")
     label = changes.get("label", chair.label)
-    if label != chair.label and session.exec(select(Chair.id).where(
-            Chair.site_id == site_id, Chair.label == label)).first() is not None:
-        raise InvalidInput({"label": [f"Chair '{label}' already exists at this site."]})
+    if label != chair.label:
+        _refuse_label_taken(session, site_id, label)
     if update_record(session, chair, changes, entity="chair", actor=actor):
         session.commit()
     return chair
 
 
+def _refuse_label_taken(session, site_id, label):
+    """422 on `label` when another chair of the site has it."""
+    if session.exec(select(Chair.id).where(Chair.site_id == site_id,
+                                           Chair.label == label)).first() is not None:
+        raise InvalidInput({"label": [f"Chair '{label}' already exists at this site."]})
+
+
 def sessions_booked_on(session, *, chair_id, now):
     """How many sessions are still booked on the chair from `now` on."""
+    return _booked_from(session, now, TreatmentSession.chair_id == chair_id)
+
+
+def _booked_from(session, now, *where):
+    """How many sessions matching `where` are still booked (scheduled) from `now` on."""
     return session.exec(select(func.count()).select_from(TreatmentSession).where(
-        TreatmentSession.chair_id == chair_id,
         TreatmentSession.state == SessionState.SCHEDULED.value,
-        TreatmentSession.scheduled_start >= now)).one()
+        TreatmentSession.scheduled_start >= now, *where)).one()
 
 
 def list_chairs(session, *, site_id):
@@ -152,20 +159,20 @@ def site_facts(site):
                      withheld_form_required=site.rems_forms_for_withheld)
 
 
+def certification_today(site, now):
+    """R4.1: the site's certification status on its own today."""
+    return certification_status(site_facts(site), local_date(now, site.timezone))
+
+
 def certification_outlook(session, site, *, now):
     """R4.1 for the site's admin: the certification's status on the site's today and, once it
     is ending or lapsed, how many sessions are booked for after its last day (bookings past
     that day are refused: they need the renewal entered first)."""
-    facts = site_facts(site)
-    status = certification_status(facts, local_date(now, site.timezone))
+    status = certification_today(site, now)
     booked_after = 0
     if status.state in ("ending", "lapsed"):
-        booked_after = session.exec(
-            select(func.count()).select_from(TreatmentSession).where(
-                TreatmentSession.site_id == site.id,
-                TreatmentSession.state == SessionState.SCHEDULED.value,
-                TreatmentSession.local_day > site.rems_certified_until,
-                TreatmentSession.scheduled_start >= now)).one()
+        booked_after = _booked_from(session, now, TreatmentSession.site_id == site.id,
+                                    TreatmentSession.local_day > site.rems_certified_until)
     return status, booked_after
 
 

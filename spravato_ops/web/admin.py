@@ -11,12 +11,11 @@ from schemas.site import TIMEZONES
 
 from ..clock import utcnow
 from ..db import get_session
-from ..domain.calendar import local_date
-from ..domain.eligibility import certification_status
 from ..domain.enums import Role, SettingType
 from ..domain.opening_hours import WEEKDAY_NAMES, WEEKDAYS
 from ..services.sites import (
-    certification_outlook, list_chairs, list_sites, policy_record, site_facts, site_with_policy,
+    certification_outlook, certification_today, list_chairs, list_sites, policy_record,
+    site_with_policy,
 )
 from ..services.views import all_user_views
 from .access import page
@@ -39,9 +38,7 @@ def admin():
              for user in sorted(all_user_views(session),
                                 key=lambda u: (not u["active"], u["role"], u["name"]))]
     now = utcnow()
-    certification = {
-        site.id: certification_status(site_facts(site), local_date(now, site.timezone))
-        for site in sites}
+    certification = {site.id: certification_today(site, now) for site in sites}
     return render_template("admin.html", sites=sites, users=users, roles=list(Role),
                            certification=certification,
                            setting_types=list(SettingType), timezones=suggested_timezones(),

@@ -7,11 +7,10 @@ from flask_login import current_user
 from .. import clock
 from ..db import get_session
 from ..domain.calendar import local_date
-from ..domain.eligibility import certification_status
 from ..domain.opening_hours import WEEKDAY_NAMES, WEEKDAYS, open_at
 from ..domain.sweep_alerts import SCHEDULING_FOLLOW_UPS
 from ..permissions import OVERRIDE_ROLES
-from ..services.sites import list_chairs, site_facts, site_policy, sites_of
+from ..services.sites import certification_today, list_chairs, site_policy, sites_of
 from .access import page
 from .alert_lists import alert_lists
 from .board import chosen_site
@@ -44,7 +43,7 @@ def schedule():
         "schedule.html", site=site, sites=sites, day=day, today=today, lines=lines,
         chairs=list_chairs(session, site_id=site.id), closure=policy.opening_hours.closure(day),
         any_closed=not all(open_ for _, open_ in lines),
-        certification=certification_status(site_facts(site), today),
+        certification=certification_today(site, now),
         slot_minutes=policy.slot_minutes,
         may_override=current_user.role in OVERRIDE_ROLES, first_hour=first,
         series_weekdays=SERIES_WEEKDAYS, capacity=capacity_panel(session, site),
